@@ -1,0 +1,927 @@
+"""Statistical audit signals over columnar review data.
+
+Every function takes flat numpy arrays (one row per application, per member score or
+per unit), groups them with sort-based group-bys (``np.unique`` + ``np.bincount``), and
+returns one result per tested unit with the numbers a regulator can check by hand:
+``n``, the observed value, the expected (peer) value, the test statistic, the p-value and
+the band. Results come in a deterministic order (by group code, then member code), so
+the same input always yields the same output.
+
+Bands: ``"alert"`` when p < 0.05 (about 95%) and ``"alarm"`` when p < 0.002 (about
+99.8%). Tests are one-sided wherever only one direction is suspicious (more scores just
+above the pass line, faster scoring, higher pass rates). Per-unit p-values are nominal,
+as on a funnel plot; where one unit yields many tests (pairs of members in a panel,
+pairs of organisations) the p-values are Holm-adjusted and the raw value is kept too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+from scipy import special, stats
+
+Band = Literal["alarm", "alert"]
+Kind = Literal["lenient", "harsh", "central"]
+
+ALERT_P = 0.05
+ALARM_P = 0.002
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+def band_for(p_value: float | None) -> Band | None:
+    """Band of a p-value: ``"alarm"`` below 0.002, ``"alert"`` below 0.05, else ``None``.
+
+    A missing or NaN p-value has no band.
+    """
+    if p_value is None or not np.isfinite(p_value):
+        return None
+    if p_value < ALARM_P:
+        return "alarm"
+    if p_value < ALERT_P:
+        return "alert"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupTest:
+    """One unit (session, enterprise, panel) tested against its expected value."""
+
+    group: Any
+    n: int
+    observed: float
+    expected: float
+    statistic: float
+    p_value: float
+    band: Band | None
+    details: dict[str, Any] = field(default_factory=dict)
+    statistic_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PairResult:
+    """Two members of one panel whose criterion vectors agree more often than chance."""
+
+    group: Any
+    member_a: Any
+    member_b: Any
+    n: int
+    mean_abs_diff: float
+    share_identical: float
+    p_value: float
+    band: Band | None
+    n_identical: int = 0
+    expected_share: float = 0.0
+    p_raw: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class MemberBias:
+    """A member's scoring against the rest of the panel on the same applications."""
+
+    member: Any
+    group: Any
+    n: int
+    mean_deviation: float
+    z: float
+    spread_ratio: float
+    kind: Kind | None
+    p_value: float
+    band: Band | None
+    p_bias: float = 1.0
+    p_central: float = 1.0
+    df: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MemberSpeed:
+    """How often a member scored an application faster than is plausible."""
+
+    member: Any
+    group: Any
+    n: int
+    n_fast: int
+    share_fast: float
+    expected_share: float
+    median_seconds: float
+    statistic: float
+    p_value: float
+    band: Band | None
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelResult:
+    """A unit's pass rate on the over-dispersed funnel plot of its peer group."""
+
+    unit: int
+    peer_group: Any
+    n: int
+    passed: int
+    rate: float
+    peer_rate: float
+    shrunk_rate: float
+    z: float
+    phi: float
+    limits_95: tuple[float, float]
+    limits_998: tuple[float, float]
+    p_value: float
+    band: Band | None
+    prior_strength: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReciprocalPair:
+    """Two organisations whose experts score each other's applicants leniently."""
+
+    org_a: Any
+    org_b: Any
+    n_ab: int
+    n_ba: int
+    mean_ab: float
+    mean_ba: float
+    z_ab: float
+    z_ba: float
+    p_raw: float
+    p_value: float
+    band: Band | None
+
+
+# ---------------------------------------------------------------------------
+# helpers
+
+
+def _bands(p: FloatArray) -> list[Band | None]:
+    out = np.full(p.shape, None, dtype=object)
+    out[p < ALERT_P] = "alert"
+    out[p < ALARM_P] = "alarm"
+    return list(out.tolist())
+
+
+def _codes(values: npt.ArrayLike) -> tuple[npt.NDArray[Any], IntArray]:
+    """Sorted distinct values and each row's code into them."""
+    uniq, inv = np.unique(np.asarray(values), return_inverse=True)
+    return uniq, inv.reshape(-1).astype(np.int64)
+
+
+def _holm_within(p: FloatArray, family: IntArray) -> FloatArray:
+    """Holm step-down adjustment of ``p`` separately within each family code."""
+    if p.size == 0:
+        return p.copy()
+    order = np.lexsort((p, family))
+    fam_sorted = family[order]
+    p_sorted = p[order]
+    starts = np.flatnonzero(np.r_[True, fam_sorted[1:] != fam_sorted[:-1]])
+    sizes = np.diff(np.r_[starts, p.size])
+    seg = np.repeat(np.arange(starts.size), sizes)
+    rank = np.arange(p.size) - starts[seg]
+    adj = np.minimum(1.0, (sizes[seg] - rank) * p_sorted)
+    # Segmented running maximum, exact: replace values by their integer ranks and offset
+    # each family by more than the largest rank, so one global accumulate respects family
+    # boundaries without the rounding that offsetting tiny floats would cause.
+    values, ranks = np.unique(adj, return_inverse=True)
+    offset = seg.astype(np.int64) * np.int64(values.size)
+    running = np.maximum.accumulate(ranks.reshape(-1) + offset) - offset
+    out = np.empty_like(p)
+    out[order] = values[running]
+    return out
+
+
+def _scalar_list(values: npt.NDArray[Any]) -> list[Any]:
+    return list(values.tolist())
+
+
+def _group_medians(sorted_values: FloatArray, codes_sorted: IntArray, count: int) -> FloatArray:
+    """Median per code, for values already sorted by (code, value)."""
+    sizes = np.bincount(codes_sorted, minlength=count)
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    med = np.full(count, np.nan)
+    has = sizes > 0
+    lo = starts + (sizes - 1) // 2
+    hi = starts + sizes // 2
+    med[has] = 0.5 * (sorted_values[lo[has]] + sorted_values[hi[has]])
+    return med
+
+
+# ---------------------------------------------------------------------------
+# scoring
+
+
+def threshold_bunching(
+    final_scores: npt.ArrayLike,
+    pass_scores: npt.ArrayLike,
+    groups: npt.ArrayLike,
+    *,
+    width: float = 3.0,
+    min_n: int = 8,
+    prior_weight: float = 20.0,
+    flagged_only: bool = False,
+) -> list[GroupTest]:
+    """Too many final scores just above the pass line (bunching), per group.
+
+    Within each group, k applications score in ``[pass, pass + width)`` out of the n in
+    ``[pass - width, pass + width)``. Under a smooth, locally log-linear score density the
+    share just above is ``1 / (1 + (L / H) ** 0.25)``, where L and H count scores in the
+    outer bands ``[pass - 3w, pass - w)`` and ``[pass + w, pass + 3w)`` (group counts
+    plus ``prior_weight`` pseudo-counts split as in the whole population), so a pass line
+    on a rising flank is not mistaken for bunching; k is tested with a one-sided exact
+    binomial test. Cf. McCrary (2008), "Manipulation of
+    the running variable in the regression discontinuity design", J. Econometrics.
+    """
+    scores = np.asarray(final_scores, dtype=float).reshape(-1)
+    passes = np.broadcast_to(np.asarray(pass_scores, dtype=float), scores.shape)
+    grp = np.asarray(groups).reshape(-1)
+    ok = np.isfinite(scores) & np.isfinite(passes)
+    d = (scores - passes)[ok]
+    uniq, gi = _codes(grp[ok])
+    count = uniq.size
+    if count == 0:
+        return []
+
+    def tally(mask: npt.NDArray[np.bool_]) -> IntArray:
+        return np.bincount(gi[mask], minlength=count).astype(np.int64)
+
+    above = tally((d >= 0) & (d < width))
+    below = tally((d >= -width) & (d < 0))
+    outer_hi = tally((d >= width) & (d < 3 * width))
+    outer_lo = tally((d >= -3 * width) & (d < -width))
+    pool = outer_hi.sum() + outer_lo.sum()
+    prior_hi = 0.5 if pool == 0 else outer_hi.sum() / pool
+    hi = np.maximum(outer_hi + prior_weight * prior_hi, 0.5)
+    lo = np.maximum(outer_lo + prior_weight * (1.0 - prior_hi), 0.5)
+    # Log-linear density through the outer bands (centres at -2w and +2w): the share of
+    # [-w, w) lying above the line is 1 / (1 + (L/H)^(1/4)), exact for Gaussian scores.
+    expected = 1.0 / (1.0 + (lo / hi) ** 0.25)
+    n = above + below
+    tested = n >= min_n
+    safe_n = np.maximum(n, 1)
+    p = np.where(tested, stats.binom.sf(above - 1, safe_n, expected), np.nan)
+    z = (above - safe_n * expected) / np.sqrt(safe_n * expected * (1.0 - expected))
+    bands = _bands(p)
+    out: list[GroupTest] = []
+    for i in np.flatnonzero(tested).tolist():
+        if flagged_only and bands[i] is None:
+            continue
+        out.append(
+            GroupTest(
+                group=uniq[i].item(),
+                n=int(n[i]),
+                observed=float(above[i] / n[i]),
+                expected=float(expected[i]),
+                statistic=float(z[i]),
+                p_value=float(p[i]),
+                band=bands[i],
+                details={
+                    "just_above": int(above[i]),
+                    "just_below": int(below[i]),
+                    "outer_above": int(outer_hi[i]),
+                    "outer_below": int(outer_lo[i]),
+                    "width": float(width),
+                    "test": "one-sided exact binomial",
+                },
+                statistic_name="z (binomial, just above pass line)",
+            )
+        )
+    return out
+
+
+def rubber_stamp(
+    spread_per_app: npt.ArrayLike,
+    unanimous_per_app: npt.ArrayLike,
+    groups: npt.ArrayLike,
+    *,
+    min_n: int = 5,
+    quantile: float = 0.10,
+    flagged_only: bool = False,
+) -> list[GroupTest]:
+    """Panels that agree too perfectly: no spread of member totals and unanimous votes.
+
+    An application is "stamped" when the spread of its member totals (e.g. their SD) is at
+    or below the population's ``quantile`` of spreads AND the vote was unanimous. The
+    number of stamped applications of a panel is tested against the share stamped in
+    the rest of the population (leave-this-group-out) with a one-sided exact binomial
+    test: a panel with honest disagreement stamps about that share, a rubber stamp
+    nearly all. Cf. the panel-agreement screens in Spiegelhalter et al. (2012), "Statistical
+    methods for healthcare regulation", JRSS A 175(1).
+    """
+    spread = np.asarray(spread_per_app, dtype=float).reshape(-1)
+    unanimous = np.asarray(unanimous_per_app, dtype=bool).reshape(-1)
+    grp = np.asarray(groups).reshape(-1)
+    ok = np.isfinite(spread)
+    spread, unanimous, grp = spread[ok], unanimous[ok], grp[ok]
+    if spread.size == 0:
+        return []
+    uniq, gi = _codes(grp)
+    count = uniq.size
+    threshold = float(np.quantile(spread, quantile))
+    low = spread <= threshold
+    stamped = low & unanimous
+    n = np.bincount(gi, minlength=count)
+    k = np.bincount(gi, weights=stamped, minlength=count).round().astype(np.int64)
+    n_low = np.bincount(gi, weights=low, minlength=count).round().astype(np.int64)
+    n_unan = np.bincount(gi, weights=unanimous, minlength=count).round().astype(np.int64)
+    rest_n = spread.size - n
+    rest_k = stamped.sum() - k
+    floor = 0.5 / max(spread.size, 1)
+    p0 = np.clip(np.where(rest_n > 0, rest_k / np.maximum(rest_n, 1), 0.5), floor, 1 - floor)
+    order = np.lexsort((spread, gi))
+    med = _group_medians(spread[order], gi[order], count)
+    pop_median = float(np.median(spread))
+    tested = n >= min_n
+    p = np.where(tested, stats.binom.sf(k - 1, n, p0), np.nan)
+    z = (k - n * p0) / np.sqrt(np.maximum(n, 1) * p0 * (1 - p0))
+    bands = _bands(p)
+    out: list[GroupTest] = []
+    for i in np.flatnonzero(tested).tolist():
+        if flagged_only and bands[i] is None:
+            continue
+        out.append(
+            GroupTest(
+                group=uniq[i].item(),
+                n=int(n[i]),
+                observed=float(k[i] / n[i]),
+                expected=float(p0[i]),
+                statistic=float(z[i]),
+                p_value=float(p[i]),
+                band=bands[i],
+                details={
+                    "stamped": int(k[i]),
+                    "low_spread": int(n_low[i]),
+                    "unanimous": int(n_unan[i]),
+                    "spread_threshold": threshold,
+                    "median_spread": float(med[i]),
+                    "population_median_spread": pop_median,
+                    "test": "one-sided exact binomial",
+                },
+                statistic_name="z (binomial, stamped applications)",
+            )
+        )
+    return out
+
+
+def near_identical_pairs(
+    member_ids: npt.ArrayLike,
+    app_ids: npt.ArrayLike,
+    vectors: npt.ArrayLike,
+    groups: npt.ArrayLike,
+    *,
+    tol: float = 0.02,
+    min_apps: int = 5,
+    min_expected_share: float = 0.01,
+    flagged_only: bool = False,
+) -> list[PairResult]:
+    """Pairs of members of one panel whose criterion scores are (nearly) copies.
+
+    Rows are member × application with criterion scores normalised to 0..1. For every
+    pair of members who scored the same applications of a group, an application counts
+    as identical when no criterion differs by more than ``tol``. The count is tested with
+    a one-sided exact binomial test against the share identical among all other pairs of
+    the population (at least ``min_expected_share``), and the p-values are Holm-adjusted
+    within each group (Holm 1979, "A simple sequentially rejective multiple test
+    procedure", Scand. J. Statist.), so a panel's many pairs do not raise false alarms.
+    """
+    mem = np.asarray(member_ids).reshape(-1)
+    vec = np.asarray(vectors, dtype=float)
+    if vec.ndim == 1:
+        vec = vec[:, None]
+    grp = np.asarray(groups).reshape(-1)
+    if mem.size == 0:
+        return []
+    mem_uniq, mc = _codes(mem)
+    grp_uniq, gc = _codes(grp)
+    _, ac = _codes(app_ids)
+    order = np.lexsort((mc, ac, gc))
+    gs, as_, ms, vs = gc[order], ac[order], mc[order], vec[order]
+    new_block = np.r_[True, (gs[1:] != gs[:-1]) | (as_[1:] != as_[:-1])]
+    block = np.cumsum(new_block) - 1
+    max_size = int(np.bincount(block).max())
+    n_mem = np.int64(mem_uniq.size)
+    keys_parts: list[IntArray] = []
+    mad_parts: list[FloatArray] = []
+    ident_parts: list[npt.NDArray[np.bool_]] = []
+    # Rows of one block are contiguous, so pairing row i with row i + k for each offset k
+    # below the largest panel enumerates every pair within every block exactly once.
+    for k in range(1, max_size):
+        left = np.flatnonzero((block[:-k] == block[k:]) & (ms[:-k] != ms[k:]))
+        right = left + k
+        diff = np.abs(vs[left] - vs[right])
+        keys_parts.append((gs[left] * n_mem + ms[left]) * n_mem + ms[right])
+        mad_parts.append(diff.mean(axis=1))
+        ident_parts.append(diff.max(axis=1) <= tol)
+    if not keys_parts:
+        return []
+    keys = np.concatenate(keys_parts)
+    if keys.size == 0:
+        return []
+    mad = np.concatenate(mad_parts)
+    ident = np.concatenate(ident_parts)
+    pair_keys, pinv = np.unique(keys, return_inverse=True)
+    n = np.bincount(pinv)
+    k_ident = np.bincount(pinv, weights=ident).round().astype(np.int64)
+    mean_mad = np.bincount(pinv, weights=mad) / n
+    rest_n = keys.size - n
+    rest_k = int(ident.sum()) - k_ident
+    p0 = np.where(rest_n > 0, rest_k / np.maximum(rest_n, 1), 0.0)
+    p0 = np.clip(p0, min_expected_share, 1.0 - 1e-9)
+    tested = n >= min_apps
+    p_raw = np.where(tested, stats.binom.sf(k_ident - 1, n, p0), np.nan)
+    pair_group = pair_keys // (n_mem * n_mem)
+    a_code = (pair_keys // n_mem) % n_mem
+    b_code = pair_keys % n_mem
+    idx = np.flatnonzero(tested)
+    p_adj = np.full(n.shape, np.nan)
+    p_adj[idx] = _holm_within(p_raw[idx], pair_group[idx])
+    bands = _bands(p_adj)
+    groups_out = _scalar_list(grp_uniq[pair_group[idx]])
+    a_out = _scalar_list(mem_uniq[a_code[idx]])
+    b_out = _scalar_list(mem_uniq[b_code[idx]])
+    out: list[PairResult] = []
+    for pos, i in enumerate(idx.tolist()):
+        if flagged_only and bands[i] is None:
+            continue
+        out.append(
+            PairResult(
+                group=groups_out[pos],
+                member_a=a_out[pos],
+                member_b=b_out[pos],
+                n=int(n[i]),
+                mean_abs_diff=float(mean_mad[i]),
+                share_identical=float(k_ident[i] / n[i]),
+                p_value=float(p_adj[i]),
+                band=bands[i],
+                n_identical=int(k_ident[i]),
+                expected_share=float(p0[i]),
+                p_raw=float(p_raw[i]),
+            )
+        )
+    return out
+
+
+def member_calibration(
+    member_ids: npt.ArrayLike,
+    app_ids: npt.ArrayLike,
+    totals: npt.ArrayLike,
+    groups: npt.ArrayLike,
+    *,
+    min_n: int = 5,
+    flagged_only: bool = False,
+) -> list[MemberBias]:
+    """Members who score systematically above or below their panel, or too centrally.
+
+    Each member total is compared with the leave-one-out mean of the other members on the
+    same application. Bias: the member's mean deviation over n applications against the
+    group's pooled within-member SD of deviations, a two-sided t-test (df = N - M of the
+    group). Central tendency: the variance of the member's totals over the variance of the
+    other members' totals in the group, a one-sided F-test for too little spread. The
+    reported p is the smaller of the two, Bonferroni-doubled. Cf. Wolfe (2004), "Identifying
+    rater effects using latent trait models", Psychology Science 46(1) (leniency, severity,
+    centrality).
+    """
+    mem = np.asarray(member_ids).reshape(-1)
+    tot = np.asarray(totals, dtype=float).reshape(-1)
+    grp = np.asarray(groups).reshape(-1)
+    app = np.asarray(app_ids).reshape(-1)
+    ok = np.isfinite(tot)
+    mem, tot, grp, app = mem[ok], tot[ok], grp[ok], app[ok]
+    if tot.size == 0:
+        return []
+    mem_uniq, mc = _codes(mem)
+    grp_uniq, gc = _codes(grp)
+    _, ac = _codes(app)
+    n_app = np.int64(ac.max() + 1)
+    _, panel = np.unique(gc * n_app + ac, return_inverse=True)
+    panel = panel.reshape(-1)
+    panel_sum = np.bincount(panel, weights=tot)
+    panel_n = np.bincount(panel)
+    others = panel_n[panel] - 1
+    keep = others > 0
+    loo = (panel_sum[panel][keep] - tot[keep]) / others[keep]
+    dev = tot[keep] - loo
+    tot, gc, mc = tot[keep], gc[keep], mc[keep]
+    if tot.size == 0:
+        return []
+    n_mem = np.int64(mem_uniq.size)
+    member_keys, minv = np.unique(gc * n_mem + mc, return_inverse=True)
+    minv = minv.reshape(-1)
+    m_group = member_keys // n_mem
+    m_code = member_keys % n_mem
+    n = np.bincount(minv).astype(np.int64)
+    mean_dev = np.bincount(minv, weights=dev) / n
+    ss_dev = np.bincount(minv, weights=(dev - mean_dev[minv]) ** 2)
+    mean_tot = np.bincount(minv, weights=tot) / n
+    ss_tot = np.bincount(minv, weights=(tot - mean_tot[minv]) ** 2)
+    n_groups = grp_uniq.size
+    g_rows = np.bincount(m_group, weights=n, minlength=n_groups)
+    g_members = np.bincount(m_group, minlength=n_groups)
+    g_ss_dev = np.bincount(m_group, weights=ss_dev, minlength=n_groups)
+    g_ss_tot = np.bincount(m_group, weights=ss_tot, minlength=n_groups)
+    df_g = g_rows - g_members
+    s2_dev = np.where(df_g > 0, g_ss_dev / np.maximum(df_g, 1), np.nan)
+    se = np.sqrt(s2_dev[m_group] / n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, mean_dev / se, 0.0)
+        df = df_g[m_group]
+        p_bias = np.where(df > 0, 2.0 * stats.t.sf(np.abs(z), np.maximum(df, 1)), 1.0)
+        var_m = ss_tot / np.maximum(n - 1, 1)
+        df_ref = g_rows[m_group] - n - (g_members[m_group] - 1)
+        var_ref = (g_ss_tot[m_group] - ss_tot) / np.maximum(df_ref, 1)
+        ratio = np.where(var_ref > 0, var_m / var_ref, np.nan)
+        p_central = np.where(
+            (df_ref > 0) & (n > 1) & np.isfinite(ratio),
+            stats.f.cdf(ratio, np.maximum(n - 1, 1), np.maximum(df_ref, 1)),
+            1.0,
+        )
+    p_bias = np.nan_to_num(p_bias, nan=1.0)
+    p_central = np.nan_to_num(p_central, nan=1.0)
+    p = np.minimum(1.0, 2.0 * np.minimum(p_bias, p_central))
+    bands = _bands(p)
+    tested = np.flatnonzero(n >= min_n)
+    members_out = _scalar_list(mem_uniq[m_code[tested]])
+    groups_out = _scalar_list(grp_uniq[m_group[tested]])
+    out: list[MemberBias] = []
+    for pos, i in enumerate(tested.tolist()):
+        band = bands[i]
+        if flagged_only and band is None:
+            continue
+        kind: Kind | None = None
+        if band is not None:
+            if p_central[i] < p_bias[i]:
+                kind = "central"
+            else:
+                kind = "lenient" if mean_dev[i] > 0 else "harsh"
+        out.append(
+            MemberBias(
+                member=members_out[pos],
+                group=groups_out[pos],
+                n=int(n[i]),
+                mean_deviation=float(mean_dev[i]),
+                z=float(z[i]),
+                spread_ratio=float(np.sqrt(ratio[i])) if np.isfinite(ratio[i]) else float("nan"),
+                kind=kind,
+                p_value=float(p[i]),
+                band=band,
+                p_bias=float(p_bias[i]),
+                p_central=float(p_central[i]),
+                df=int(df[i]),
+            )
+        )
+    return out
+
+
+def scoring_speed(
+    member_ids: npt.ArrayLike,
+    durations_seconds: npt.ArrayLike,
+    groups: npt.ArrayLike,
+    *,
+    floor_seconds: float = 60.0,
+    min_n: int = 3,
+    min_expected_share: float = 0.02,
+    flagged_only: bool = False,
+) -> list[MemberSpeed]:
+    """Members who score applications implausibly fast.
+
+    A scoring is fast when its duration (submitted minus started, in seconds) is below
+    ``floor_seconds``; rows without a duration (NaN) are ignored. A member's number of fast
+    scorings is tested with a one-sided exact binomial test against the share fast among
+    everyone else (at least ``min_expected_share``, so one hurried scoring is no alarm).
+    Cf. response-time screens for careless responding, Huang et al. (2012), J. Bus.
+    Psychol. 27(1).
+    """
+    mem = np.asarray(member_ids).reshape(-1)
+    dur = np.asarray(durations_seconds, dtype=float).reshape(-1)
+    grp = np.asarray(groups).reshape(-1)
+    ok = np.isfinite(dur)
+    mem, dur, grp = mem[ok], dur[ok], grp[ok]
+    if dur.size == 0:
+        return []
+    mem_uniq, mc = _codes(mem)
+    grp_uniq, gc = _codes(grp)
+    n_mem = np.int64(mem_uniq.size)
+    keys, minv = np.unique(gc * n_mem + mc, return_inverse=True)
+    minv = minv.reshape(-1)
+    fast = dur < floor_seconds
+    n = np.bincount(minv).astype(np.int64)
+    k = np.bincount(minv, weights=fast).round().astype(np.int64)
+    rest_n = dur.size - n
+    rest_k = int(fast.sum()) - k
+    p0 = np.where(rest_n > 0, rest_k / np.maximum(rest_n, 1), 0.0)
+    p0 = np.clip(p0, min_expected_share, 1.0 - 1e-9)
+    order = np.lexsort((dur, minv))
+    med = _group_medians(dur[order], minv[order], keys.size)
+    p = stats.binom.sf(k - 1, n, p0)
+    z = (k - n * p0) / np.sqrt(n * p0 * (1 - p0))
+    bands = _bands(p)
+    tested = np.flatnonzero(n >= min_n)
+    members_out = _scalar_list(mem_uniq[keys[tested] % n_mem])
+    groups_out = _scalar_list(grp_uniq[keys[tested] // n_mem])
+    out: list[MemberSpeed] = []
+    for pos, i in enumerate(tested.tolist()):
+        if flagged_only and bands[i] is None:
+            continue
+        out.append(
+            MemberSpeed(
+                member=members_out[pos],
+                group=groups_out[pos],
+                n=int(n[i]),
+                n_fast=int(k[i]),
+                share_fast=float(k[i] / n[i]),
+                expected_share=float(p0[i]),
+                median_seconds=float(med[i]),
+                statistic=float(z[i]),
+                p_value=float(p[i]),
+                band=bands[i],
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# outcomes
+
+
+def funnel_pass_rates(
+    passed: npt.ArrayLike,
+    totals: npt.ArrayLike,
+    peer_groups: npt.ArrayLike,
+    *,
+    winsor: float = 0.10,
+    max_prior_strength: float = 1e6,
+    flagged_only: bool = False,
+) -> list[FunnelResult]:
+    """Pass rates far above the peer group, on an over-dispersed funnel plot.
+
+    Target: the peer group's pooled rate p. Each unit's z = (r - p) / sqrt(p(1-p)/n) is
+    divided by sqrt(phi), where phi is the mean squared z after winsorising the group's
+    z-scores at ``winsor`` (taken as 1 when below 1); the funnel limits are
+    p ± q sqrt(phi p(1-p)/n) with the one-sided 95% and 99.8% normal quantiles q, so a
+    unit above the upper limit has p < 0.05 / 0.002 (Spiegelhalter 2005, "Funnel plots for
+    comparing institutional performance", Stat. Med. 24). The p-value is the exact
+    one-sided binomial tail at the effective size n/phi (honest for small n), and the shrunk
+    rate is the beta-binomial empirical-Bayes posterior mean with the prior fitted to the
+    peer group by the method of moments (Kleinman 1973, JASA 68), so a 3-of-3 unit sits
+    near its peers.
+    """
+    y = np.asarray(passed, dtype=float).reshape(-1)
+    n = np.asarray(totals, dtype=float).reshape(-1)
+    grp = np.asarray(peer_groups).reshape(-1)
+    if y.size == 0:
+        return []
+    grp_uniq, gc = _codes(grp)
+    count = grp_uniq.size
+    valid = n > 0
+    w_n = np.where(valid, n, 0.0)
+    g_y = np.bincount(gc, weights=np.where(valid, y, 0.0), minlength=count)
+    g_n = np.bincount(gc, weights=w_n, minlength=count)
+    g_units = np.bincount(gc, weights=valid, minlength=count)
+    safe_gn = np.maximum(g_n, 1.0)
+    target = np.clip(g_y / safe_gn, 0.5 / safe_gn, 1 - 0.5 / safe_gn)
+    p_bar = target[gc]
+    safe_n = np.maximum(n, 1.0)
+    rate = np.where(valid, y / safe_n, np.nan)
+    var1 = p_bar * (1 - p_bar) / safe_n
+    z_raw = np.where(valid, (rate - p_bar) / np.sqrt(var1), 0.0)
+
+    # Winsorised over-dispersion per peer group, vectorised over sorted z-scores.
+    order = np.lexsort((z_raw, ~valid, gc))
+    z_sorted = z_raw[order]
+    g_sorted = gc[order]
+    sizes = g_units.astype(np.int64)
+    starts = np.searchsorted(g_sorted, np.arange(count))
+
+    def group_quantile(q: float) -> FloatArray:
+        pos = q * np.maximum(sizes - 1, 0)
+        lo = np.floor(pos).astype(np.int64)
+        frac = pos - lo
+        hi = np.minimum(lo + 1, np.maximum(sizes - 1, 0))
+        a = z_sorted[np.minimum(starts + lo, z_sorted.size - 1)]
+        b = z_sorted[np.minimum(starts + hi, z_sorted.size - 1)]
+        return np.asarray(a + frac * (b - a), dtype=float)
+
+    z_lo = group_quantile(winsor)[gc]
+    z_hi = group_quantile(1 - winsor)[gc]
+    z_w = np.clip(z_raw, z_lo, z_hi)
+    phi_g = np.bincount(gc, weights=np.where(valid, z_w**2, 0.0), minlength=count)
+    phi_g = np.where(g_units >= 2, phi_g / np.maximum(g_units, 1), 1.0)
+    phi_g = np.maximum(phi_g, 1.0)
+    phi = phi_g[gc]
+    z = z_raw / np.sqrt(phi)
+
+    # Beta prior by the method of moments: between-unit variance of rates beyond binomial.
+    ss = np.bincount(gc, weights=np.where(valid, n * (rate - p_bar) ** 2, 0.0), minlength=count)
+    denom = g_n - np.bincount(gc, weights=w_n**2, minlength=count) / safe_gn
+    tau2 = np.where(
+        denom > 0,
+        np.maximum(0.0, (ss - (g_units - 1) * target * (1 - target)) / np.maximum(denom, 1e-12)),
+        0.0,
+    )
+    strength_g = np.where(
+        tau2 > 0,
+        np.minimum(max_prior_strength, target * (1 - target) / np.maximum(tau2, 1e-300) - 1),
+        max_prior_strength,
+    )
+    strength_g = np.maximum(strength_g, 0.0)
+    strength = strength_g[gc]
+    shrunk = (y + strength * p_bar) / (n + strength)
+
+    n_eff = safe_n / phi
+    y_eff = np.where(valid, y, 0.0) / phi
+    with np.errstate(invalid="ignore"):
+        tail = special.betainc(np.maximum(y_eff, 1e-12), n_eff - y_eff + 1.0, p_bar)
+    p = np.where(valid & (y_eff > 0), tail, 1.0)
+    p = np.where(g_units[gc] >= 2, p, 1.0)
+    half_95 = stats.norm.isf(ALERT_P) * np.sqrt(phi * var1)
+    half_998 = stats.norm.isf(ALARM_P) * np.sqrt(phi * var1)
+    bands = _bands(np.where(valid, p, np.nan))
+    out: list[FunnelResult] = []
+    groups_out = _scalar_list(grp_uniq[gc])
+    for i in np.flatnonzero(valid).tolist():
+        if flagged_only and bands[i] is None:
+            continue
+        out.append(
+            FunnelResult(
+                unit=i,
+                peer_group=groups_out[i],
+                n=int(n[i]),
+                passed=int(y[i]),
+                rate=float(rate[i]),
+                peer_rate=float(p_bar[i]),
+                shrunk_rate=float(shrunk[i]),
+                z=float(z[i]),
+                phi=float(phi[i]),
+                limits_95=(
+                    float(max(0.0, p_bar[i] - half_95[i])),
+                    float(min(1.0, p_bar[i] + half_95[i])),
+                ),
+                limits_998=(
+                    float(max(0.0, p_bar[i] - half_998[i])),
+                    float(min(1.0, p_bar[i] + half_998[i])),
+                ),
+                p_value=float(p[i]),
+                band=bands[i],
+                prior_strength=float(strength[i]),
+            )
+        )
+    return out
+
+
+def surges(
+    current: npt.ArrayLike,
+    history: npt.ArrayLike,
+    *,
+    min_history: int = 2,
+    flagged_only: bool = False,
+) -> list[GroupTest]:
+    """Sudden rises of a unit's volume or pass count against its own history.
+
+    Expected count mu = the mean of the unit's past periods (NaN = no data; at least 0.5).
+    Counts are over-dispersed Poisson with variance phi·mu, phi the median
+    variance-to-mean ratio over all units with history (at least 1); the prediction adds
+    the uncertainty of mu from T periods, so the current count is tested in the upper tail
+    of a negative binomial with mean mu and variance phi·mu·(1 + 1/T) (Poisson when that
+    is ≤ mu). Cf. Farrington et al. (1996), "A statistical algorithm for the early
+    detection of outbreaks of infectious disease", JRSS A 159(3).
+    """
+    cur = np.asarray(current, dtype=float).reshape(-1)
+    hist = np.asarray(history, dtype=float)
+    if hist.ndim == 1:
+        hist = hist[:, None]
+    if cur.size == 0:
+        return []
+    seen = np.isfinite(hist)
+    periods = seen.sum(axis=1)
+    filled = np.where(seen, hist, 0.0)
+    mu_raw = filled.sum(axis=1) / np.maximum(periods, 1)
+    sq = np.where(seen, (hist - mu_raw[:, None]) ** 2, 0.0).sum(axis=1)
+    var = sq / np.maximum(periods - 1, 1)
+    usable = (periods >= 2) & (mu_raw > 0)
+    ratios = var[usable] / mu_raw[usable]
+    phi = max(1.0, float(np.median(ratios))) if ratios.size else 1.0
+    mu = np.maximum(mu_raw, 0.5)
+    total_var = phi * mu * (1.0 + 1.0 / np.maximum(periods, 1))
+    tested = (periods >= min_history) & np.isfinite(cur)
+    x = np.where(np.isfinite(cur), np.round(cur), 0.0)
+    extra = total_var - mu
+    with np.errstate(divide="ignore", invalid="ignore"):
+        size = np.where(extra > 1e-9, mu**2 / extra, np.inf)
+        nb_p = np.where(np.isfinite(size), size / (size + mu), 1.0)
+        p_nb = stats.nbinom.sf(x - 1, np.where(np.isfinite(size), size, 1.0), nb_p)
+    p_pois = stats.poisson.sf(x - 1, mu)
+    p = np.where(np.isfinite(size), p_nb, p_pois)
+    p = np.where(tested, p, np.nan)
+    z = (x - mu) / np.sqrt(total_var)
+    bands = _bands(p)
+    out: list[GroupTest] = []
+    for i in np.flatnonzero(tested).tolist():
+        if flagged_only and bands[i] is None:
+            continue
+        out.append(
+            GroupTest(
+                group=i,
+                n=int(periods[i]),
+                observed=float(x[i]),
+                expected=float(mu[i]),
+                statistic=float(z[i]),
+                p_value=float(p[i]),
+                band=bands[i],
+                details={
+                    "history_mean": float(mu_raw[i]),
+                    "history_periods": int(periods[i]),
+                    "phi": phi,
+                    "predictive_variance": float(total_var[i]),
+                    "test": "one-sided negative binomial" if np.isfinite(size[i]) else "Poisson",
+                },
+                statistic_name="z (current vs history)",
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# collusion
+
+
+def reciprocal_scoring(
+    expert_org: npt.ArrayLike,
+    applicant_org: npt.ArrayLike,
+    leniency: npt.ArrayLike,
+    *,
+    min_n: int = 5,
+    flagged_only: bool = False,
+) -> list[ReciprocalPair]:
+    """Organisations whose experts score each other's applicants leniently (collusion).
+
+    Rows are member scorings by an external expert: the expert's organisation, the
+    applicant's organisation, and the leniency (member total minus the leave-one-out panel
+    mean). Rows with the same organisation on both sides, or an unknown one (negative code
+    or empty), are ignored. For each unordered pair with at least ``min_n`` rows in both
+    directions, each direction's mean leniency gets a one-sided z against the population SD
+    of leniency; the pair's p is the larger of the two (intersection-union test: both must
+    be lenient), Holm-adjusted across all pairs tested (Holm 1979).
+    """
+    a_raw = np.asarray(expert_org).reshape(-1)
+    b_raw = np.asarray(applicant_org).reshape(-1)
+    lev = np.asarray(leniency, dtype=float).reshape(-1)
+    ok = np.isfinite(lev) & (a_raw != b_raw) & _known(a_raw) & _known(b_raw)
+    a_raw, b_raw, lev = a_raw[ok], b_raw[ok], lev[ok]
+    if lev.size < 2:
+        return []
+    org_uniq, codes = _codes(np.concatenate([a_raw, b_raw]))
+    a, b = codes[: lev.size], codes[lev.size :]
+    n_org = np.int64(org_uniq.size)
+    sigma = float(np.std(lev, ddof=1))
+    if not sigma > 0:
+        return []
+    keys, kinv = np.unique(a * n_org + b, return_inverse=True)
+    kinv = kinv.reshape(-1)
+    n_dir = np.bincount(kinv)
+    mean_dir = np.bincount(kinv, weights=lev) / n_dir
+    src, dst = keys // n_org, keys % n_org
+    rev = dst * n_org + src
+    pos = np.minimum(np.searchsorted(keys, rev), keys.size - 1)
+    has_rev = keys[pos] == rev
+    first = has_rev & (src < dst)
+    ab = np.flatnonzero(first)
+    ba = pos[ab]
+    enough = (n_dir[ab] >= min_n) & (n_dir[ba] >= min_n)
+    ab, ba = ab[enough], ba[enough]
+    if ab.size == 0:
+        return []
+    z_ab = mean_dir[ab] / (sigma / np.sqrt(n_dir[ab]))
+    z_ba = mean_dir[ba] / (sigma / np.sqrt(n_dir[ba]))
+    p_raw = np.maximum(stats.norm.sf(z_ab), stats.norm.sf(z_ba))
+    p_adj = _holm_within(p_raw, np.zeros(ab.size, dtype=np.int64))
+    bands = _bands(p_adj)
+    orgs_a = _scalar_list(org_uniq[src[ab]])
+    orgs_b = _scalar_list(org_uniq[dst[ab]])
+    out: list[ReciprocalPair] = []
+    for i in range(ab.size):
+        if flagged_only and bands[i] is None:
+            continue
+        out.append(
+            ReciprocalPair(
+                org_a=orgs_a[i],
+                org_b=orgs_b[i],
+                n_ab=int(n_dir[ab[i]]),
+                n_ba=int(n_dir[ba[i]]),
+                mean_ab=float(mean_dir[ab[i]]),
+                mean_ba=float(mean_dir[ba[i]]),
+                z_ab=float(z_ab[i]),
+                z_ba=float(z_ba[i]),
+                p_raw=float(p_raw[i]),
+                p_value=float(p_adj[i]),
+                band=bands[i],
+            )
+        )
+    return out
+
+
+def _known(orgs: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """Rows whose organisation is known: non-negative codes, non-empty strings."""
+    if orgs.dtype.kind in "iu":
+        return np.asarray(orgs >= 0)
+    if orgs.dtype.kind in "US":
+        return np.asarray(np.char.str_len(orgs) > 0)
+    return np.array([o is not None and o != "" for o in orgs.tolist()], dtype=bool)
