@@ -1,0 +1,1 @@
+"""The web service: HTTP API, authentication, tenancy, persistence, review workflow and CLI."""

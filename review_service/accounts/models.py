@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from review_service.db import UTCDateTime, utcnow
+
+
+class User(SQLModel, table=True):
+    """Everyone who logs in. Enterprise staff carry their ``enterprise_id``; regulators and
+    the city's external expert pool do not."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    display_name: str = Field(max_length=100)
+    role: str = Field(max_length=32, index=True)
+    enterprise_id: int | None = Field(default=None, foreign_key="enterprise.id", index=True)
+    password_hash: str = Field(max_length=255)
+    is_active: bool = True
+    password_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Organisational facts used to detect conflicts of interest (回避).
+    department: str | None = Field(default=None, max_length=100)
+    supervisor_id: int | None = Field(default=None, foreign_key="user_account.id")
+    # Resident ID number, never in clear: keyed hash for matching, mask for display.
+    person_key: str | None = Field(default=None, max_length=64, index=True)
+    id_mask: str | None = Field(default=None, max_length=18)
+
+
+class ExpertProfile(SQLModel, table=True):
+    """An expert's own qualification, which panel rules compare with the level reviewed."""
+
+    __tablename__ = "expert_profile"
+
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    track: str = Field(max_length=16)
+    level: str = Field(max_length=32)
+    specialty: str = Field(max_length=100)
+    home_organisation: str = Field(max_length=200)
+    home_credit_code: str | None = Field(default=None, max_length=18)
+    # In the city's pool, invitable by any enterprise; internal experts belong to one enterprise.
+    external: bool = False

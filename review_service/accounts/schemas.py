@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from review_service.auth.principal import Role
+
+
+class ExpertProfileIn(BaseModel):
+    track: str = Field(pattern="^(title|skill)$")
+    level: str = Field(min_length=1, max_length=32)
+    specialty: str = Field(min_length=1, max_length=100)
+    home_organisation: str = Field(min_length=1, max_length=200)
+    home_credit_code: str | None = Field(default=None, min_length=18, max_length=18)
+
+
+class ExpertProfilePublic(ExpertProfileIn):
+    external: bool
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    display_name: str = Field(min_length=1, max_length=100)
+    role: Role
+    password: str = Field(min_length=1, max_length=200)
+    enterprise_id: int | None = None
+    department: str | None = Field(default=None, max_length=100)
+    supervisor_id: int | None = None
+    resident_id: str | None = Field(default=None, max_length=20, description="GB 11643; stored only as keyed hash and mask")
+    expert: ExpertProfileIn | None = None
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: str | None = Field(default=None, min_length=1, max_length=100)
+    department: str | None = Field(default=None, max_length=100)
+    supervisor_id: int | None = None
+    is_active: bool | None = None
+    expert: ExpertProfileIn | None = None
+
+
+class UserPublic(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    enterprise_id: int | None
+    is_active: bool
+    department: str | None
+    supervisor_id: int | None
+    id_mask: str | None
+    created_at: datetime
+    expert: ExpertProfilePublic | None = None
+
+
+class UsersPublic(BaseModel):
+    data: list[UserPublic]
+    count: int

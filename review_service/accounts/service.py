@@ -1,0 +1,230 @@
+"""Accounts: who may create whom, expert profiles and the city's external expert pool.
+
+Regulators create regulators, enterprise admins (for an enterprise) and pool experts
+(external, no enterprise); enterprise admins create experts and applicants of their own
+enterprise."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, func, select
+
+from review_service.accounts.models import ExpertProfile, User
+from review_service.accounts.schemas import (
+    ExpertProfileIn,
+    ExpertProfilePublic,
+    UserCreate,
+    UserPublic,
+    UserUpdate,
+)
+from review_service.auth.passwords import hash_password, password_problem
+from review_service.auth.principal import Principal, Role
+from review_service.config import Settings
+from review_service.enterprises.models import Enterprise
+from review_service.errors import Conflict, FieldProblem, Forbidden, Invalid, NotFound
+from review_service.events.service import record, snapshot
+from review_service.tenancy import TenantScope
+from standards import identifiers
+from standards.levels import Track, is_level
+
+USER = ("用户", "user")
+
+# Which roles each role may create (DESIGN §2).
+_MAY_CREATE: dict[Role, frozenset[Role]] = {
+    Role.regulator: frozenset({Role.regulator, Role.enterprise_admin, Role.expert}),
+    Role.enterprise_admin: frozenset({Role.expert, Role.applicant}),
+}
+
+
+def create_user(
+    session: Session, *, scope: TenantScope, data: UserCreate, settings: Settings
+) -> User:
+    actor = scope.principal
+    if data.role not in _MAY_CREATE.get(actor.role, frozenset()):
+        raise Forbidden(
+            f"当前角色不能创建“{data.role.value}”账户",
+            f"a {actor.role.value} may not create {data.role.value} accounts",
+        )
+    enterprise_id = _enterprise_for_new_user(session, actor=actor, data=data)
+    problems: list[FieldProblem] = []
+    pw = password_problem(data.password)
+    if pw:
+        problems.append(FieldProblem("password", *pw))
+    if data.role is Role.expert and data.expert is None:
+        problems.append(FieldProblem("expert", "专家账户须填写本人职称或技能等级", "an expert needs a profile with their own level"))
+    if data.expert is not None:
+        problems += _profile_problems(data.expert)
+    person_key = id_mask = None
+    if data.resident_id:
+        bad = identifiers.resident_id_problem(data.resident_id)
+        if bad:
+            problems.append(FieldProblem("resident_id", bad.message, bad.message_en))
+        else:
+            person_key = identifiers.resident_id_digest(data.resident_id, settings.id_hash_key_bytes)
+            id_mask = identifiers.mask_resident_id(data.resident_id)
+    if data.supervisor_id is not None:
+        supervisor = session.get(User, data.supervisor_id)
+        if supervisor is None or supervisor.enterprise_id != enterprise_id:
+            problems.append(FieldProblem("supervisor_id", "直接上级须为本企业人员", "the supervisor must belong to the same enterprise"))
+    if problems:
+        raise Invalid("账户信息校验未通过", "the account did not pass validation", details=problems)
+    username = data.username.lower()
+    if session.exec(select(User.id).where(User.username == username)).first() is not None:
+        raise Conflict(
+            f"用户名“{username}”已被使用",
+            f"the user name '{username}' is taken",
+            details=[FieldProblem("username", "用户名已存在", "already taken")],
+        )
+    user = User(
+        username=username,
+        display_name=data.display_name,
+        role=data.role.value,
+        enterprise_id=enterprise_id,
+        password_hash=hash_password(data.password),
+        department=data.department,
+        supervisor_id=data.supervisor_id,
+        person_key=person_key,
+        id_mask=id_mask,
+    )
+    session.add(user)
+    session.flush()
+    if data.expert is not None:
+        profile = ExpertProfile(
+            user_id=user.id or 0, external=enterprise_id is None, **data.expert.model_dump()
+        )
+        session.add(profile)
+    record(session, actor=actor, action="user.create", subject=user, detail={"role": data.role.value})
+    return user
+
+
+def _enterprise_for_new_user(session: Session, *, actor: Principal, data: UserCreate) -> int | None:
+    if actor.role is Role.enterprise_admin:
+        if data.enterprise_id not in (None, actor.enterprise_id):
+            raise NotFound("企业", "enterprise", data.enterprise_id)
+        return actor.enterprise_id
+    # Regulator: admins belong to an enterprise; pool experts and regulators to none.
+    if data.role is Role.enterprise_admin:
+        if data.enterprise_id is None:
+            raise Invalid(
+                "企业管理员须指定所属企业",
+                "an enterprise admin needs an enterprise",
+                details=[FieldProblem("enterprise_id", "必填", "required")],
+            )
+        if session.get(Enterprise, data.enterprise_id) is None:
+            raise NotFound("企业", "enterprise", data.enterprise_id)
+        return data.enterprise_id
+    if data.enterprise_id is not None:
+        raise Invalid(
+            "监管人员和专家库专家不属于任何企业",
+            "regulators and pool experts belong to no enterprise",
+            details=[FieldProblem("enterprise_id", "应为空", "must be empty")],
+        )
+    return None
+
+
+def _profile_problems(profile: ExpertProfileIn) -> list[FieldProblem]:
+    problems = []
+    if not is_level(Track(profile.track), profile.level):
+        problems.append(
+            FieldProblem(
+                "expert.level",
+                f"“{profile.level}”不是{profile.track}序列的有效等级",
+                f"'{profile.level}' is not a level of the {profile.track} track",
+            )
+        )
+    if profile.home_credit_code:
+        bad = identifiers.credit_code_problem(profile.home_credit_code)
+        if bad:
+            problems.append(FieldProblem("expert.home_credit_code", bad.message, bad.message_en))
+    return problems
+
+
+def get_user(session: Session, *, scope: TenantScope, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or not _visible(scope, user):
+        raise NotFound(*USER, user_id)
+    return user
+
+
+def _visible(scope: TenantScope, user: User) -> bool:
+    principal = scope.principal
+    if scope.everything or user.id == principal.user_id:
+        return True
+    if principal.role is Role.enterprise_admin:
+        return user.enterprise_id == principal.enterprise_id
+    return False
+
+
+def list_users(
+    session: Session,
+    *,
+    scope: TenantScope,
+    role: Role | None,
+    enterprise_id: int | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[User], int]:
+    stmt = select(User)
+    if not scope.everything:
+        stmt = stmt.where(User.enterprise_id == scope.principal.enterprise_id)
+    if role is not None:
+        stmt = stmt.where(User.role == role.value)
+    if enterprise_id is not None:
+        stmt = stmt.where(User.enterprise_id == enterprise_id)
+    count = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(stmt.order_by(col(User.id)).offset(offset).limit(limit)).all()
+    return list(rows), count
+
+
+def expert_pool(session: Session, *, offset: int, limit: int) -> tuple[list[User], int]:
+    stmt = (
+        select(User)
+        .join(ExpertProfile, col(ExpertProfile.user_id) == col(User.id))
+        .where(col(ExpertProfile.external).is_(True), col(User.is_active).is_(True))
+    )
+    count = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(stmt.order_by(col(User.id)).offset(offset).limit(limit)).all()
+    return list(rows), count
+
+
+def update_user(session: Session, *, scope: TenantScope, user_id: int, data: UserUpdate) -> User:
+    user = get_user(session, scope=scope, user_id=user_id)
+    actor = scope.principal
+    if actor.role not in _MAY_CREATE or (user.id == actor.user_id and data.is_active is False):
+        raise Forbidden("无权修改该账户", "you may not change this account")
+    if Role(user.role) not in _MAY_CREATE[actor.role] and user.id != actor.user_id:
+        raise Forbidden("无权修改该账户", "you may not change this account")
+    before = snapshot(user)
+    changes = data.model_dump(exclude_unset=True, exclude={"expert"})
+    if "supervisor_id" in changes and changes["supervisor_id"] is not None:
+        supervisor = session.get(User, changes["supervisor_id"])
+        if supervisor is None or supervisor.enterprise_id != user.enterprise_id or supervisor.id == user.id:
+            raise Invalid(
+                "直接上级须为本企业的其他人员",
+                "the supervisor must be another person of the same enterprise",
+                details=[FieldProblem("supervisor_id", "无效", "invalid")],
+            )
+    for key, value in changes.items():
+        setattr(user, key, value)
+    session.add(user)
+    if data.expert is not None:
+        problems = _profile_problems(data.expert)
+        if problems:
+            raise Invalid("专家信息校验未通过", "the expert profile did not pass validation", details=problems)
+        profile = session.get(ExpertProfile, user.id) or ExpertProfile(
+            user_id=user.id or 0, external=user.enterprise_id is None, **data.expert.model_dump()
+        )
+        for key, value in data.expert.model_dump().items():
+            setattr(profile, key, value)
+        session.add(profile)
+    record(session, actor=actor, action="user.update", subject=user, before=before)
+    return user
+
+
+def to_public(session: Session, user: User) -> UserPublic:
+    profile = session.get(ExpertProfile, user.id)
+    return UserPublic.model_validate(
+        {
+            **user.model_dump(),
+            "expert": ExpertProfilePublic.model_validate(profile.model_dump()) if profile else None,
+        }
+    )

@@ -1,0 +1,234 @@
+"""Domain errors and the one JSON error body every response uses.
+
+``{"error": {"code", "message", "message_en", "details": [{"field", "problem"}]}}``:
+``message`` is Chinese (the users' language), ``message_en`` English.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    problem: str
+    problem_en: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        body = {"field": self.field, "problem": self.problem}
+        if self.problem_en:
+            body["problem_en"] = self.problem_en
+        return body
+
+
+class DomainError(Exception):
+    """Base of every refusal the service gives on purpose."""
+
+    status_code: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    # A refusal that must still keep what was written (a failed login's counter).
+    keeps_writes: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        message: str,
+        message_en: str,
+        *,
+        details: list[FieldProblem] | None = None,
+        code: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message_en)
+        self.message = message
+        self.message_en = message_en
+        self.details = details or []
+        self.extra = extra or {}
+        if code:
+            self.code = code  # type: ignore[misc]
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+    def __init__(self, what: str, what_en: str, object_id: object) -> None:
+        super().__init__(
+            f"{what}不存在或无权访问（{object_id}）",
+            f"{what_en} {object_id} not found",
+        )
+
+
+class Unauthenticated(DomainError):
+    status_code = 401
+    code = "unauthenticated"
+
+
+class LoginRefused(Unauthenticated):
+    code = "login_refused"
+    keeps_writes = True
+
+
+class Forbidden(DomainError):
+    status_code = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    code = "conflict"
+
+
+class InvalidState(Conflict):
+    code = "invalid_state"
+
+
+class Invalid(DomainError):
+    status_code = 422
+    code = "invalid"
+
+
+def error_body(
+    code: str,
+    message: str,
+    message_en: str,
+    details: list[dict[str, str]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "message_en": message_en,
+            "details": details or [],
+            **extra,
+        }
+    }
+
+
+def _loc_to_field(loc: tuple[Any, ...]) -> str:
+    parts = [p for p in loc if p not in ("body", "query", "path", "header", "form")] or list(loc)
+    out = ""
+    for p in parts:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            out += ("." if out else "") + str(p)
+    return out or "body"
+
+
+_PYDANTIC_ZH = {
+    "missing": "必填项缺失",
+    "json_invalid": "JSON格式错误",
+    "string_too_short": "字符串过短",
+    "string_too_long": "字符串过长",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "greater_than": "数值过小",
+    "less_than": "数值过大",
+    "int_parsing": "应为整数",
+    "float_parsing": "应为数字",
+    "date_from_datetime_parsing": "应为日期",
+    "date_parsing": "应为日期",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
+    "extra_forbidden": "不允许的字段",
+    "string_pattern_mismatch": "格式不符合要求",
+    "value_error": "取值无效",
+    "model_attributes_type": "应为对象",
+    "dict_type": "应为对象",
+    "list_type": "应为数组",
+    "bool_parsing": "应为布尔值",
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse(
+            status_code=exc.status_code,
+            content=error_body(
+                exc.code,
+                exc.message,
+                exc.message_en,
+                [d.as_dict() for d in exc.details],
+                **exc.extra,
+            ),
+            headers={"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = []
+        for err in exc.errors():
+            zh = _PYDANTIC_ZH.get(err.get("type", ""), "取值无效")
+            msg = str(err.get("msg", ""))
+            details.append(
+                {
+                    "field": _loc_to_field(tuple(err.get("loc", ()))),
+                    "problem": f"{zh}：{msg}" if zh not in msg else msg,
+                    "problem_en": msg,
+                }
+            )
+        malformed = any(e.get("type") == "json_invalid" for e in exc.errors())
+        return JSONResponse(
+            status_code=422,
+            content=error_body(
+                "malformed_json" if malformed else "validation_failed",
+                "请求体不是合法的JSON" if malformed else "请求数据校验未通过",
+                "the request body is not valid JSON"
+                if malformed
+                else "the request did not pass validation",
+                details,
+            ),
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        messages = {
+            404: ("资源不存在", "not found"),
+            405: ("不支持该请求方法", "method not allowed"),
+            401: ("未登录或登录已失效", "not authenticated"),
+        }
+        zh, en = messages.get(exc.status_code, ("请求无法处理", str(exc.detail)))
+        return JSONResponse(
+            status_code=exc.status_code,
+            content=error_body(f"http_{exc.status_code}", zh, en),
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+        # Services check uniqueness first; reaching here means a race lost to another request.
+        log.info("integrity error mapped to 409: %s", exc.orig)
+        return JSONResponse(
+            status_code=409,
+            content=error_body(
+                "conflict",
+                "数据与已有记录冲突，请刷新后重试",
+                "the data conflicts with an existing record; reload and retry",
+            ),
+        )
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(_: Request, exc: StaleDataError) -> JSONResponse:
+        # Optimistic lock: another request changed the same row first and won.
+        return JSONResponse(
+            status_code=409,
+            content=error_body(
+                "concurrent_change",
+                "该记录已被另一请求修改，本次操作未生效，请刷新后重试",
+                "another request changed this record first; nothing was applied, reload and retry",
+            ),
+        )

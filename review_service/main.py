@@ -1,0 +1,79 @@
+"""The FastAPI application: API under /api/v1, OpenAPI docs at /docs, the built SPA at /."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+
+from review_service import tables  # noqa: F401  (complete metadata)
+from review_service.accounts.router import router as accounts_router
+from review_service.auth.router import router as auth_router
+from review_service.config import Settings, get_settings
+from review_service.db import make_engine
+from review_service.dependencies import public
+from review_service.enterprises.router import router as enterprises_router
+from review_service.errors import install_error_handlers
+from review_service.events.router import router as events_router
+
+API_PREFIX = "/api/v1"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.operation_id or f"{route.tags[0]}-{route.name}"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="南通企业职称和职业技能等级自主评审 · Enterprise self-review",
+        version="0.1.0",
+        description="Enterprises review their own staff; the regulator audits after the fact.",
+        generate_unique_id_function=_operation_id,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=True,
+        allow_methods=["*"],
+        allow_headers=["*"],
+    )
+
+    api = APIRouter(prefix=API_PREFIX)
+
+    @api.get("/health", dependencies=[Depends(public)], tags=["system"], operation_id="system-health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    for router in (auth_router, accounts_router, enterprises_router, events_router):
+        api.include_router(router)
+    app.include_router(api)
+    _mount_frontend(app)
+    return app
+
+
+def _mount_frontend(app: FastAPI) -> None:
+    """Serve the built single-page app when there is one; unknown paths fall back to it."""
+    index = STATIC_DIR / "index.html"
+    if not index.exists():
+        return
+    if (STATIC_DIR / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=STATIC_DIR / "assets"), name="assets")
+
+    @app.get("/{path:path}", include_in_schema=False, dependencies=[Depends(public)])
+    def spa(path: str) -> FileResponse:
+        candidate = (STATIC_DIR / path).resolve()
+        if path and candidate.is_file() and STATIC_DIR in candidate.parents:
+            return FileResponse(candidate)
+        return FileResponse(index)

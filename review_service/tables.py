@@ -1,0 +1,8 @@
+"""Import every domain's tables, so ``SQLModel.metadata`` is complete for Alembic and tests."""
+
+from review_service.accounts import models as accounts_models
+from review_service.auth import models as auth_models
+from review_service.enterprises import models as enterprises_models
+from review_service.events import models as events_models
+
+__all__ = ["accounts_models", "auth_models", "enterprises_models", "events_models"]
