@@ -182,3 +182,9 @@ def filing_schema() -> dict[str, Any]:
         "title": f"Filing (备案数据包), schema version {SCHEMA_VERSION}",
         "x-schema-version": SCHEMA_VERSION,
     }
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(filing_schema(), ensure_ascii=False, indent=2, sort_keys=True))
