@@ -5,8 +5,17 @@ baseline floor, the eligibility engine, title–skill equivalence and the nation
 identifiers the domain rests on.
 """
 
+from standards.baseline import laxities
 from standards.decision import Decision, DecisionPart, decide
 from standards.document import Criterion, ExceptionalTrack, PanelRules, Standard, parse_standard
+from standards.eligibility import Verdict, evaluate
+from standards.equivalence import (
+    EquivalenceOption,
+    EquivalenceRule,
+    EquivalenceTable,
+    applicable_rules,
+    open_levels,
+)
 from standards.facts import ApplicantFacts, Appraisal, Qualification
 from standards.levels import (
     Education,
@@ -36,6 +45,9 @@ __all__ = [
     "Decision",
     "DecisionPart",
     "Education",
+    "EquivalenceOption",
+    "EquivalenceRule",
+    "EquivalenceTable",
     "ExceptionalTrack",
     "HardRequirement",
     "Laxity",
@@ -50,15 +62,20 @@ __all__ = [
     "Track",
     "UnknownCriterion",
     "UnknownLevel",
+    "Verdict",
+    "applicable_rules",
     "comparable_title_rank",
     "decide",
     "education_rank",
+    "evaluate",
     "final_score",
     "is_level",
+    "laxities",
     "level_name",
     "level_rank",
     "member_total",
     "member_totals",
+    "open_levels",
     "panel_problems",
     "parse_standard",
 ]

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 from pydantic import ValidationInfo as _ValidationInfo
 
+from standards.catalogue import Catalogue, load_catalogue
 from standards.levels import TRACK_NAMES, Track, is_level, levels
 from standards.problems import Problem, StandardInvalid, format_path, join_path
 from standards.requirements import REQUIREMENT_KINDS, HardRequirement
@@ -117,9 +118,23 @@ class Standard(BaseModel):
 # --- consistency ---------------------------------------------------------------------------
 
 
-def _scope_problems(track: Track, level: Any) -> list[Problem]:
+def _scope_problems(
+    track: Track, series: Any, level: Any, catalogue: Catalogue | None = None
+) -> list[Problem]:
+    out: list[Problem] = []
+    known = (catalogue or load_catalogue()).codes(track)
+    if isinstance(series, str) and series != ANY_SERIES and series not in known:
+        kind_zh, kind_en = ("系列", "series") if track is Track.title else ("职业（工种）", "trade")
+        out.append(
+            Problem(
+                "series",
+                "series.unknown",
+                f"未知的{kind_zh}“{series}”，可用：{', '.join(known)}",
+                f"unknown {kind_en} '{series}'; known: {', '.join(known)}",
+            )
+        )
     if isinstance(level, str) and not is_level(track, level):
-        return [
+        out.append(
             Problem(
                 "level",
                 "level.unknown",
@@ -127,8 +142,8 @@ def _scope_problems(track: Track, level: Any) -> list[Problem]:
                 f"'{level}' is not a {TRACK_NAMES[track][1]} level; known: "
                 f"{', '.join(levels(track))}",
             )
-        ]
-    return []
+        )
+    return out
 
 
 def _criteria_problems(criteria: Sequence[Criterion]) -> list[Problem]:
@@ -206,10 +221,10 @@ def _exceptional_problems(
     return out
 
 
-def consistency_problems(standard: Standard) -> list[Problem]:
-    """Problems that structure alone does not catch: levels that exist, weights summing to 1,
-    pass score in range, unique codes, waivers naming real requirements."""
-    out = _scope_problems(standard.track, standard.level)
+def consistency_problems(standard: Standard, catalogue: Catalogue | None = None) -> list[Problem]:
+    """Problems that structure alone does not catch: series/trades and levels that exist,
+    weights summing to 1, pass score in range, unique codes, waivers naming real requirements."""
+    out = _scope_problems(standard.track, standard.series, standard.level, catalogue)
     out += _criteria_problems(standard.criteria)
     out += _pass_score_problems(standard.pass_score)
     out += _requirements_problems(
@@ -287,9 +302,10 @@ _CRITERIA = TypeAdapter(list[Criterion])
 _EXCEPTIONAL = TypeAdapter(ExceptionalTrack)
 
 
-def parse_standard(data: dict[str, Any]) -> Standard:
+def parse_standard(data: dict[str, Any], *, catalogue: Catalogue | None = None) -> Standard:
     """Validate a standard document; raises ``StandardInvalid`` listing every problem:
-    structural ones (with their field path) and consistency ones alike."""
+    structural ones (with their field path) and consistency ones alike. Series/trades are
+    checked against ``catalogue`` (the shipped one by default)."""
     if not isinstance(data, dict):
         raise StandardInvalid(
             [Problem("$", "schema.model_type", "标准文档应为对象", "a standard must be an object")]
@@ -298,15 +314,15 @@ def parse_standard(data: dict[str, Any]) -> Standard:
         standard = Standard.model_validate(data, context={"skip_consistency": True})
     except ValidationError as error:
         # Run the consistency checks on whatever parts did parse, so one pass lists everything.
-        problems = problems_from_validation(error) + _partial_consistency(data)
+        problems = problems_from_validation(error) + _partial_consistency(data, catalogue)
         raise StandardInvalid(_unique(problems)) from None
-    problems = consistency_problems(standard)
+    problems = consistency_problems(standard, catalogue)
     if problems:
         raise StandardInvalid(problems)
     return standard
 
 
-def _partial_consistency(data: dict[str, Any]) -> list[Problem]:
+def _partial_consistency(data: dict[str, Any], catalogue: Catalogue | None) -> list[Problem]:
     out: list[Problem] = []
     raw_track = data.get("track")
     level = data.get("level")
@@ -314,7 +330,7 @@ def _partial_consistency(data: dict[str, Any]) -> list[Problem]:
         Track(raw_track) if isinstance(raw_track, str) and raw_track in Track.__members__ else None
     )
     if track is not None:
-        out += _scope_problems(track, level)
+        out += _scope_problems(track, data.get("series"), level, catalogue)
     try:
         out += _criteria_problems(_CRITERIA.validate_python(data.get("criteria")))
     except ValidationError:
