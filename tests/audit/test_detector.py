@@ -1,0 +1,92 @@
+"""Isolation-forest detector: planted outliers are found and explained by their feature."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from audit.detector import isolation_flags, robust_z
+
+NAMES = ["pass_rate", "mean_score", "score_spread", "share_fast", "exceptional_share", "panel_size"]
+
+
+def _peers(seed: int, groups: int = 3, rows: int = 600) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    group = np.repeat(np.arange(groups), rows)
+    X = rng.normal(0, 1, (group.size, len(NAMES)))
+    X += 4.0 * group[:, None]  # peer groups differ in level
+    return X, group
+
+
+def test_planted_outlier_is_found_and_explained_by_its_feature() -> None:
+    X, group = _peers(1)
+    X[17, 3] += 9.0
+    result = isolation_flags(X, NAMES, group, min_group_size=500)
+    assert result.outlier[17]
+    assert result.top_features[17][0][0] == "share_fast"
+    assert result.top_features[17][0][1] > 6
+    assert len(result.top_features[17]) == 3
+    assert result.scores[17] > np.quantile(result.scores, 0.99)
+    assert not result.pooled.any()
+
+
+def test_outliers_are_judged_against_their_own_peer_group() -> None:
+    X, group = _peers(2)
+    # Typical for group 2 (level 8), extreme for group 0 (level 0).
+    X[5, 1] = 8.0
+    result = isolation_flags(X, NAMES, group, min_group_size=500)
+    assert result.outlier[5]
+    assert result.top_features[5][0][0] == "mean_score"
+    assert group[5] == 0
+
+
+def test_clean_rows_are_flagged_at_about_the_contamination_rate_and_unexplained_inliers() -> None:
+    X, group = _peers(3)
+    result = isolation_flags(X, NAMES, group, contamination=0.02)
+    assert 0.01 <= result.outlier.mean() <= 0.03
+    assert all(result.top_features[i] == [] for i in np.flatnonzero(~result.outlier))
+
+
+def test_small_groups_fall_back_to_the_pooled_forest() -> None:
+    X, group = _peers(4, groups=2, rows=600)
+    small = np.random.default_rng(0).normal(0, 1, (12, len(NAMES)))
+    small[3, 4] = 10.0
+    X = np.vstack([X, small])
+    group = np.r_[group, np.full(12, 9)]
+    result = isolation_flags(X, NAMES, group, min_group_size=500, min_peer_rows=30)
+    assert result.pooled[-12:].all()
+    assert not result.pooled[:-12].any()
+    row = X.shape[0] - 12 + 3
+    assert result.outlier[row]
+    assert result.top_features[row][0][0] == "exceptional_share"
+
+
+def test_detector_is_deterministic_with_a_fixed_random_state() -> None:
+    X, group = _peers(5)
+    first = isolation_flags(X, NAMES, group, random_state=7)
+    second = isolation_flags(X, NAMES, group, random_state=7)
+    np.testing.assert_array_equal(first.scores, second.scores)
+    np.testing.assert_array_equal(first.outlier, second.outlier)
+    assert first.top_features == second.top_features
+
+
+def test_max_forests_caps_the_number_of_own_forests() -> None:
+    X, group = _peers(6, groups=3, rows=600)
+    result = isolation_flags(X, NAMES, group, min_group_size=500, max_forests=2)
+    assert result.pooled[group == 2].all()
+    assert not result.pooled[group < 2].any()
+
+
+def test_robust_z_ignores_missing_values_and_handles_zero_mad() -> None:
+    X = np.array([[1.0, 5.0], [2.0, 5.0], [3.0, 5.0], [np.nan, 5.0], [100.0, 9.0]])
+    z = robust_z(X, np.zeros(5, dtype=int))
+    assert z[3, 0] == 0.0
+    assert z[1, 0] == pytest.approx((2.0 - 2.5) / 1.4826)  # median 2.5, MAD 1
+    assert z[4, 0] > 20
+    # MAD of column 1 is zero, so the mean absolute deviation scales it.
+    assert z[4, 1] == pytest.approx(4.0 / (0.8 * 1.2533))
+
+
+def test_feature_names_must_match_columns() -> None:
+    with pytest.raises(ValueError, match="feature name"):
+        isolation_flags(np.zeros((5, 2)), ["a"], np.zeros(5, dtype=int))
