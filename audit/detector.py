@@ -133,14 +133,14 @@ def isolation_flags(
     for rows in parts:
         if rows.size < 2:
             continue
+        # contamination="auto" skips sklearn's own pass over the training rows; the
+        # threshold below is the same percentile sklearn would take for its offset_.
         forest = IsolationForest(
-            n_estimators=n_estimators,
-            contamination=contamination,
-            random_state=random_state,
+            n_estimators=n_estimators, contamination="auto", random_state=random_state
         ).fit(z[rows])
         raw = forest.score_samples(z[rows])
         scores[rows] = -raw
-        outlier[rows] = raw < forest.offset_
+        outlier[rows] = raw < np.percentile(raw, 100.0 * contamination)
 
     top_features: list[list[tuple[str, float]]] = [[] for _ in range(n_rows)]
     flagged = np.flatnonzero(outlier)
