@@ -19,7 +19,9 @@ target_metadata = SQLModel.metadata
 
 
 def _url() -> str:
-    return normalize_database_url(config.attributes.get("database_url") or get_settings().database_url)
+    return normalize_database_url(
+        config.attributes.get("database_url") or get_settings().database_url
+    )
 
 
 def run_migrations_offline() -> None:

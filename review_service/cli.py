@@ -14,7 +14,11 @@ from review_service import tables  # noqa: F401  (complete metadata)
 from review_service.config import PROJECT_ROOT, get_settings
 from review_service.db import make_engine
 
-app = typer.Typer(help="南通企业自主评审 · enterprise self-review service", no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="南通企业自主评审 · enterprise self-review service",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 console = Console()
 
 
@@ -64,10 +68,21 @@ def create_regulator(
         if session.exec(select(User).where(User.username == username.lower())).first():
             console.print(f"[red]user {username} exists[/red]")
             raise typer.Exit(1)
-        user = User(username=username.lower(), display_name=display_name, role="regulator", password_hash=hash_password(password))
+        user = User(
+            username=username.lower(),
+            display_name=display_name,
+            role="regulator",
+            password_hash=hash_password(password),
+        )
         session.add(user)
         session.flush()
-        record(session, actor=None, action="user.create", subject=user, detail={"role": "regulator", "via": "cli"})
+        record(
+            session,
+            actor=None,
+            action="user.create",
+            subject=user,
+            detail={"role": "regulator", "via": "cli"},
+        )
         seal(session)
         session.commit()
     console.print(f"[green]regulator {username} created[/green]")
@@ -89,6 +104,26 @@ def verify_log() -> None:
         f"{report.problem}; {report.checked} events before it verified[/red]"
     )
     raise typer.Exit(1)
+
+
+@app.command()
+def demo(seed: int = 2026) -> None:
+    """Load the demo data set once (skipped when the database already has enterprises)."""
+    from review_service.demo import DEMO_PASSWORD, load_demo
+    from review_service.events.service import seal
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        loaded = load_demo(session, settings, seed=seed)
+        seal(session)
+        session.commit()
+    if loaded:
+        console.print("[green]demo data loaded[/green]")
+    console.print(
+        f"log in as [bold]regulator[/bold] (regulator) or [bold]admin001[/bold]…[bold]admin141[/bold] "
+        f"(enterprise HR); password [bold]{DEMO_PASSWORD}[/bold]"
+    )
 
 
 @app.command()

@@ -8,6 +8,7 @@ the other is refused with 409 instead of silently overwriting."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+
 from review_service.errors import InvalidState
 
 
@@ -37,4 +38,3 @@ def check_transition(
             code="stale_version",
             extra={"current_state": current, "current_version": version},
         )
-

@@ -33,7 +33,9 @@ def database_url() -> Iterator[str]:
     if BACKEND == "postgres":
         admin_url = make_url(_postgres_admin_url())
         name = f"test_review_{secrets.token_hex(4)}"
-        admin = make_engine(admin_url.set(database="postgres").render_as_string(hide_password=False))
+        admin = make_engine(
+            admin_url.set(database="postgres").render_as_string(hide_password=False)
+        )
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         url = admin_url.set(database=name).render_as_string(hide_password=False)
@@ -72,7 +74,9 @@ def _empty_tables(engine: Engine) -> None:
     names = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
+            conn.execute(
+                text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
+            )
         else:
             for n in names:
                 conn.execute(text(f'DELETE FROM "{n}"'))

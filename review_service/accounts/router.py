@@ -15,7 +15,9 @@ Managers = Annotated[Access, Depends(RequireRole(Role.regulator, Role.enterprise
 
 
 @router.post("/users", response_model=UserPublic, status_code=201, operation_id="users-create")
-def create_user(data: UserCreate, access: Managers, session: SessionDep, settings: SettingsDep) -> UserPublic:
+def create_user(
+    data: UserCreate, access: Managers, session: SessionDep, settings: SettingsDep
+) -> UserPublic:
     user = service.create_user(session, scope=access.scope, data=data, settings=settings)
     return service.to_public(session, user)
 
@@ -30,18 +32,27 @@ def list_users(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> UsersPublic:
     rows, count = service.list_users(
-        session, scope=access.scope, role=role, enterprise_id=enterprise_id, offset=offset, limit=limit
+        session,
+        scope=access.scope,
+        role=role,
+        enterprise_id=enterprise_id,
+        offset=offset,
+        limit=limit,
     )
     return UsersPublic(data=[service.to_public(session, u) for u in rows], count=count)
 
 
 @router.get("/users/{user_id}", response_model=UserPublic, operation_id="users-get")
 def get_user(user_id: int, access: Managers, session: SessionDep) -> UserPublic:
-    return service.to_public(session, service.get_user(session, scope=access.scope, user_id=user_id))
+    return service.to_public(
+        session, service.get_user(session, scope=access.scope, user_id=user_id)
+    )
 
 
 @router.patch("/users/{user_id}", response_model=UserPublic, operation_id="users-update")
-def update_user(user_id: int, data: UserUpdate, access: Managers, session: SessionDep) -> UserPublic:
+def update_user(
+    user_id: int, data: UserUpdate, access: Managers, session: SessionDep
+) -> UserPublic:
     user = service.update_user(session, scope=access.scope, user_id=user_id, data=data)
     return service.to_public(session, user)
 

@@ -29,7 +29,9 @@ class UserCreate(BaseModel):
     enterprise_id: int | None = None
     department: str | None = Field(default=None, max_length=100)
     supervisor_id: int | None = None
-    resident_id: str | None = Field(default=None, max_length=20, description="GB 11643; stored only as keyed hash and mask")
+    resident_id: str | None = Field(
+        default=None, max_length=20, description="GB 11643; stored only as keyed hash and mask"
+    )
     expert: ExpertProfileIn | None = None
 
 

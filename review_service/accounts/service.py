@@ -50,7 +50,13 @@ def create_user(
     if pw:
         problems.append(FieldProblem("password", *pw))
     if data.role is Role.expert and data.expert is None:
-        problems.append(FieldProblem("expert", "专家账户须填写本人职称或技能等级", "an expert needs a profile with their own level"))
+        problems.append(
+            FieldProblem(
+                "expert",
+                "专家账户须填写本人职称或技能等级",
+                "an expert needs a profile with their own level",
+            )
+        )
     if data.expert is not None:
         problems += _profile_problems(data.expert)
     person_key = id_mask = None
@@ -59,12 +65,20 @@ def create_user(
         if bad:
             problems.append(FieldProblem("resident_id", bad.message, bad.message_en))
         else:
-            person_key = identifiers.resident_id_digest(data.resident_id, settings.id_hash_key_bytes)
+            person_key = identifiers.resident_id_digest(
+                data.resident_id, settings.id_hash_key_bytes
+            )
             id_mask = identifiers.mask_resident_id(data.resident_id)
     if data.supervisor_id is not None:
         supervisor = session.get(User, data.supervisor_id)
         if supervisor is None or supervisor.enterprise_id != enterprise_id:
-            problems.append(FieldProblem("supervisor_id", "直接上级须为本企业人员", "the supervisor must belong to the same enterprise"))
+            problems.append(
+                FieldProblem(
+                    "supervisor_id",
+                    "直接上级须为本企业人员",
+                    "the supervisor must belong to the same enterprise",
+                )
+            )
     if problems:
         raise Invalid("账户信息校验未通过", "the account did not pass validation", details=problems)
     username = data.username.lower()
@@ -92,7 +106,9 @@ def create_user(
             user_id=user.id or 0, external=enterprise_id is None, **data.expert.model_dump()
         )
         session.add(profile)
-    record(session, actor=actor, action="user.create", subject=user, detail={"role": data.role.value})
+    record(
+        session, actor=actor, action="user.create", subject=user, detail={"role": data.role.value}
+    )
     return user
 
 
@@ -197,7 +213,11 @@ def update_user(session: Session, *, scope: TenantScope, user_id: int, data: Use
     changes = data.model_dump(exclude_unset=True, exclude={"expert"})
     if "supervisor_id" in changes and changes["supervisor_id"] is not None:
         supervisor = session.get(User, changes["supervisor_id"])
-        if supervisor is None or supervisor.enterprise_id != user.enterprise_id or supervisor.id == user.id:
+        if (
+            supervisor is None
+            or supervisor.enterprise_id != user.enterprise_id
+            or supervisor.id == user.id
+        ):
             raise Invalid(
                 "直接上级须为本企业的其他人员",
                 "the supervisor must be another person of the same enterprise",
@@ -209,7 +229,9 @@ def update_user(session: Session, *, scope: TenantScope, user_id: int, data: Use
     if data.expert is not None:
         problems = _profile_problems(data.expert)
         if problems:
-            raise Invalid("专家信息校验未通过", "the expert profile did not pass validation", details=problems)
+            raise Invalid(
+                "专家信息校验未通过", "the expert profile did not pass validation", details=problems
+            )
         profile = session.get(ExpertProfile, user.id) or ExpertProfile(
             user_id=user.id or 0, external=user.enterprise_id is None, **data.expert.model_dump()
         )

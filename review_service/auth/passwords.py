@@ -39,5 +39,8 @@ def password_problem(password: str) -> tuple[str, str] | None:
             f"a password needs at least {MIN_PASSWORD_LENGTH} characters",
         )
     if password.isdigit() or password.isalpha():
-        return ("密码须同时包含字母和数字或符号", "a password must mix letters with digits or symbols")
+        return (
+            "密码须同时包含字母和数字或符号",
+            "a password must mix letters with digits or symbols",
+        )
     return None

@@ -18,16 +18,28 @@ router = APIRouter(tags=["auth"])
 Anyone = Annotated[Access, Depends(RequireRole(*Role))]
 
 
-@router.post("/auth/login", response_model=TokenPair, dependencies=[Depends(public)], operation_id="auth-login")
+@router.post(
+    "/auth/login",
+    response_model=TokenPair,
+    dependencies=[Depends(public)],
+    operation_id="auth-login",
+)
 def login(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, settings: SettingsDep
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> TokenPair:
     return service.login(
         session, settings=settings, username=form.username, password=form.password, now=utcnow()
     )
 
 
-@router.post("/auth/refresh", response_model=TokenPair, dependencies=[Depends(public)], operation_id="auth-refresh")
+@router.post(
+    "/auth/refresh",
+    response_model=TokenPair,
+    dependencies=[Depends(public)],
+    operation_id="auth-refresh",
+)
 def refresh(data: RefreshRequest, session: SessionDep, settings: SettingsDep) -> TokenPair:
     return service.refresh(session, settings=settings, token=data.refresh_token, now=utcnow())
 

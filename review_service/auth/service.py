@@ -77,7 +77,8 @@ def refresh(session: Session, *, settings: Settings, token: str, now: datetime) 
         # A rotated token came back: someone replayed it. Revoke the whole family.
         family = session.exec(
             select(RefreshToken).where(
-                RefreshToken.family == row.family, RefreshToken.revoked_at.is_(None)  # type: ignore[union-attr]
+                RefreshToken.family == row.family,
+                RefreshToken.revoked_at.is_(None),  # type: ignore[union-attr]
             )
         ).all()
         for other in family:
@@ -98,7 +99,13 @@ def refresh(session: Session, *, settings: Settings, token: str, now: datetime) 
     row.revoked_at = now
     session.add(row)
     pair = _issue(session, settings=settings, user=user, family=row.family, now=now)
-    record(session, actor=principal_of(user), action="auth.refresh", object_type="refresh_token_family", object_id=row.family)
+    record(
+        session,
+        actor=principal_of(user),
+        action="auth.refresh",
+        object_type="refresh_token_family",
+        object_id=row.family,
+    )
     return pair
 
 
@@ -112,7 +119,13 @@ def logout(session: Session, *, principal: Principal, token: str, now: datetime)
     for item in family:
         item.revoked_at = item.revoked_at or now
         session.add(item)
-    record(session, actor=principal, action="auth.logout", object_type="refresh_token_family", object_id=row.family)
+    record(
+        session,
+        actor=principal,
+        action="auth.logout",
+        object_type="refresh_token_family",
+        object_id=row.family,
+    )
 
 
 def change_password(
@@ -135,7 +148,8 @@ def change_password(
     session.add(user)
     for token in session.exec(
         select(RefreshToken).where(
-            RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None)  # type: ignore[union-attr]
+            RefreshToken.user_id == user.id,
+            RefreshToken.revoked_at.is_(None),  # type: ignore[union-attr]
         )
     ).all():
         token.revoked_at = now

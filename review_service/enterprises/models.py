@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+
 from sqlalchemy import JSON, Column, Integer
 from sqlmodel import Field, SQLModel
 
@@ -43,4 +44,4 @@ class Authorization(SQLModel, table=True):
     # Optimistic lock (see review_service.transitions): concurrent status changes cannot both win.
     version: int = Field(default=1, sa_column=_authorization_version)
 
-    __mapper_args__ = {"version_id_col": _authorization_version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": _authorization_version}

@@ -26,8 +26,15 @@ Anyone = Annotated[Access, Depends(RequireRole(*Role))]
 Managers = Annotated[Access, Depends(RequireRole(Role.regulator, Role.enterprise_admin))]
 
 
-@router.post("/enterprises", response_model=EnterprisePublic, status_code=201, operation_id="enterprises-create")
-def create_enterprise(data: EnterpriseCreate, access: Regulator, session: SessionDep) -> EnterprisePublic:
+@router.post(
+    "/enterprises",
+    response_model=EnterprisePublic,
+    status_code=201,
+    operation_id="enterprises-create",
+)
+def create_enterprise(
+    data: EnterpriseCreate, access: Regulator, session: SessionDep
+) -> EnterprisePublic:
     enterprise = service.create_enterprise(session, actor=access.principal, data=data)
     return EnterprisePublic.model_validate(enterprise.model_dump())
 
@@ -44,20 +51,30 @@ def list_enterprises(
     rows, count = service.list_enterprises(
         session, scope=access.scope, cluster=cluster, q=q, offset=offset, limit=limit
     )
-    return EnterprisesPublic(data=[EnterprisePublic.model_validate(e.model_dump()) for e in rows], count=count)
+    return EnterprisesPublic(
+        data=[EnterprisePublic.model_validate(e.model_dump()) for e in rows], count=count
+    )
 
 
-@router.get("/enterprises/{enterprise_id}", response_model=EnterprisePublic, operation_id="enterprises-get")
+@router.get(
+    "/enterprises/{enterprise_id}", response_model=EnterprisePublic, operation_id="enterprises-get"
+)
 def get_enterprise(enterprise_id: int, access: Anyone, session: SessionDep) -> EnterprisePublic:
     enterprise = service.get_enterprise(session, scope=access.scope, enterprise_id=enterprise_id)
     return EnterprisePublic.model_validate(enterprise.model_dump())
 
 
-@router.patch("/enterprises/{enterprise_id}", response_model=EnterprisePublic, operation_id="enterprises-update")
+@router.patch(
+    "/enterprises/{enterprise_id}",
+    response_model=EnterprisePublic,
+    operation_id="enterprises-update",
+)
 def update_enterprise(
     enterprise_id: int, data: EnterpriseUpdate, access: Regulator, session: SessionDep
 ) -> EnterprisePublic:
-    enterprise = service.update_enterprise(session, scope=access.scope, enterprise_id=enterprise_id, data=data)
+    enterprise = service.update_enterprise(
+        session, scope=access.scope, enterprise_id=enterprise_id, data=data
+    )
     return EnterprisePublic.model_validate(enterprise.model_dump())
 
 
@@ -70,7 +87,9 @@ def update_enterprise(
 def grant_authorization(
     enterprise_id: int, data: AuthorizationCreate, access: Regulator, session: SessionDep
 ) -> AuthorizationPublic:
-    row = service.grant_authorization(session, scope=access.scope, enterprise_id=enterprise_id, data=data)
+    row = service.grant_authorization(
+        session, scope=access.scope, enterprise_id=enterprise_id, data=data
+    )
     return AuthorizationPublic.model_validate(row.model_dump())
 
 
@@ -79,13 +98,19 @@ def grant_authorization(
     response_model=AuthorizationsPublic,
     operation_id="enterprises-list_authorizations",
 )
-def list_authorizations(enterprise_id: int, access: Managers, session: SessionDep) -> AuthorizationsPublic:
+def list_authorizations(
+    enterprise_id: int, access: Managers, session: SessionDep
+) -> AuthorizationsPublic:
     rows = service.list_authorizations(session, scope=access.scope, enterprise_id=enterprise_id)
-    return AuthorizationsPublic(data=[AuthorizationPublic.model_validate(a.model_dump()) for a in rows], count=len(rows))
+    return AuthorizationsPublic(
+        data=[AuthorizationPublic.model_validate(a.model_dump()) for a in rows], count=len(rows)
+    )
 
 
-def _change(target: AuthorizationStatus, name: str):  # noqa: ANN202 - route factory
-    def change(authorization_id: int, data: AuthorizationChange, access: Regulator, session: SessionDep) -> AuthorizationPublic:
+def _change(target: AuthorizationStatus, name: str):
+    def change(
+        authorization_id: int, data: AuthorizationChange, access: Regulator, session: SessionDep
+    ) -> AuthorizationPublic:
         row = service.change_authorization(
             session, scope=access.scope, authorization_id=authorization_id, target=target, data=data
         )

@@ -61,7 +61,9 @@ class AuthorizationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     track: Track
-    series: str = Field(min_length=1, max_length=64, description="series (title) or trade (skill) code")
+    series: str = Field(
+        min_length=1, max_length=64, description="series (title) or trade (skill) code"
+    )
     levels: list[str] = Field(min_length=1, max_length=8)
     valid_from: date
     valid_to: date

@@ -27,8 +27,12 @@ ENTERPRISE = ("企业", "enterprise")
 AUTHORIZATION = ("评审权限", "authorisation")
 
 _AUTHORIZATION_MOVES = {
-    AuthorizationStatus.active: frozenset({AuthorizationStatus.suspended, AuthorizationStatus.revoked}),
-    AuthorizationStatus.suspended: frozenset({AuthorizationStatus.active, AuthorizationStatus.revoked}),
+    AuthorizationStatus.active: frozenset(
+        {AuthorizationStatus.suspended, AuthorizationStatus.revoked}
+    ),
+    AuthorizationStatus.suspended: frozenset(
+        {AuthorizationStatus.active, AuthorizationStatus.revoked}
+    ),
     AuthorizationStatus.revoked: frozenset(),
 }
 _ACTIONS = {
@@ -52,7 +56,9 @@ def create_enterprise(session: Session, *, actor: Principal, data: EnterpriseCre
             details=[problem],
             code="invalid_credit_code",
         )
-    if session.exec(select(Enterprise.id).where(Enterprise.credit_code == data.credit_code)).first():
+    if session.exec(
+        select(Enterprise.id).where(Enterprise.credit_code == data.credit_code)
+    ).first():
         raise Conflict(
             f"统一社会信用代码{data.credit_code}已登记",
             f"credit code {data.credit_code} is already registered",
@@ -61,7 +67,13 @@ def create_enterprise(session: Session, *, actor: Principal, data: EnterpriseCre
     enterprise = Enterprise(**data.model_dump())
     session.add(enterprise)
     session.flush()
-    record(session, actor=actor, action="enterprise.create", subject=enterprise, enterprise_id=enterprise.id)
+    record(
+        session,
+        actor=actor,
+        action="enterprise.create",
+        subject=enterprise,
+        enterprise_id=enterprise.id,
+    )
     return enterprise
 
 
@@ -102,7 +114,14 @@ def update_enterprise(
             setattr(enterprise, key, value)
     enterprise.updated_at = utcnow()
     session.add(enterprise)
-    record(session, actor=scope.principal, action="enterprise.update", subject=enterprise, before=before, enterprise_id=enterprise.id)
+    record(
+        session,
+        actor=scope.principal,
+        action="enterprise.update",
+        subject=enterprise,
+        before=before,
+        enterprise_id=enterprise.id,
+    )
     return enterprise
 
 
@@ -111,7 +130,11 @@ def grant_authorization(
 ) -> Authorization:
     get_enterprise(session, scope=scope, enterprise_id=enterprise_id)
     problems = [
-        FieldProblem(f"levels[{i}]", f"“{lvl}”不是{data.track.value}序列的等级", f"'{lvl}' is not a level of the {data.track.value} track")
+        FieldProblem(
+            f"levels[{i}]",
+            f"“{lvl}”不是{data.track.value}序列的等级",
+            f"'{lvl}' is not a level of the {data.track.value} track",
+        )
         for i, lvl in enumerate(data.levels)
         if not is_level(data.track, lvl)
     ]
@@ -120,7 +143,9 @@ def grant_authorization(
     if data.valid_to < data.valid_from:
         problems.append(FieldProblem("valid_to", "截止日期早于起始日期", "ends before it starts"))
     if problems:
-        raise Invalid("评审权限校验未通过", "the authorisation did not pass validation", details=problems)
+        raise Invalid(
+            "评审权限校验未通过", "the authorisation did not pass validation", details=problems
+        )
     levels = sorted(data.levels, key=lambda lvl: level_rank(data.track, lvl))
     authorization = Authorization(
         enterprise_id=enterprise_id,
@@ -173,7 +198,13 @@ def change_authorization(
     authorization.updated_at = utcnow()
     session.add(authorization)
     session.flush()
-    record(session, actor=scope.principal, action=_ACTIONS[target], subject=authorization, before=before)
+    record(
+        session,
+        actor=scope.principal,
+        action=_ACTIONS[target],
+        subject=authorization,
+        before=before,
+    )
     return authorization
 
 

@@ -49,7 +49,9 @@ def list_events(
         stmt = stmt.where(col(Event.occurred_at) < until)
     count = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(stmt.order_by(col(Event.seq).desc()).offset(offset).limit(limit)).all()
-    return EventsPublic(data=[EventPublic.model_validate(r.model_dump()) for r in rows], count=count)
+    return EventsPublic(
+        data=[EventPublic.model_validate(r.model_dump()) for r in rows], count=count
+    )
 
 
 @router.get("/events/verify", response_model=ChainReportPublic, operation_id="events-verify")

@@ -42,7 +42,9 @@ class _Pending:
 
 
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
+    )
 
 
 def _json_default(value: Any) -> Any:
@@ -89,9 +91,9 @@ def record(
             object_type=object_type or "none",
             object_id=None if object_id is None else str(object_id),
             subject=subject,
-            enterprise_id=enterprise_id if enterprise_id is not None else (
-                actor.enterprise_id if actor else None
-            ),
+            enterprise_id=enterprise_id
+            if enterprise_id is not None
+            else (actor.enterprise_id if actor else None),
             before=before,
             detail=detail or {},
             deleted=deleted,
@@ -199,11 +201,23 @@ def verify_chain(session: Session, *, batch: int = 5000) -> ChainReport:
     prev_hash, prev_seq, checked = GENESIS_HASH, 0, 0
     for row in _rows_in_order(session, batch):
         if row.seq != prev_seq + 1:
-            return ChainReport(checked, row.seq, row.id, f"sequence gap: expected {prev_seq + 1}, found {row.seq} (rows deleted)")
+            return ChainReport(
+                checked,
+                row.seq,
+                row.id,
+                f"sequence gap: expected {prev_seq + 1}, found {row.seq} (rows deleted)",
+            )
         if row.prev_hash != prev_hash:
-            return ChainReport(checked, row.seq, row.id, "link to the previous row does not match (a row was deleted or replaced)")
+            return ChainReport(
+                checked,
+                row.seq,
+                row.id,
+                "link to the previous row does not match (a row was deleted or replaced)",
+            )
         if chain_hash(row) != row.hash:
-            return ChainReport(checked, row.seq, row.id, "row content does not match its hash (the row was edited)")
+            return ChainReport(
+                checked, row.seq, row.id, "row content does not match its hash (the row was edited)"
+            )
         prev_hash, prev_seq = row.hash, row.seq
         checked += 1
     return ChainReport(checked)

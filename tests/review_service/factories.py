@@ -108,7 +108,9 @@ def add_user(
 
 
 def add_tenant(session: Session, tag: str, cluster: str = "船舶海工") -> Tenant:
-    enterprise = Enterprise(name=f"{tag}重工有限公司", credit_code=credit_code(), industry_cluster=cluster)
+    enterprise = Enterprise(
+        name=f"{tag}重工有限公司", credit_code=credit_code(), industry_cluster=cluster
+    )
     session.add(enterprise)
     session.flush()
     authorization = Authorization(
@@ -123,10 +125,20 @@ def add_tenant(session: Session, tag: str, cluster: str = "船舶海工") -> Ten
     eid = enterprise.id
     admin = add_user(session, username=f"{tag}_admin", role="enterprise_admin", enterprise_id=eid)
     expert = add_user(
-        session, username=f"{tag}_expert", role="expert", enterprise_id=eid,
-        department="焊接车间", expert_level=("title", "deputy_senior"),
+        session,
+        username=f"{tag}_expert",
+        role="expert",
+        enterprise_id=eid,
+        department="焊接车间",
+        expert_level=("title", "deputy_senior"),
     )
-    applicant = add_user(session, username=f"{tag}_applicant", role="applicant", enterprise_id=eid, department="焊接车间")
+    applicant = add_user(
+        session,
+        username=f"{tag}_applicant",
+        role="applicant",
+        enterprise_id=eid,
+        department="焊接车间",
+    )
     return Tenant(enterprise, authorization, admin, expert, applicant)
 
 
@@ -134,8 +146,12 @@ def build_world(engine: Engine, settings: Settings) -> World:
     with Session(engine, expire_on_commit=False) as session:
         regulator = add_user(session, username="regulator", role="regulator", enterprise_id=None)
         pool_expert = add_user(
-            session, username="pool_expert", role="expert", enterprise_id=None,
-            expert_level=("title", "senior"), external=True,
+            session,
+            username="pool_expert",
+            role="expert",
+            enterprise_id=None,
+            expert_level=("title", "senior"),
+            external=True,
         )
         a = add_tenant(session, "a")
         b = add_tenant(session, "b", cluster="高端纺织")

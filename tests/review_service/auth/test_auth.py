@@ -37,7 +37,9 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(client, world: Worl
     assert wrong.json()["error"]["message"] == unknown.json()["error"]["message"]
 
 
-def test_repeated_failures_lock_the_account_even_for_the_right_password(client, world: World) -> None:
+def test_repeated_failures_lock_the_account_even_for_the_right_password(
+    client, world: World
+) -> None:
     for _ in range(3):  # login_max_failures=3 in the test settings
         assert login(client, "a_admin", "wrong-password-1").status_code == 401
     locked = login(client, "a_admin")
@@ -61,8 +63,18 @@ def test_refresh_rotates_and_reuse_revokes_the_family(client, world: World) -> N
 def test_logout_revokes_the_refresh_token(client, world: World) -> None:
     pair = login(client, "a_expert").json()
     headers = {"Authorization": f"Bearer {pair['access_token']}"}
-    assert client.post("/api/v1/auth/logout", json={"refresh_token": pair["refresh_token"]}, headers=headers).status_code == 204
-    assert client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}).status_code == 401
+    assert (
+        client.post(
+            "/api/v1/auth/logout", json={"refresh_token": pair["refresh_token"]}, headers=headers
+        ).status_code
+        == 204
+    )
+    assert (
+        client.post(
+            "/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}
+        ).status_code
+        == 401
+    )
 
 
 def _b64(data: dict) -> str:
@@ -72,20 +84,32 @@ def _b64(data: dict) -> str:
 def test_forged_tokens_are_refused(client, world: World) -> None:
     now = datetime.now(UTC)
     good_claims = {
-        "sub": str(world.regulator.id), "role": "regulator", "enterprise_id": None,
-        "iat": int(now.timestamp()), "exp": int((now + timedelta(minutes=5)).timestamp()), "typ": "access",
+        "sub": str(world.regulator.id),
+        "role": "regulator",
+        "enterprise_id": None,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(minutes=5)).timestamp()),
+        "typ": "access",
     }
     wrong_key = jwt.encode(good_claims, "some-other-key-entirely-0123456789", algorithm="HS256")
     alg_none = _b64({"alg": "none", "typ": "JWT"}) + "." + _b64(good_claims) + "."
     valid = tokens.issue_access_token(
-        secret=world.settings.secret_key, user_id=world.a.applicant.id, role="applicant",
-        enterprise_id=world.a.enterprise.id, now=now, lifetime=timedelta(minutes=5),
+        secret=world.settings.secret_key,
+        user_id=world.a.applicant.id,
+        role="applicant",
+        enterprise_id=world.a.enterprise.id,
+        now=now,
+        lifetime=timedelta(minutes=5),
     )
     header, _, signature = valid.split(".")
     tampered = header + "." + _b64({**good_claims}) + "." + signature
     expired = tokens.issue_access_token(
-        secret=world.settings.secret_key, user_id=world.regulator.id, role="regulator",
-        enterprise_id=None, now=now - timedelta(hours=2), lifetime=timedelta(minutes=15),
+        secret=world.settings.secret_key,
+        user_id=world.regulator.id,
+        role="regulator",
+        enterprise_id=None,
+        now=now - timedelta(hours=2),
+        lifetime=timedelta(minutes=15),
     )
     for token in (wrong_key, alg_none, tampered, expired, "garbage", ""):
         r = client.get("/api/v1/enterprises", headers={"Authorization": f"Bearer {token}"})
@@ -96,11 +120,24 @@ def test_forged_tokens_are_refused(client, world: World) -> None:
 def test_password_change_invalidates_old_tokens(client, world: World) -> None:
     pair = login(client, "b_admin").json()
     headers = {"Authorization": f"Bearer {pair['access_token']}"}
-    weak = client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "short"}, headers=headers)
+    weak = client.post(
+        "/api/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": "short"},
+        headers=headers,
+    )
     assert weak.status_code == 422
     assert weak.json()["error"]["details"][0]["field"] == "new_password"
-    r = client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "N3w-password-long"}, headers=headers)
+    r = client.post(
+        "/api/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": "N3w-password-long"},
+        headers=headers,
+    )
     assert r.status_code == 204
-    assert client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}).status_code == 401
+    assert (
+        client.post(
+            "/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}
+        ).status_code
+        == 401
+    )
     assert login(client, "b_admin").status_code == 401
     assert login(client, "b_admin", "N3w-password-long").status_code == 200

@@ -1,0 +1,62 @@
+# Two commands: `make run` serves the app with demo data; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+FRONTEND_STAMP := frontend/node_modules/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup frontend lint typecheck pytest pytest-sqlite pytest-postgres bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# The web app is built into review_service/static when frontend/ has one.
+frontend:
+	@if [ -f frontend/package.json ]; then \
+		if [ ! -f $(FRONTEND_STAMP) ] || [ frontend/package-lock.json -nt $(FRONTEND_STAMP) ]; then \
+			(cd frontend && npm ci --no-audit --no-fund --loglevel=error) && touch $(FRONTEND_STAMP); \
+		fi; \
+		(cd frontend && npm run --silent build); \
+	fi
+
+run: $(STAMP) frontend
+	$(BIN)/review-service migrate
+	$(BIN)/review-service demo
+	$(BIN)/review-service serve --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest-sqlite: $(STAMP)
+	REVIEW_TEST_BACKEND=sqlite $(BIN)/python -m pytest
+
+pytest-postgres: $(STAMP)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		REVIEW_TEST_BACKEND=postgres $(BIN)/python -m pytest; \
+	else \
+		echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; \
+	fi
+
+frontend-test: frontend
+	@if [ -f frontend/package.json ]; then (cd frontend && npm run --silent test); fi
+
+test: $(STAMP) lint typecheck frontend-test pytest-sqlite pytest-postgres
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.speed --scale demo
+	$(BIN)/python -m bench.quality
+
+clean:
+	rm -rf $(VENV) var frontend/node_modules review_service/static

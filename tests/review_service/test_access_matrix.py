@@ -1,0 +1,136 @@
+"""Role × tenant × route matrix over every route the app has.
+
+Every /api/v1 route must declare its access (``public`` or ``RequireRole``). For each route:
+no token → 401; a role not declared → 403; a declared role of enterprise A acting on
+enterprise B's objects → 404 (never 403: existence does not leak), and nothing is written.
+A new route joins automatically; a new path parameter or body needs an entry below."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from sqlmodel import Session, func, select
+
+from review_service.auth.principal import Role
+from review_service.dependencies import RequireRole, public
+from review_service.events.models import Event
+from review_service.main import API_PREFIX, API_ROUTERS
+from tests.review_service.factories import World
+
+# Tenant B's objects, addressed by users of tenant A.
+FOREIGN_PATH_PARAMS = {
+    "enterprise_id": lambda w: w.b.enterprise.id,
+    "authorization_id": lambda w: w.b.authorization.id,
+    "user_id": lambda w: w.b.applicant.id,
+}
+
+# A valid body for each route that takes one (so 404 is not hidden behind 422).
+BODIES: dict[str, Any] = {
+    "auth-logout": {"refresh_token": "x" * 43},
+    "auth-refresh": {"refresh_token": "x" * 43},
+    "auth-change_password": {"current_password": "whatever", "new_password": "Another-pass-123"},
+    "users-create": {
+        "username": "new_user",
+        "display_name": "新用户",
+        "role": "applicant",
+        "password": "Passw0rd-12345",
+    },
+    "users-update": {"display_name": "改名"},
+    "enterprises-create": {
+        "name": "某某公司",
+        "credit_code": "91350100M000100Y43",
+        "industry_cluster": "建筑",
+    },
+    "enterprises-update": {"name": "改名公司"},
+    "enterprises-grant_authorization": {
+        "track": "title",
+        "series": "engineering",
+        "levels": ["intermediate"],
+        "valid_from": "2026-01-01",
+        "valid_to": "2027-12-31",
+    },
+    "enterprises-suspend_authorization": {"reason": "核查中"},
+    "enterprises-reinstate_authorization": {"reason": "核查结束"},
+    "enterprises-revoke_authorization": {"reason": "严重违规"},
+}
+
+# Acting as tenant A's user of each role.
+ACTORS = {
+    Role.regulator: "regulator",
+    Role.enterprise_admin: "a_admin",
+    Role.expert: "a_expert",
+    Role.applicant: "a_applicant",
+}
+
+
+def _access(route: APIRoute) -> frozenset[Role] | None:
+    """The roles a route is open to; None for public routes."""
+    found: list[Any] = []
+
+    def walk(dependant: Any) -> None:
+        for dep in dependant.dependencies:
+            if isinstance(dep.call, RequireRole) or dep.call is public:
+                found.append(dep.call)
+            walk(dep)
+
+    walk(route.dependant)
+    assert len(found) == 1, f"{route.path} must declare access exactly once, found {found}"
+    return None if found[0] is public else found[0].roles
+
+
+def _routes() -> list[APIRoute]:
+    return [r for router in API_ROUTERS for r in router.routes if isinstance(r, APIRoute)]
+
+
+ROUTES = _routes()
+PROTECTED = [r for r in ROUTES if _access(r) is not None]
+
+
+def _call(client, route: APIRoute, world: World, headers: dict[str, str] | None):  # type: ignore[no-untyped-def]
+    path = API_PREFIX + route.path
+    for name in route.param_convertors:
+        assert name in FOREIGN_PATH_PARAMS, f"add a foreign object for path parameter {name!r}"
+        path = path.replace("{" + name + "}", str(FOREIGN_PATH_PARAMS[name](world)))
+    method = sorted(route.methods)[0]
+    kwargs: dict[str, Any] = {"headers": headers or {}}
+    if route.body_field is not None:
+        assert route.operation_id in BODIES, f"add a valid body for {route.operation_id}"
+        kwargs["json"] = BODIES[route.operation_id]
+    return client.request(method, path, **kwargs)
+
+
+def test_every_route_declares_access() -> None:
+    assert ROUTES
+    for route in ROUTES:
+        _access(route)
+
+
+@pytest.mark.parametrize("route", PROTECTED, ids=lambda r: r.operation_id)
+def test_without_a_token_is_401(client, world: World, route: APIRoute) -> None:
+    r = _call(client, route, world, None)
+    assert r.status_code == 401, r.text
+    assert r.json()["error"]["code"] == "unauthenticated"
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+@pytest.mark.parametrize("route", PROTECTED, ids=lambda r: r.operation_id)
+def test_role_and_tenant(client, world: World, app, route: APIRoute, role: Role) -> None:
+    allowed = _access(route)
+    assert allowed is not None
+    with Session(app.state.engine) as s:
+        events_before = s.exec(select(func.count()).select_from(Event)).one()
+    r = _call(client, route, world, world.auth(ACTORS[role]))
+    if role not in allowed:
+        assert r.status_code == 403, r.text
+        assert r.json()["error"]["code"] == "forbidden"
+    elif role is not Role.regulator and route.param_convertors:
+        # Enterprise staff addressing tenant B's objects: 404, exactly like a missing object.
+        assert r.status_code == 404, r.text
+        assert r.json()["error"]["code"] == "not_found"
+    else:
+        assert r.status_code < 500, r.text
+    if r.status_code >= 400:
+        with Session(app.state.engine) as s:
+            assert s.exec(select(func.count()).select_from(Event)).one() == events_before
