@@ -449,3 +449,32 @@ def test_results_are_deterministic_and_do_not_depend_on_row_order() -> None:
     assert first == again
     assert [(r.member, r.n) for r in first] == [(r.member, r.n) for r in shuffled]
     np.testing.assert_allclose([r.z for r in first], [r.z for r in shuffled])
+
+
+def test_string_identifiers_and_missing_organisations_are_accepted() -> None:
+    expert, applicant, leniency = _reciprocal(24)
+    codes = np.array([f"91320600MA{i:08d}" for i in range(10)], dtype=object)
+    expert_s = codes[expert]
+    expert_s[:100] = None
+    applicant_s = codes[applicant]
+    both = ((expert == 2) & (applicant == 5)) | ((expert == 5) & (applicant == 2))
+    leniency[both] += 8
+    flagged = [r for r in reciprocal_scoring(expert_s, applicant_s, leniency) if r.band]
+    assert [(r.org_a, r.org_b) for r in flagged] == [(codes[2], codes[5])]
+
+    member, app, vectors, session = _score_rows(25, sessions=2)
+    names = np.array([f"m-{m}" for m in member])
+    vectors[member == 101] = vectors[member == 100]
+    pairs = near_identical_pairs(names, app, vectors, session, flagged_only=True)
+    assert [(p.member_a, p.member_b) for p in pairs] == [("m-100", "m-101")]
+
+
+def test_funnel_p_value_is_the_exact_binomial_tail_without_over_dispersion() -> None:
+    passed = np.array([60, 58, 62, 61, 59, 60, 75])
+    totals = np.full(7, 100)
+    results = funnel_pass_rates(passed, totals, np.zeros(7, dtype=int))
+    top = results[6]
+    assert top.phi == 1.0  # winsorising keeps the one high unit from inflating phi
+    assert top.p_value == pytest.approx(stats.binom.sf(74, 100, top.peer_rate), rel=1e-6)
+    assert top.limits_95[1] < top.rate < top.limits_998[1]
+    assert top.band == "alert"
