@@ -304,8 +304,8 @@ def rubber_stamp(
     number of stamped applications of a panel is tested against the share stamped in
     the rest of the population (leave-this-group-out) with a one-sided exact binomial
     test: a panel with honest disagreement stamps about that share, a rubber stamp
-    nearly all. Cf. the panel-agreement screens in Spiegelhalter et al. (2012), "Statistical
-    methods for healthcare regulation", JRSS A 175(1).
+    nearly all. A screen in the sense of Spiegelhalter et al. (2012), "Statistical methods
+    for healthcare regulation: rating, screening and surveillance", JRSS A 175(1).
     """
     spread = np.asarray(spread_per_app, dtype=float).reshape(-1)
     unanimous = np.asarray(unanimous_per_app, dtype=bool).reshape(-1)
