@@ -1,0 +1,312 @@
+"""Features per score sheet, application, panel member, session and enterprise-period, built
+with group-bys over the columns of an ``AuditDataset`` (no Python loop over rows).
+
+Definitions a regulator can recompute by hand:
+
+- a member's total on an application: 100 × Σ weight × score / maximum (``standards.scoring``);
+- the final score: the mean of the totals of the members who scored;
+- spread: the standard deviation (population) of the members' totals on one application;
+- leniency: a member's total minus the mean of the other members' totals on that application;
+- duration: submitted minus started, in seconds (unknown when ``started_at`` is missing);
+- unanimous: at least one vote and every vote the same;
+- eligible members: the panel size minus the members recused from that application.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from audit.dataset import AuditDataset, BoolArray, FloatArray, IntArray
+from standards.scoring import member_totals
+
+# Scores this close above the pass score are "just above" in the session features.
+JUST_ABOVE_WIDTH = 3.0
+
+
+def _sum(index: IntArray, values: npt.ArrayLike, size: int) -> FloatArray:
+    out: FloatArray = np.bincount(
+        index, weights=np.asarray(values, dtype=np.float64), minlength=size
+    ).astype(np.float64)
+    return out
+
+
+def _count(index: IntArray, size: int, where: BoolArray | None = None) -> IntArray:
+    if where is not None:
+        index = index[where]
+    return np.bincount(index, minlength=size).astype(np.int64)
+
+
+def _mean(total: FloatArray, count: npt.NDArray[np.int64] | FloatArray) -> FloatArray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _finite_mean(index: IntArray, values: FloatArray, size: int) -> FloatArray:
+    ok = np.isfinite(values)
+    return _mean(_sum(index[ok], values[ok], size), _count(index[ok], size))
+
+
+def _group_median(index: IntArray, values: FloatArray, size: int) -> FloatArray:
+    """Median of the finite ``values`` of each group (NaN for an empty group)."""
+    ok = np.isfinite(values)
+    idx, val = index[ok], values[ok]
+    order = np.lexsort((val, idx))
+    idx, val = idx[order], val[order]
+    counts = np.bincount(idx, minlength=size)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    out = np.full(size, np.nan)
+    has = counts > 0
+    lo = starts[has] + (counts[has] - 1) // 2
+    hi = starts[has] + counts[has] // 2
+    out[has] = (val[lo] + val[hi]) / 2
+    return out
+
+
+@dataclass(frozen=True)
+class SheetFeatures:
+    """One row per score sheet (member × application)."""
+
+    total: FloatArray
+    others_mean: FloatArray  # mean of the other members' totals on the application
+    leniency: FloatArray
+    duration: FloatArray
+    normalised: FloatArray  # (sheets × K): score / maximum, 0 in unused columns
+
+
+@dataclass(frozen=True)
+class ApplicationFeatures:
+    """One row per application."""
+
+    n_scores: IntArray
+    final_score: FloatArray  # recomputed from the sheets; NaN when nobody scored
+    pass_score: FloatArray
+    margin: FloatArray  # final score minus pass score
+    spread: FloatArray
+    approvals: IntArray
+    rejections: IntArray
+    abstentions: IntArray
+    recused: IntArray
+    eligible_members: IntArray
+    unanimous: BoolArray
+    mean_duration: FloatArray
+
+
+@dataclass(frozen=True)
+class MemberFeatures:
+    """One row per panel member of a session."""
+
+    n_scored: IntArray
+    mean_total: FloatArray
+    mean_leniency: FloatArray
+    sd_total: FloatArray
+    median_duration: FloatArray
+    approve_share: FloatArray
+
+
+@dataclass(frozen=True)
+class SessionFeatures:
+    """One row per session."""
+
+    n_applications: IntArray
+    n_approved: IntArray
+    pass_rate: FloatArray
+    mean_margin: FloatArray
+    just_above_share: FloatArray  # share of scored applications in [pass, pass + 3)
+    mean_spread: FloatArray
+    unanimous_share: FloatArray
+    exceptional: IntArray
+    exceptional_share: FloatArray
+    panel_size: IntArray
+    external_share: FloatArray
+    median_duration: FloatArray
+
+
+@dataclass(frozen=True)
+class EnterprisePeriods:
+    """One row per (review body, period): the unit enterprises are graded on."""
+
+    enterprise: IntArray
+    period: npt.NDArray[np.object_]
+    session_unit: IntArray  # unit of each session
+    n_sessions: IntArray
+    n_applications: IntArray
+    n_approved: IntArray
+    pass_rate: FloatArray
+    mean_margin: FloatArray
+    just_above_share: FloatArray
+    mean_spread: FloatArray
+    unanimous_share: FloatArray
+    exceptional_share: FloatArray
+    external_share: FloatArray
+    median_duration: FloatArray
+
+
+@dataclass(frozen=True)
+class Features:
+    """All feature tables of one dataset."""
+
+    sheets: SheetFeatures
+    applications: ApplicationFeatures
+    members: MemberFeatures
+    sessions: SessionFeatures
+    units: EnterprisePeriods
+
+
+def sheet_features(ds: AuditDataset) -> SheetFeatures:
+    """Totals, leave-one-out panel means, leniency, durations and normalised scores."""
+    standard = ds.session_standard[ds.app_session[ds.score_app]]
+    maxima = ds.standard_maxima[standard]
+    weights = ds.standard_weights[standard]
+    normalised = ds.score_values / maxima
+    # member_totals takes one weight vector; sheets of many standards: same formula, per row.
+    if len(ds.standards) == 1:
+        total = member_totals(ds.standard_weights[0], ds.standard_maxima[0], ds.score_values)
+    else:
+        total = 100.0 * np.einsum("ij,ij->i", normalised, weights)
+    n_app = ds.n_applications
+    sums = _sum(ds.score_app, total, n_app)
+    counts = _count(ds.score_app, n_app)
+    others = counts[ds.score_app] - 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        others_mean = np.where(
+            others > 0, (sums[ds.score_app] - total) / np.maximum(others, 1), np.nan
+        )
+    return SheetFeatures(
+        total=total,
+        others_mean=others_mean,
+        leniency=total - others_mean,
+        duration=ds.score_submitted - ds.score_started,
+        normalised=normalised,
+    )
+
+
+def application_features(ds: AuditDataset, sheets: SheetFeatures) -> ApplicationFeatures:
+    """Recomputed final score, margin, spread, vote counts, recusals, unanimity."""
+    n = ds.n_applications
+    n_scores = _count(ds.score_app, n)
+    sums = _sum(ds.score_app, sheets.total, n)
+    squares = _sum(ds.score_app, sheets.total**2, n)
+    final = _mean(sums, n_scores)
+    with np.errstate(invalid="ignore"):
+        variance = np.maximum(_mean(squares, n_scores) - final**2, 0.0)
+    spread = np.where(n_scores >= 2, np.sqrt(variance), np.nan)
+    pass_score = ds.standard_pass_score[ds.session_standard[ds.app_session]]
+    approvals = _count(ds.vote_app, n, ds.vote_kind == 0)
+    rejections = _count(ds.vote_app, n, ds.vote_kind == 1)
+    abstentions = _count(ds.vote_app, n, ds.vote_kind == 2)
+    recused = _count(ds.recusal_app, n)
+    panel_size = _count(ds.member_session, ds.n_sessions)[ds.app_session]
+    present = approvals + rejections + abstentions
+    unanimous = (present > 0) & ((approvals == present) | (rejections == present))
+    return ApplicationFeatures(
+        n_scores=n_scores,
+        final_score=final,
+        pass_score=pass_score,
+        margin=final - pass_score,
+        spread=spread,
+        approvals=approvals,
+        rejections=rejections,
+        abstentions=abstentions,
+        recused=recused,
+        eligible_members=panel_size - recused,
+        unanimous=unanimous,
+        mean_duration=_finite_mean(ds.score_app, sheets.duration, n),
+    )
+
+
+def member_features(ds: AuditDataset, sheets: SheetFeatures) -> MemberFeatures:
+    """Per panel member: how much they scored, how leniently, how fast, how they voted."""
+    n = len(ds.member_id)
+    n_scored = _count(ds.score_member, n)
+    mean_total = _mean(_sum(ds.score_member, sheets.total, n), n_scored)
+    squares = _mean(_sum(ds.score_member, sheets.total**2, n), n_scored)
+    with np.errstate(invalid="ignore"):
+        sd_total = np.where(n_scored >= 2, np.sqrt(np.maximum(squares - mean_total**2, 0)), np.nan)
+    votes = _count(ds.vote_member, n)
+    approve = _count(ds.vote_member, n, ds.vote_kind == 0)
+    return MemberFeatures(
+        n_scored=n_scored,
+        mean_total=mean_total,
+        mean_leniency=_finite_mean(ds.score_member, sheets.leniency, n),
+        sd_total=sd_total,
+        median_duration=_group_median(ds.score_member, sheets.duration, n),
+        approve_share=_mean(approve.astype(np.float64), votes),
+    )
+
+
+def session_features(
+    ds: AuditDataset, sheets: SheetFeatures, apps: ApplicationFeatures
+) -> SessionFeatures:
+    """Per session: outcomes, bunching near the pass score, agreement, panel make-up."""
+    n = ds.n_sessions
+    s = ds.app_session
+    n_apps = _count(s, n)
+    approved = _count(s, n, ds.app_approved)
+    scored = np.isfinite(apps.margin)
+    just_above = scored & (apps.margin >= 0) & (apps.margin < JUST_ABOVE_WIDTH)
+    panel = _count(ds.member_session, n)
+    external = _count(ds.member_session, n, ds.member_external)
+    exceptional = _count(s, n, ds.app_exceptional)
+    return SessionFeatures(
+        n_applications=n_apps,
+        n_approved=approved,
+        pass_rate=_mean(approved.astype(np.float64), n_apps),
+        mean_margin=_finite_mean(s, apps.margin, n),
+        just_above_share=_mean(_count(s, n, just_above).astype(np.float64), _count(s, n, scored)),
+        mean_spread=_finite_mean(s, apps.spread, n),
+        unanimous_share=_mean(_count(s, n, apps.unanimous).astype(np.float64), n_apps),
+        exceptional=exceptional,
+        exceptional_share=_mean(exceptional.astype(np.float64), n_apps),
+        panel_size=panel,
+        external_share=_mean(external.astype(np.float64), panel),
+        median_duration=_group_median(ds.app_session[ds.score_app], sheets.duration, n),
+    )
+
+
+def enterprise_periods(
+    ds: AuditDataset, sheets: SheetFeatures, apps: ApplicationFeatures
+) -> EnterprisePeriods:
+    """Per (review body, period): the same outcome and agreement features, pooled."""
+    periods, period_code = np.unique(ds.session_period.astype(str), return_inverse=True)
+    key = ds.session_enterprise * len(periods) + period_code
+    units, session_unit = np.unique(key, return_inverse=True)
+    n = len(units)
+    u = session_unit[ds.app_session]
+    n_apps = _count(u, n)
+    approved = _count(u, n, ds.app_approved)
+    scored = np.isfinite(apps.margin)
+    just_above = scored & (apps.margin >= 0) & (apps.margin < JUST_ABOVE_WIDTH)
+    member_unit = session_unit[ds.member_session]
+    panel = _count(member_unit, n)
+    return EnterprisePeriods(
+        enterprise=(units // len(periods)).astype(np.int64),
+        period=periods[units % len(periods)].astype(object),
+        session_unit=session_unit.astype(np.int64),
+        n_sessions=_count(session_unit, n),
+        n_applications=n_apps,
+        n_approved=approved,
+        pass_rate=_mean(approved.astype(np.float64), n_apps),
+        mean_margin=_finite_mean(u, apps.margin, n),
+        just_above_share=_mean(_count(u, n, just_above).astype(np.float64), _count(u, n, scored)),
+        mean_spread=_finite_mean(u, apps.spread, n),
+        unanimous_share=_mean(_count(u, n, apps.unanimous).astype(np.float64), n_apps),
+        exceptional_share=_mean(_count(u, n, ds.app_exceptional).astype(np.float64), n_apps),
+        external_share=_mean(_count(member_unit, n, ds.member_external).astype(np.float64), panel),
+        median_duration=_group_median(u[ds.score_app], sheets.duration, n),
+    )
+
+
+def build_features(ds: AuditDataset) -> Features:
+    """Every feature table of ``ds``."""
+    sheets = sheet_features(ds)
+    apps = application_features(ds, sheets)
+    return Features(
+        sheets=sheets,
+        applications=apps,
+        members=member_features(ds, sheets),
+        sessions=session_features(ds, sheets, apps),
+        units=enterprise_periods(ds, sheets, apps),
+    )
