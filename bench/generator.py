@@ -502,7 +502,7 @@ class _Core:
         small_panel = {
             s.index
             for b in self._planted("panel_too_small")
-            if (s := self._largest_session(b)) is not None
+            if (s := self._largest_session(b, where=_small_panel_possible)) is not None
         }
         no_external = {
             s.index
@@ -522,7 +522,7 @@ class _Core:
             size = max(cfg.members, rules.min_size)
             size += 1 - size % 2 if rules.odd_size else 0
             if s.index in small_panel:
-                size = max(1, rules.min_size - 2)
+                size = rules.min_size - 2
             n_ext = (
                 0
                 if s.index in no_external
@@ -618,8 +618,9 @@ class _Core:
             s.recipe = FactsRecipe(s.standard, series=s.series, held_on=s.held_on)
             self._label("standard_laxity", "session", [self._ref(s)], variant=how)
         for b in self._planted("panel_too_small"):
-            s = self._largest_session(b)
-            assert s is not None
+            s = self._largest_session(b, where=_small_panel_possible)
+            if s is None:
+                continue
             self._label(
                 "panel_too_small",
                 "session",
@@ -760,7 +761,7 @@ class _Core:
                 same = app_dept == dept_of[m.department]
                 self.recusal[s.start : s.stop, slot][same] = _SAME_DEPT
             internal = [i for i, m in enumerate(s.members) if not m.external]
-            has_sup = rng.random(s.n) < 0.05
+            has_sup = rng.random(s.n) < (0.05 if internal else 0.0)
             for j in np.flatnonzero(has_sup):
                 slot = internal[int(rng.integers(len(internal)))]
                 self.supervisor[s.start + int(j)] = slot
@@ -1453,6 +1454,11 @@ class _Core:
             "panel": panel,
             "applications": applications,
         }
+
+
+def _small_panel_possible(s: Session) -> bool:
+    """A panel two short of the minimum still has a chair, a member and an external."""
+    return s.standard.panel.min_size >= 5
 
 
 def _plain_internal(s: Session) -> list[int]:
