@@ -21,10 +21,10 @@ from standards.identifiers import credit_code_check_char
 DEMO_PASSWORD = "Demo-pass-2026"
 ENTERPRISE_COUNT = 141
 
-# Industry clusters of Nantong with name stems and what they review.
+# Industry clusters (codes of enterprises.schemas.INDUSTRY_CLUSTERS), name stems, what they review.
 CLUSTERS: list[tuple[str, list[str], list[tuple[str, str, list[str]]]]] = [
     (
-        "船舶海工",
+        "shipbuilding_offshore",
         ["船舶重工", "海洋工程", "船舶配套", "港机重工"],
         [
             ("title", "engineering", ["assistant", "intermediate", "deputy_senior"]),
@@ -32,20 +32,20 @@ CLUSTERS: list[tuple[str, list[str], list[tuple[str, str, list[str]]]]] = [
         ],
     ),
     (
-        "高端纺织",
+        "high_end_textiles",
         ["纺织科技", "家纺", "化纤", "印染"],
         [
             ("title", "engineering", ["assistant", "intermediate"]),
-            ("skill", "textile_worker", ["grade3", "grade2"]),
+            ("skill", "weaver", ["grade3", "grade2"]),
         ],
     ),
     (
-        "电子信息",
+        "electronics",
         ["微电子", "光电科技", "智能科技"],
         [("title", "engineering", ["assistant", "intermediate", "deputy_senior"])],
     ),
     (
-        "智能装备",
+        "intelligent_equipment",
         ["机械", "精密制造", "装备制造"],
         [
             ("title", "engineering", ["assistant", "intermediate"]),
@@ -53,16 +53,16 @@ CLUSTERS: list[tuple[str, list[str], list[tuple[str, str, list[str]]]]] = [
         ],
     ),
     (
-        "建筑",
+        "construction",
         ["建设集团", "建工", "建筑安装"],
         [("title", "engineering", ["assistant", "intermediate", "deputy_senior"])],
     ),
     (
-        "化工新材料",
+        "new_materials",
         ["化工", "新材料", "精细化工"],
         [
             ("title", "engineering", ["assistant", "intermediate"]),
-            ("skill", "chemical_operator", ["grade3", "grade2"]),
+            ("skill", "electrician", ["grade3", "grade2"]),
         ],
     ),
 ]

@@ -19,6 +19,7 @@ from review_service.dependencies import public
 from review_service.enterprises.router import router as enterprises_router
 from review_service.errors import install_error_handlers
 from review_service.events.router import router as events_router
+from review_service.standard_versions.router import router as standards_router
 
 API_PREFIX = "/api/v1"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -39,6 +40,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     accounts_router,
     enterprises_router,
     events_router,
+    standards_router,
 )
 
 

@@ -7,6 +7,24 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from standards.levels import Track
 
+# Nantong's industry clusters: the peer groups of the audit's outcome comparisons.
+INDUSTRY_CLUSTERS: dict[str, tuple[str, str]] = {
+    "shipbuilding_offshore": ("船舶海工", "shipbuilding & offshore"),
+    "high_end_textiles": ("高端纺织", "high-end textiles"),
+    "electronics": ("电子信息", "electronics & IT"),
+    "intelligent_equipment": ("智能装备", "intelligent equipment"),
+    "construction": ("建筑", "construction"),
+    "new_materials": ("化工新材料", "chemicals & new materials"),
+}
+
+
+def _known_cluster(value: str | None) -> str | None:
+    if value is not None and value not in INDUSTRY_CLUSTERS:
+        raise ValueError(
+            f"unknown industry cluster '{value}'; known: {', '.join(INDUSTRY_CLUSTERS)}"
+        )
+    return value
+
 
 class ReviewBodyKind(StrEnum):
     enterprise = "enterprise"
@@ -33,6 +51,8 @@ class EnterpriseCreate(BaseModel):
     def _strip(cls, value: str) -> str:
         return value.strip()
 
+    _cluster = field_validator("industry_cluster")(_known_cluster)
+
 
 class EnterpriseUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -40,6 +60,8 @@ class EnterpriseUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=2, max_length=200)
     industry_cluster: str | None = Field(default=None, min_length=1, max_length=64)
     review_body_kind: ReviewBodyKind | None = None
+
+    _cluster = field_validator("industry_cluster")(_known_cluster)
 
 
 class EnterprisePublic(BaseModel):

@@ -15,6 +15,10 @@ from review_service.auth import tokens
 from review_service.auth.passwords import hash_password
 from review_service.config import Settings
 from review_service.enterprises.models import Authorization, Enterprise
+from review_service.events.service import seal
+from review_service.standard_versions.models import StandardVersion
+from review_service.standard_versions.service import load_defaults
+from standards import defaults
 from standards.identifiers import credit_code_check_char, resident_id_check_char
 
 PASSWORD = "Passw0rd-for-tests"
@@ -51,6 +55,20 @@ def bearer(settings: Settings, user: User) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def example_document(credit: str | None = None) -> dict:
+    """The shipped marine-welding engineer standard (title/engineering/intermediate), as JSON."""
+    example = next(s for s in defaults.load_examples() if s.track == "title")
+    data = example.model_dump(mode="json", exclude_none=True)
+    data.pop("enterprise_credit_code", None)
+    if credit:
+        data["enterprise_credit_code"] = credit
+    return data
+
+
+def equivalence_document() -> dict:
+    return defaults.load_equivalence().model_dump(mode="json", exclude_none=True)
+
+
 @dataclass
 class Tenant:
     enterprise: Enterprise
@@ -58,6 +76,7 @@ class Tenant:
     admin: User
     expert: User
     applicant: User
+    standard: StandardVersion
 
 
 @dataclass
@@ -107,7 +126,7 @@ def add_user(
     return user
 
 
-def add_tenant(session: Session, tag: str, cluster: str = "船舶海工") -> Tenant:
+def add_tenant(session: Session, tag: str, cluster: str = "shipbuilding_offshore") -> Tenant:
     enterprise = Enterprise(
         name=f"{tag}重工有限公司", credit_code=credit_code(), industry_cluster=cluster
     )
@@ -139,7 +158,24 @@ def add_tenant(session: Session, tag: str, cluster: str = "船舶海工") -> Ten
         enterprise_id=eid,
         department="焊接车间",
     )
-    return Tenant(enterprise, authorization, admin, expert, applicant)
+    document = example_document(enterprise.credit_code)
+    standard = StandardVersion(
+        enterprise_id=eid,
+        kind="standard",
+        track="title",
+        series="engineering",
+        specialty=document.get("specialty"),
+        level="intermediate",
+        lineage=f"{eid}:title:engineering:{document.get('specialty')}:intermediate",
+        version=1,
+        status="published",
+        name=document["name"],
+        document=document,
+        published_at=datetime.now(UTC),
+    )
+    session.add(standard)
+    session.flush()
+    return Tenant(enterprise, authorization, admin, expert, applicant, standard)
 
 
 def build_world(engine: Engine, settings: Settings) -> World:
@@ -154,7 +190,10 @@ def build_world(engine: Engine, settings: Settings) -> World:
             external=True,
         )
         a = add_tenant(session, "a")
-        b = add_tenant(session, "b", cluster="高端纺织")
+        b = add_tenant(session, "b", cluster="high_end_textiles")
+        # The regulator's default baselines and equivalence table, as a fresh installation has.
+        load_defaults(session, actor=None)
+        seal(session)
         session.commit()
     world = World(settings, regulator, pool_expert, a, b)
     for name, user in {

@@ -17,13 +17,15 @@ from review_service.auth.principal import Role
 from review_service.dependencies import RequireRole, public
 from review_service.events.models import Event
 from review_service.main import API_PREFIX, API_ROUTERS
-from tests.review_service.factories import World
+from tests.review_service.factories import World, equivalence_document, example_document
 
 # Tenant B's objects, addressed by users of tenant A.
 FOREIGN_PATH_PARAMS = {
     "enterprise_id": lambda w: w.b.enterprise.id,
     "authorization_id": lambda w: w.b.authorization.id,
     "user_id": lambda w: w.b.applicant.id,
+    "version_id": lambda w: w.b.standard.id,
+    "equivalence_id": lambda w: 1,
 }
 
 # A valid body for each route that takes one (so 404 is not hidden behind 422).
@@ -41,7 +43,7 @@ BODIES: dict[str, Any] = {
     "enterprises-create": {
         "name": "某某公司",
         "credit_code": "91350100M000100Y43",
-        "industry_cluster": "建筑",
+        "industry_cluster": "construction",
     },
     "enterprises-update": {"name": "改名公司"},
     "enterprises-grant_authorization": {
@@ -54,6 +56,13 @@ BODIES: dict[str, Any] = {
     "enterprises-suspend_authorization": {"reason": "核查中"},
     "enterprises-reinstate_authorization": {"reason": "核查结束"},
     "enterprises-revoke_authorization": {"reason": "严重违规"},
+    "standards-create_standard": {"document": example_document()},
+    "standards-update_standard": {"document": example_document()},
+    "standards-create_baseline": {"document": example_document()},
+    "standards-update_baseline": {"document": example_document()},
+    "standards-self_check": {"facts": {"as_of": "2026-06-01", "education": "bachelor"}},
+    "standards-create_equivalence": {"document": equivalence_document()},
+    "standards-update_equivalence": {"document": equivalence_document()},
 }
 
 # Acting as tenant A's user of each role.

@@ -11,7 +11,7 @@ def _create(client, world: World, code: str, **extra):  # type: ignore[no-untype
     body = {
         "name": "南通测试船舶有限公司",
         "credit_code": code,
-        "industry_cluster": "船舶海工",
+        "industry_cluster": "shipbuilding_offshore",
         **extra,
     }
     return client.post(f"{API}/enterprises", json=body, headers=world.auth("regulator"))

@@ -21,39 +21,46 @@ def _writes(client, world: World) -> None:  # type: ignore[no-untyped-def]
             json={
                 "name": f"日志测试企业{i}",
                 "credit_code": credit_code(),
-                "industry_cluster": "建筑",
+                "industry_cluster": "construction",
             },
             headers=world.auth("regulator"),
         )
         assert r.status_code == 201
 
 
+def _event_count(client, world: World) -> int:  # type: ignore[no-untyped-def]
+    return client.get(f"{API}/events", headers=world.auth("regulator")).json()["count"]
+
+
 def test_chain_verifies_then_an_edited_row_is_found(client, world: World, app) -> None:
+    before = _event_count(client, world)
     _writes(client, world)
     report = client.get(f"{API}/events/verify", headers=world.auth("regulator")).json()
-    assert report["intact"] and report["checked"] == 3
+    assert report["intact"] and report["checked"] == before + 3
     with Session(app.state.engine) as s:
-        s.execute(text("UPDATE event SET object_id = '999' WHERE seq = 2"))
+        s.execute(text(f"UPDATE event SET object_id = '999' WHERE seq = {before + 2}"))
         s.commit()
     report = client.get(f"{API}/events/verify", headers=world.auth("regulator")).json()
     assert not report["intact"]
-    assert report["first_broken_seq"] == 2
+    assert report["first_broken_seq"] == before + 2
     assert "edited" in report["problem"]
 
 
 def test_a_deleted_row_is_found(client, world: World, app) -> None:
+    before = _event_count(client, world)
     _writes(client, world)
     with Session(app.state.engine) as s:
-        s.execute(text("DELETE FROM event WHERE seq = 2"))
+        s.execute(text(f"DELETE FROM event WHERE seq = {before + 2}"))
         s.commit()
         report = verify_chain(s)
-    assert report.first_broken_seq == 3
+    assert report.first_broken_seq == before + 3
     assert "gap" in (report.problem or "")
 
 
 def test_cli_verify_log_names_the_broken_row(
     client, world: World, app, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    before = _event_count(client, world)
     _writes(client, world)
     monkeypatch.setenv("REVIEW_DATABASE_URL", database_url)
     from review_service.config import get_settings
@@ -62,19 +69,22 @@ def test_cli_verify_log_names_the_broken_row(
     try:
         ok = CliRunner().invoke(cli, ["verify-log"])
         assert ok.exit_code == 0, ok.output
-        assert "3 events verified" in ok.output
+        assert f"{before + 3} events verified" in ok.output
         with Session(app.state.engine) as s:
-            s.execute(text("UPDATE event SET action = 'enterprise.delete' WHERE seq = 3"))
+            s.execute(
+                text(f"UPDATE event SET action = 'enterprise.delete' WHERE seq = {before + 3}")
+            )
             s.commit()
         broken = CliRunner().invoke(cli, ["verify-log"])
         assert broken.exit_code == 1
-        assert "seq 3" in broken.output
+        assert f"seq {before + 3}" in broken.output
     finally:
         get_settings.cache_clear()
         os.environ.pop("REVIEW_DATABASE_URL", None)
 
 
 def test_enterprise_admin_reads_only_its_own_part(client, world: World) -> None:
+    before = _event_count(client, world)
     _writes(client, world)
     r = client.post(
         f"{API}/users",
@@ -90,7 +100,7 @@ def test_enterprise_admin_reads_only_its_own_part(client, world: World) -> None:
     mine = client.get(f"{API}/events", headers=world.auth("a_admin")).json()
     assert mine["count"] == 1
     assert mine["data"][0]["enterprise_id"] == world.a.enterprise.id
-    assert client.get(f"{API}/events", headers=world.auth("regulator")).json()["count"] == 4
+    assert _event_count(client, world) == before + 4
 
 
 def test_event_detail_never_shows_secrets(client, world: World) -> None:
