@@ -39,7 +39,16 @@ INTAKE_TARGET_S = 5.0
 
 
 def _peak_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux.
+    """Peak resident memory of this process in MB. VmHWM is the high-water mark of this
+    process's own address space; ``ru_maxrss`` would also count the parent's memory when the
+    child was started by vfork + exec (Linux carries the old mm's peak across exec)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
