@@ -4,6 +4,7 @@ from review_service.accounts import models as accounts_models
 from review_service.auth import models as auth_models
 from review_service.enterprises import models as enterprises_models
 from review_service.events import models as events_models
+from review_service.filings import models as filings_models
 from review_service.standard_versions import models as standard_versions_models
 
 __all__ = [
@@ -11,5 +12,6 @@ __all__ = [
     "auth_models",
     "enterprises_models",
     "events_models",
+    "filings_models",
     "standard_versions_models",
 ]

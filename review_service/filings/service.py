@@ -1,0 +1,425 @@
+"""Intake of filings and registry extracts; credentials of outside review bodies.
+
+Rules: a filing is validated whole (``audit.intake.check_filing``) before anything is stored
+and refused with every problem at its JSON path; resident IDs are replaced by their keyed hash
+before storage; the same ``filing_id`` is one filing (the same content again is answered with
+the stored record, different content is a conflict); a body files only under its own credit
+code; a correction names a filing of the same body it ``supersedes``."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from audit.intake import check_filing
+from audit.registry import parse_education_csv, parse_employment_csv
+from review_service.auth.principal import Principal
+from review_service.config import Settings
+from review_service.db import utcnow
+from review_service.enterprises.models import Enterprise
+from review_service.errors import Conflict, FieldProblem, Invalid, NotFound
+from review_service.events.service import canonical_json, record, snapshot
+from review_service.filings.models import (
+    EducationRegistryRow,
+    EmploymentRegistryRow,
+    FilingRecord,
+    RegistryImport,
+    ReviewBodyCredential,
+)
+from review_service.tenancy import TenantScope
+from review_service.transitions import check_transition
+
+FILING = ("备案", "filing")
+CREDENTIAL = ("备案密钥", "filing credential")
+CREDENTIAL_BODY_KINDS = frozenset({"enterprise", "industry_committee", "third_party"})
+_CREDENTIAL_MOVES = {"active": frozenset({"revoked"}), "revoked": frozenset()}
+
+
+def _content_digest(document: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(document).encode()).hexdigest()
+
+
+def _text_at(raw: Any, *path: str) -> str | None:
+    for part in path:
+        if not isinstance(raw, dict):
+            return None
+        raw = raw.get(part)
+    return raw if isinstance(raw, str) else None
+
+
+def _source_problems(
+    session: Session, raw: Any, source_enterprise_id: int | None
+) -> list[FieldProblem]:
+    """Checks against what is stored: the body files under its own code; a correction names
+    one of the same body's filings."""
+    problems: list[FieldProblem] = []
+    code = _text_at(raw, "review_body", "credit_code")
+    if source_enterprise_id is not None:
+        source = session.get(Enterprise, source_enterprise_id)
+        if source is None or code != source.credit_code:
+            problems.append(
+                FieldProblem(
+                    "review_body.credit_code",
+                    "评审主体的统一社会信用代码与报送单位不一致，只能报送本单位的备案",
+                    "the review body's credit code is not the filer's own; a body files only "
+                    "its own results",
+                )
+            )
+    supersedes = _text_at(raw, "supersedes")
+    if supersedes:
+        earlier = session.exec(
+            select(FilingRecord.credit_code).where(FilingRecord.filing_id == supersedes)
+        ).first()
+        if earlier is None:
+            problems.append(
+                FieldProblem(
+                    "supersedes",
+                    f"被更正的备案“{supersedes}”不存在",
+                    f"the filing '{supersedes}' this one corrects was never received",
+                )
+            )
+        elif code is not None and earlier != code:
+            problems.append(
+                FieldProblem(
+                    "supersedes",
+                    f"被更正的备案“{supersedes}”不属于同一评审主体",
+                    f"the filing '{supersedes}' belongs to another review body",
+                )
+            )
+    return problems
+
+
+def _refuse(problems: list[FieldProblem]) -> Invalid:
+    return Invalid(
+        f"备案数据包校验未通过（{len(problems)}处问题），未保存任何内容",
+        f"the filing did not pass validation ({len(problems)} problems); nothing was stored",
+        details=problems,
+        code="invalid_filing",
+    )
+
+
+def receive_filing(
+    session: Session,
+    *,
+    document: dict[str, Any],
+    source_enterprise_id: int | None,
+    actor: Principal | None,
+    settings: Settings,
+    credential_id: int | None = None,
+    today: date | None = None,
+) -> tuple[FilingRecord, bool]:
+    """Validate, pseudonymise and store one filing; ``(record, True)`` when new, the stored
+    ``(record, False)`` when the same filing was already received.
+
+    ``source_enterprise_id`` is the filer (the session's enterprise, or the credential's
+    body); the filing's review body must be it. Refused with ``Invalid`` (code
+    ``invalid_filing``) listing every problem, or ``Conflict`` when the ``filing_id`` is
+    taken by different content."""
+    filing, intake_problems = check_filing(document, key=settings.id_hash_key_bytes, today=today)
+    problems = [
+        FieldProblem(p.path or "body", p.message, f"{p.message_en} [{p.code}]")
+        for p in intake_problems
+    ]
+    problems += _source_problems(session, document, source_enterprise_id)
+    if problems or filing is None:
+        raise _refuse(problems)
+
+    stored = filing.model_dump(mode="json")
+    digest = _content_digest(stored)
+    existing = _existing(session, filing.filing_id, digest)
+    if existing is not None:
+        return existing, False
+
+    body, review = filing.review_body, filing.session
+    enterprise_id = session.exec(
+        select(Enterprise.id).where(Enterprise.credit_code == body.credit_code)
+    ).first()
+    row = FilingRecord(
+        filing_id=filing.filing_id,
+        schema_version=filing.schema_version,
+        credit_code=body.credit_code,
+        enterprise_id=enterprise_id,
+        review_body_kind=body.kind,
+        industry_cluster=body.industry_cluster,
+        track=str(review.track),
+        series=review.series,
+        level=review.level,
+        period=review.period,
+        session_ref=review.session_ref,
+        held_on=review.held_on,
+        application_count=len(filing.applications),
+        approved_count=sum(1 for a in filing.applications if a.approved),
+        supersedes=filing.supersedes,
+        content_digest=digest,
+        source="api" if credential_id is not None else "service",
+        credential_id=credential_id,
+        document=stored,
+    )
+    try:
+        # A savepoint: when a concurrent request stored the same filing_id first, answer
+        # with its record (or the conflict) instead of failing the whole request.
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        existing = _existing(session, filing.filing_id, digest)
+        if existing is None:
+            raise
+        return existing, False
+    # The document itself stays out of the log (it is large, and immutable here anyway);
+    # its digest is in the event.
+    record(
+        session,
+        actor=actor,
+        action="filing.receive",
+        object_type="filing",
+        object_id=row.id,
+        enterprise_id=enterprise_id,
+        detail=filing_summary(row),
+    )
+    return row, True
+
+
+def _existing(session: Session, filing_id: str, digest: str) -> FilingRecord | None:
+    existing = session.exec(select(FilingRecord).where(FilingRecord.filing_id == filing_id)).first()
+    if existing is not None and existing.content_digest != digest:
+        raise Conflict(
+            f"备案编号“{filing_id}”已用于内容不同的另一份备案；更正请使用新的备案编号并填写 supersedes",
+            f"filing_id '{filing_id}' was already used for different content; file a correction "
+            "under a new filing_id with 'supersedes'",
+            details=[FieldProblem("filing_id", "已被占用", "already used for other content")],
+            code="filing_id_taken",
+        )
+    return existing
+
+
+def filing_summary(row: FilingRecord) -> dict[str, Any]:
+    """The index columns of a filing, as the event log and list views show them."""
+    return {key: value for key, value in snapshot(row).items() if key not in ("document",)}
+
+
+def get_filing(session: Session, *, scope: TenantScope, filing_id: str) -> FilingRecord:
+    row = session.exec(select(FilingRecord).where(FilingRecord.filing_id == filing_id)).first()
+    if row is None or not scope.allows(row.enterprise_id):
+        raise NotFound(*FILING, filing_id)
+    return row
+
+
+def list_filings(
+    session: Session,
+    *,
+    scope: TenantScope,
+    period: str | None,
+    enterprise_id: int | None,
+    credit_code: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[FilingRecord], int]:
+    stmt = select(FilingRecord).where(scope.where(FilingRecord.enterprise_id))
+    if period:
+        stmt = stmt.where(FilingRecord.period == period)
+    if enterprise_id is not None:
+        stmt = stmt.where(FilingRecord.enterprise_id == enterprise_id)
+    if credit_code:
+        stmt = stmt.where(FilingRecord.credit_code == credit_code)
+    count = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(
+        stmt.order_by(col(FilingRecord.received_at).desc(), col(FilingRecord.id).desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), count
+
+
+def iter_documents(
+    session: Session, *, period: str | None, credit_codes: set[str] | None, batch: int = 200
+) -> Iterator[dict[str, Any]]:
+    """Stored filing documents in id order, a batch at a time (for the audit)."""
+    after = 0
+    while True:
+        stmt = select(FilingRecord.id, FilingRecord.document).where(FilingRecord.id > after)
+        if period:
+            stmt = stmt.where(FilingRecord.period == period)
+        if credit_codes is not None:
+            stmt = stmt.where(col(FilingRecord.credit_code).in_(sorted(credit_codes)))
+        rows = session.exec(stmt.order_by(col(FilingRecord.id)).limit(batch)).all()
+        if not rows:
+            return
+        for _, document in rows:
+            yield document
+        after = rows[-1][0]
+
+
+# --- credentials of outside review bodies ----------------------------------------------------
+
+
+def _secret_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_credential(
+    session: Session, *, actor: Principal, enterprise_id: int, label: str
+) -> tuple[ReviewBodyCredential, str]:
+    """A new filing key for a review body; returns the row and ``<id>.<secret>`` (shown once)."""
+    enterprise = session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        raise NotFound("评审主体", "review body", enterprise_id)
+    if enterprise.review_body_kind not in CREDENTIAL_BODY_KINDS:
+        raise Invalid(
+            "该主体类型不能领取备案密钥",
+            "this kind of body cannot hold a filing key",
+            code="invalid_body_kind",
+        )
+    secret = secrets.token_urlsafe(32)
+    credential = ReviewBodyCredential(
+        enterprise_id=enterprise_id,
+        label=label,
+        secret_digest=_secret_digest(secret),
+        created_by=actor.user_id,
+    )
+    session.add(credential)
+    session.flush()
+    record(session, actor=actor, action="credential.issue", subject=credential)
+    return credential, f"{credential.id}.{secret}"
+
+
+def list_credentials(session: Session, *, enterprise_id: int | None) -> list[ReviewBodyCredential]:
+    stmt = select(ReviewBodyCredential)
+    if enterprise_id is not None:
+        stmt = stmt.where(ReviewBodyCredential.enterprise_id == enterprise_id)
+    return list(session.exec(stmt.order_by(col(ReviewBodyCredential.id))).all())
+
+
+def revoke_credential(
+    session: Session, *, actor: Principal, credential_id: int, reason: str
+) -> ReviewBodyCredential:
+    credential = session.get(ReviewBodyCredential, credential_id)
+    if credential is None:
+        raise NotFound(*CREDENTIAL, credential_id)
+    check_transition(
+        what=CREDENTIAL, current=credential.status, target="revoked", allowed=_CREDENTIAL_MOVES
+    )
+    before = snapshot(credential)
+    credential.status = "revoked"
+    credential.revoked_at = utcnow()
+    credential.revoked_reason = reason
+    session.add(credential)
+    session.flush()
+    record(session, actor=actor, action="credential.revoke", subject=credential, before=before)
+    return credential
+
+
+def authenticate_credential(session: Session, *, key: str | None) -> ReviewBodyCredential | None:
+    """The active credential for an ``X-Filing-Key: <id>.<secret>`` header, else None."""
+    if not key or "." not in key:
+        return None
+    ident, _, secret = key.partition(".")
+    if not ident.isdigit() or not secret:
+        return None
+    credential = session.get(ReviewBodyCredential, int(ident))
+    given = _secret_digest(secret)
+    if credential is None or not secrets.compare_digest(credential.secret_digest, given):
+        return None
+    return credential if credential.status == "active" else None
+
+
+# --- registry extracts -----------------------------------------------------------------------
+
+
+def import_registry(
+    session: Session,
+    *,
+    actor: Principal,
+    kind: str,
+    text: str,
+    filename: str | None,
+    as_of: date,
+    settings: Settings,
+) -> RegistryImport:
+    """Parse an extract (``employment`` or ``education``) and store its rows with person keys
+    only. Any bad line refuses the whole upload (422) with every problem by line number."""
+    key = settings.id_hash_key_bytes
+    if kind == "employment":
+        records, problems = parse_employment_csv(text, key, as_of=as_of)
+    elif kind == "education":
+        records, problems = parse_education_csv(text, key)  # type: ignore[assignment]
+    else:
+        raise NotFound("登记数据类型", "registry kind", kind)
+    if problems:
+        raise Invalid(
+            f"登记数据文件有{len(problems)}处问题，未导入任何记录",
+            f"the extract has {len(problems)} problems; nothing was imported",
+            details=[
+                FieldProblem(
+                    f"line {p.line}" + (f".{p.column}" if p.column else ""),
+                    p.message,
+                    f"{p.message_en} [{p.code}]",
+                )
+                for p in problems
+            ],
+            code="invalid_registry",
+        )
+    if not records:
+        raise Invalid("登记数据文件没有记录", "the extract has no rows", code="invalid_registry")
+    batch = RegistryImport(
+        kind=kind,
+        filename=filename,
+        as_of=as_of,
+        row_count=len(records),
+        content_digest=hashlib.sha256(text.encode()).hexdigest(),
+        imported_by=actor.user_id,
+    )
+    session.add(batch)
+    session.flush()
+    assert batch.id is not None
+    if kind == "employment":
+        session.add_all(
+            EmploymentRegistryRow(
+                import_id=batch.id,
+                person_key=r.person_key,
+                employer_credit_code=r.employer_credit_code,
+                start=r.start,
+                end=r.end,
+            )
+            for r in records  # type: ignore[union-attr]
+        )
+    else:
+        session.add_all(
+            EducationRegistryRow(
+                import_id=batch.id,
+                person_key=r.person_key,
+                education=r.education.value,  # type: ignore[union-attr]
+                institution=r.institution,  # type: ignore[union-attr]
+                year=r.year,  # type: ignore[union-attr]
+            )
+            for r in records
+        )
+    session.flush()
+    record(session, actor=actor, action="registry.import", subject=batch)
+    return batch
+
+
+def list_registry_imports(session: Session) -> list[RegistryImport]:
+    return list(session.exec(select(RegistryImport).order_by(col(RegistryImport.id))).all())
+
+
+def load_registries(session: Session) -> Any:
+    """Every imported registry row as ``audit.registry.Registries``."""
+    from audit.registry import EducationRecord, EmploymentRecord, Registries
+    from standards.levels import Education
+
+    employment = [
+        EmploymentRecord(r.person_key, r.employer_credit_code, r.start, r.end)
+        for r in session.exec(select(EmploymentRegistryRow)).all()
+    ]
+    education = [
+        EducationRecord(r.person_key, Education(r.education), r.institution, r.year)
+        for r in session.exec(select(EducationRegistryRow)).all()
+    ]
+    return Registries(employment=employment, education=education)
