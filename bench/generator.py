@@ -251,16 +251,14 @@ class _Core:
         self._scores()
         self._outcome_plants()
         self._registries()
+        planted = {r.credit_code for lab in self.labels if lab.primary for r in lab.refs}
         enterprises = [
             EnterpriseTruth(
                 credit_code=self.body_code[b],
                 name=self.body_name[b],
                 kind=self.body_kind[b],
                 cluster=catalogue.CLUSTERS[self.body_cluster[b]].name,
-                manipulated=any(
-                    lab.primary and any(r.credit_code == self.body_code[b] for r in lab.refs)
-                    for lab in self.labels
-                ),
+                manipulated=self.body_code[b] in planted,
                 plants=tuple(self.plants.get(b, ())),
             )
             for b in range(cfg.bodies)
