@@ -15,7 +15,11 @@ from review_service.accounts.models import ExpertProfile, User
 from review_service.auth.passwords import hash_password
 from review_service.config import Settings
 from review_service.enterprises.models import Authorization, Enterprise
+from review_service.db import utcnow
 from review_service.events.service import record
+from review_service.standard_versions.models import StandardVersion
+from review_service.standard_versions.service import lineage_of, load_defaults
+from standards import defaults
 from standards.identifiers import credit_code_check_char
 
 DEMO_PASSWORD = "Demo-pass-2026"
@@ -32,7 +36,7 @@ CLUSTERS: list[tuple[str, list[str], list[tuple[str, str, list[str]]]]] = [
         ],
     ),
     (
-        "high_end_textiles",
+        "high_end_textile",
         ["纺织科技", "家纺", "化纤", "印染"],
         [
             ("title", "engineering", ["assistant", "intermediate"]),
@@ -147,6 +151,7 @@ def load_demo(session: Session, settings: Settings, *, seed: int = 2026) -> bool
             )
         )
     session.flush()
+    _load_standards(session)
     for step in _steps:
         step(session, settings, rng)
     record(
@@ -158,3 +163,31 @@ def load_demo(session: Session, settings: Settings, *, seed: int = 2026) -> bool
         detail={"enterprises": ENTERPRISE_COUNT},
     )
     return True
+
+
+def _load_standards(session: Session) -> None:
+    """The regulator's default baselines and equivalence table, and the two worked examples of
+    customised standards published by the first shipbuilding and the first textile enterprise."""
+    load_defaults(session, actor=None)
+    for n, example in zip((1, 2), defaults.load_examples(), strict=True):
+        enterprise = session.exec(
+            select(Enterprise).where(Enterprise.credit_code == demo_credit_code(n))
+        ).one()
+        document = example.model_dump(mode="json", exclude_none=True)
+        document["enterprise_credit_code"] = enterprise.credit_code
+        session.add(
+            StandardVersion(
+                enterprise_id=enterprise.id,
+                kind="standard",
+                track=example.track.value,
+                series=example.series,
+                specialty=example.specialty,
+                level=example.level,
+                lineage=lineage_of(enterprise.id, example),
+                version=1,
+                status="published",
+                name=example.name,
+                document=document,
+                published_at=utcnow(),
+            )
+        )

@@ -10,7 +10,7 @@ from standards.levels import Track
 # Nantong's industry clusters: the peer groups of the audit's outcome comparisons.
 INDUSTRY_CLUSTERS: dict[str, tuple[str, str]] = {
     "shipbuilding_offshore": ("船舶海工", "shipbuilding & offshore"),
-    "high_end_textiles": ("高端纺织", "high-end textiles"),
+    "high_end_textile": ("高端纺织", "high-end textiles"),
     "electronics": ("电子信息", "electronics & IT"),
     "intelligent_equipment": ("智能装备", "intelligent equipment"),
     "construction": ("建筑", "construction"),

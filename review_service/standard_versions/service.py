@@ -69,7 +69,7 @@ def parse_document(document: dict[str, Any], what: tuple[str, str]) -> Standard:
         raise _invalid_document(exc.problems, what) from None
 
 
-def _lineage(owner: int | None, standard: Standard) -> str:
+def lineage_of(owner: int | None, standard: Standard) -> str:
     return ":".join(
         [
             str(owner) if owner is not None else "baseline",
@@ -124,7 +124,7 @@ def create_draft(
     what = _what(kind)
     standard = parse_document(document, what)
     enterprise = _owner(session, principal=scope.principal, kind=kind, standard=standard)
-    lineage = _lineage(enterprise.id if enterprise else None, standard)
+    lineage = lineage_of(enterprise.id if enterprise else None, standard)
     existing = session.exec(select(StandardVersion).where(StandardVersion.lineage == lineage)).all()
     draft = next((v for v in existing if v.status == VersionStatus.draft), None)
     if draft is not None:
@@ -198,7 +198,7 @@ def update_draft(
     what = _what(kind)
     standard = parse_document(document, what)
     enterprise = _owner(session, principal=scope.principal, kind=kind, standard=standard)
-    if _lineage(enterprise.id if enterprise else None, standard) != row.lineage:
+    if lineage_of(enterprise.id if enterprise else None, standard) != row.lineage:
         raise Invalid(
             "草稿不能改变序列/工种、专业或等级；请另建标准",
             "a draft cannot change its track, series/trade, specialty or level; create another standard",
@@ -402,10 +402,8 @@ def list_versions(
     stmt = select(StandardVersion).where(StandardVersion.kind == kind.value)
     if kind is StandardKind.standard:
         stmt = stmt.where(scope.where(StandardVersion.enterprise_id))
-    if (
-        (not scope.everything
-        and scope.principal.role not in (Role.enterprise_admin,))
-        or (kind is StandardKind.baseline and not scope.everything)
+    if (not scope.everything and scope.principal.role not in (Role.enterprise_admin,)) or (
+        kind is StandardKind.baseline and not scope.everything
     ):
         stmt = stmt.where(StandardVersion.status != VersionStatus.draft.value)
     for column, value in (
@@ -630,7 +628,7 @@ def load_defaults(session: Session, *, actor: Principal | None) -> int:
     """Publish the library's default baselines and equivalence table where none exist yet."""
     added = 0
     for baseline in defaults.load_baselines():
-        lineage = _lineage(None, baseline)
+        lineage = lineage_of(None, baseline)
         if session.exec(
             select(StandardVersion.id).where(StandardVersion.lineage == lineage)
         ).first():

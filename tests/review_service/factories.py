@@ -17,8 +17,9 @@ from review_service.config import Settings
 from review_service.enterprises.models import Authorization, Enterprise
 from review_service.events.service import seal
 from review_service.standard_versions.models import StandardVersion
-from review_service.standard_versions.service import load_defaults
+from review_service.standard_versions.service import lineage_of, load_defaults
 from standards import defaults
+from standards.document import Standard
 from standards.identifiers import credit_code_check_char, resident_id_check_char
 
 PASSWORD = "Passw0rd-for-tests"
@@ -166,7 +167,7 @@ def add_tenant(session: Session, tag: str, cluster: str = "shipbuilding_offshore
         series="engineering",
         specialty=document.get("specialty"),
         level="intermediate",
-        lineage=f"{eid}:title:engineering:{document.get('specialty')}:intermediate",
+        lineage=lineage_of(eid, Standard.model_validate(document)),
         version=1,
         status="published",
         name=document["name"],
@@ -190,7 +191,7 @@ def build_world(engine: Engine, settings: Settings) -> World:
             external=True,
         )
         a = add_tenant(session, "a")
-        b = add_tenant(session, "b", cluster="high_end_textiles")
+        b = add_tenant(session, "b", cluster="high_end_textile")
         # The regulator's default baselines and equivalence table, as a fresh installation has.
         load_defaults(session, actor=None)
         seal(session)
