@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -116,7 +116,7 @@ class _Rows:
             )
         )
 
-    def __iter__(self) -> Iterable[tuple[int, dict[str, str]]]:
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         if self.problems:
             return
         for line, values in enumerate(self.reader, start=2):
@@ -142,13 +142,13 @@ class _Rows:
         )
         return None
 
-    def day(self, line: int, row: dict[str, str], column: str) -> date | bool | None:
-        """The date in ``column``; None when empty; False (and a problem) when unreadable."""
+    def day(self, line: int, row: dict[str, str], column: str) -> tuple[bool, date | None]:
+        """(readable, the date in ``column`` or None when empty); unreadable adds a problem."""
         value = row.get(column, "")
         if not value:
-            return None
+            return True, None
         try:
-            return date.fromisoformat(value.replace("/", "-"))
+            return True, date.fromisoformat(value.replace("/", "-"))
         except ValueError:
             self.bad(
                 line,
@@ -157,7 +157,23 @@ class _Rows:
                 f"日期“{value}”无效（应为YYYY-MM-DD）",
                 f"'{value}' is not a date (YYYY-MM-DD)",
             )
-            return False
+            return False, None
+
+    def months(self, line: int, row: dict[str, str]) -> int | None:
+        """The ``months`` column as a positive whole number; None when empty or unreadable."""
+        text = row.get("months", "")
+        if not text:
+            return None
+        if not text.isdigit() or int(text) < 1:
+            self.bad(
+                line,
+                "months",
+                "registry.bad_months",
+                f"缴费月数“{text}”应为正整数",
+                f"months '{text}' must be a positive whole number",
+            )
+            return None
+        return int(text)
 
 
 def _months_before(end: date, months: int) -> date:
@@ -177,26 +193,18 @@ def parse_employment_csv(
     rows = _Rows(source, ("employer_credit_code",))
     records: list[EmploymentRecord] = []
     for line, row in rows:
+        before = len(rows.problems)
         person = rows.person(line, row, key, today)
         employer = row.get("employer_credit_code", "")
         found = credit_code_problem(employer)
         if found is not None:
             rows.bad(line, "employer_credit_code", found.code, found.message, found.message_en)
-        start, end = rows.day(line, row, "start"), rows.day(line, row, "end")
-        months_text = row.get("months", "")
-        if start is None and months_text:
-            if not months_text.isdigit() or int(months_text) < 1:
-                rows.bad(
-                    line,
-                    "months",
-                    "registry.bad_months",
-                    f"缴费月数“{months_text}”应为正整数",
-                    f"months '{months_text}' must be a positive whole number",
-                )
-                continue
-            if end is not False:
-                start = _months_before(end or as_of, int(months_text))
-        elif start is None:
+        start_ok, start = rows.day(line, row, "start")
+        end_ok, end = rows.day(line, row, "end")
+        months = rows.months(line, row) if start is None else None
+        if start is None and months is not None and end_ok:
+            start = _months_before(end or as_of, months)
+        if start is None and start_ok and not row.get("months"):
             rows.bad(
                 line,
                 "start",
@@ -204,11 +212,7 @@ def parse_employment_csv(
                 "缺少参保开始日期或缴费月数",
                 "neither a start date nor a number of months",
             )
-            continue
-        if person is None or found is not None or start is False or end is False:
-            continue
-        assert isinstance(start, date)
-        if end is not None and end < start:
+        if start is not None and end is not None and end < start:
             rows.bad(
                 line,
                 "end",
@@ -216,6 +220,7 @@ def parse_employment_csv(
                 "结束日期早于开始日期",
                 "the end date is before the start date",
             )
+        if len(rows.problems) > before or person is None or start is None:
             continue
         records.append(EmploymentRecord(person, employer, start, end))
     return records, rows.problems
