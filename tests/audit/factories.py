@@ -8,8 +8,12 @@ import copy
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
+
 from audit.contract import Filing
 from audit.intake import check_filing
+from standards.decision import decide
+from standards.document import PanelRules
 from standards.identifiers import (
     CREDIT_CODE_ALPHABET,
     credit_code_check_char,
@@ -38,15 +42,16 @@ def credit_code(seq: int) -> str:
     return body + credit_code_check_char(body)
 
 
-def resident_id(seq: int, born: str = "19880412") -> str:
-    """A valid resident ID number (GB 11643) born on ``born``, distinct for each ``seq``."""
-    first17 = f"320602{born}{seq % 1000:03d}"
+def resident_id(seq: int) -> str:
+    """A valid resident ID number (GB 11643), distinct for each ``seq`` below 10,000,000."""
+    born = date(1960, 1, 1) + timedelta(days=seq // 1000)
+    first17 = f"320602{born:%Y%m%d}{seq % 1000:03d}"
     return first17 + resident_id_check_char(first17)
 
 
-def person_key(seq: int, born: str = "19880412") -> str:
-    """The keyed hash intake computes for ``resident_id(seq, born)`` under ``KEY``."""
-    return resident_id_digest(resident_id(seq, born), KEY)
+def person_key(seq: int) -> str:
+    """The keyed hash intake computes for ``resident_id(seq)`` under ``KEY``."""
+    return resident_id_digest(resident_id(seq), KEY)
 
 
 def standard_doc(**overrides: Any) -> dict[str, Any]:
@@ -105,9 +110,9 @@ def panel_doc(size: int = 7, external: int = 2, level: str = "deputy_senior") ->
                 "level": level,
                 "external": is_external,
                 "organisation_credit_code": credit_code(900 + i) if is_external else None,
-                "department": None if is_external else f"dept{i % 3}",
+                "department": None if is_external else f"board-{i % 3}",
                 "role": "chair" if i == 1 else "member",
-                "resident_id": resident_id(500 + i, "19700101"),
+                "resident_id": resident_id(9_000_000 + i),
             }
         )
     return members
@@ -135,60 +140,90 @@ def facts_doc(
 
 
 def scores_for(
-    members: list[str], target: float, *, spread: float = 4.0, seconds: int = 600, seq: int = 0
+    members: list[str],
+    target: float,
+    *,
+    spread: float = 4.0,
+    seconds: tuple[int, int] = (300, 1500),
+    rng: np.random.Generator | None = None,
+    start: datetime = datetime(2026, 5, 20, 9, 0, 0),
 ) -> list[dict[str, Any]]:
-    """Score sheets whose member totals sit around ``target`` (0..100), each member offset by a
-    fixed pattern times ``spread``; every criterion gets the same share of its maximum."""
+    """Score sheets whose member totals scatter around ``target`` (0..100) with SD ``spread``;
+    each criterion gets the member's share of its maximum plus a little noise. Durations are
+    drawn from ``seconds``."""
+    rng = rng if rng is not None else np.random.default_rng(0)
     sheets = []
-    offsets = (0.0, 1.0, -1.0, 0.5, -0.5, 0.8, -0.8, 0.3, -0.3)
-    start = datetime(2026, 5, 20, 9, 0, 0)
     for k, member_id in enumerate(members):
-        share = min(1.0, max(0.0, (target + spread * offsets[k % len(offsets)]) / 100))
-        begun = start + timedelta(minutes=seq * 15 + k)
+        level = target / 100 + rng.normal(0, spread / 100)
+        shares = np.clip(level + rng.normal(0, 0.03, len(CRITERIA)), 0.0, 1.0)
+        begun = start + timedelta(minutes=3 * k)
+        duration = int(rng.integers(seconds[0], seconds[1] + 1))
         sheets.append(
             {
                 "member_id": member_id,
-                "values": {c: round(share * m, 4) for c, _w, m in CRITERIA},
+                "values": {
+                    c: round(float(sh) * m, 2)
+                    for (c, _w, m), sh in zip(CRITERIA, shares, strict=True)
+                },
                 "started_at": begun.isoformat(),
-                "submitted_at": (begun + timedelta(seconds=seconds)).isoformat(),
+                "submitted_at": (begun + timedelta(seconds=duration)).isoformat(),
             }
         )
     return sheets
+
+
+def member_total(values: dict[str, float]) -> float:
+    """A member's total on 0..100 under the test standard's criteria."""
+    return 100 * sum(w * values[c] / m for c, w, m in CRITERIA)
 
 
 def application_doc(
     seq: int,
     *,
     target: float = 75.0,
-    approved: bool | None = None,
     members: list[str] | None = None,
     votes: dict[str, str] | None = None,
     facts: dict[str, Any] | None = None,
     applicant_seq: int | None = None,
+    spread: float = 4.0,
+    seconds: tuple[int, int] = (300, 1500),
     **overrides: Any,
 ) -> dict[str, Any]:
-    """Application ``a{seq}``, scored around ``target`` by ``members`` (default m1..m7), votes
-    approving when the score passes 60 unless ``votes`` says otherwise."""
+    """Application ``a{seq}`` scored around ``target`` by ``members`` (default m1..m7). Each
+    member votes to approve when their own total reaches 60 (unless ``votes`` is given); the
+    final score is the mean of the totals and the decision is what ``standards`` decides, so a
+    default application is consistent with its own numbers."""
     members = members if members is not None else [f"m{i}" for i in range(1, 8)]
-    scores = scores_for(members, target, seq=seq)
-    final = round(target, 4)
-    passes = target >= 60
+    rng = np.random.default_rng(seq * 7919 + (applicant_seq or 0))
+    scores = scores_for(members, target, spread=spread, seconds=seconds, rng=rng)
+    totals = [member_total(sh["values"]) for sh in scores]
+    final = sum(totals) / len(totals) if totals else None
     if votes is None:
-        votes = {m: "approve" if passes else "reject" for m in members}
+        votes = {
+            sh["member_id"]: "approve" if t >= 60 else "reject"
+            for sh, t in zip(scores, totals, strict=True)
+        }
+    decision = decide(
+        rules=PanelRules(min_size=5),
+        pass_score=60,
+        eligible_members=len(members),
+        approvals=sum(v == "approve" for v in votes.values()),
+        rejections=sum(v == "reject" for v in votes.values()),
+        abstentions=sum(v == "abstain" for v in votes.values()),
+        final_score=final,
+    )
+    who = applicant_seq if applicant_seq is not None else seq
     doc: dict[str, Any] = {
         "application_ref": f"a{seq}",
-        "applicant": {
-            "resident_id": resident_id(applicant_seq if applicant_seq is not None else seq),
-            "name": f"申报人{seq}",
-        },
+        "applicant": {"resident_id": resident_id(who), "name": f"申报人{who}"},
         "facts": facts if facts is not None else facts_doc(),
-        "department": f"dept{seq % 3}",
+        "department": f"workshop-{seq % 4}",
         "exceptional": False,
         "scores": scores,
         "votes": [{"member_id": m, "vote": v} for m, v in votes.items()],
         "recusals": [],
-        "approved": passes if approved is None else approved,
-        "final_score": final,
+        "approved": decision.approved,
+        "final_score": None if final is None else round(final, 4),
     }
     doc.update(overrides)
     return doc
@@ -209,7 +244,8 @@ def filing_doc(
 ) -> dict[str, Any]:
     """A whole raw filing of enterprise ``enterprise`` (credit code ``credit_code(enterprise)``).
 
-    Applications default to ``n_applications`` clean ones with scores spread over 50..95."""
+    Applications default to ``n_applications`` clean ones with target scores spread evenly
+    over 40..95, applicants ``enterprise * 10_000 + i``."""
     if applications is None:
         targets = targets or [
             50 + (45 * i / max(1, n_applications - 1)) for i in range(n_applications)
