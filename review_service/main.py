@@ -19,7 +19,9 @@ from review_service.dependencies import public
 from review_service.enterprises.router import router as enterprises_router
 from review_service.errors import install_error_handlers
 from review_service.events.router import router as events_router
+from review_service.filings.router import router as filings_router
 from review_service.standard_versions.router import router as standards_router
+from review_service.supervision.router import router as supervision_router
 
 API_PREFIX = "/api/v1"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -41,6 +43,8 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     enterprises_router,
     events_router,
     standards_router,
+    filings_router,
+    supervision_router,
 )
 
 

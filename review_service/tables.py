@@ -6,6 +6,7 @@ from review_service.enterprises import models as enterprises_models
 from review_service.events import models as events_models
 from review_service.filings import models as filings_models
 from review_service.standard_versions import models as standard_versions_models
+from review_service.supervision import models as supervision_models
 
 __all__ = [
     "accounts_models",
@@ -14,4 +15,5 @@ __all__ = [
     "events_models",
     "filings_models",
     "standard_versions_models",
+    "supervision_models",
 ]

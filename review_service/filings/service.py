@@ -238,16 +238,17 @@ def list_filings(
 
 
 def iter_documents(
-    session: Session, *, period: str | None, credit_codes: set[str] | None, batch: int = 200
+    session: Session, *, period: str, enterprise_ids: set[int] | None, batch: int = 200
 ) -> Iterator[dict[str, Any]]:
-    """Stored filing documents in id order, a batch at a time (for the audit)."""
+    """Stored filing documents of a period in id order, a batch at a time (for the audit);
+    ``enterprise_ids`` None means every review body, registered or not."""
     after = 0
     while True:
-        stmt = select(FilingRecord.id, FilingRecord.document).where(FilingRecord.id > after)
-        if period:
-            stmt = stmt.where(FilingRecord.period == period)
-        if credit_codes is not None:
-            stmt = stmt.where(col(FilingRecord.credit_code).in_(sorted(credit_codes)))
+        stmt = select(FilingRecord.id, FilingRecord.document).where(
+            FilingRecord.id > after, FilingRecord.period == period
+        )
+        if enterprise_ids is not None:
+            stmt = stmt.where(col(FilingRecord.enterprise_id).in_(sorted(enterprise_ids)))
         rows = session.exec(stmt.order_by(col(FilingRecord.id)).limit(batch)).all()
         if not rows:
             return

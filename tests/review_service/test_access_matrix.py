@@ -16,6 +16,7 @@ from sqlmodel import Session, func, select
 from review_service.auth.principal import Role
 from review_service.dependencies import RequireRole, public
 from review_service.events.models import Event
+from review_service.filings.access import RequireFilingKey
 from review_service.main import API_PREFIX, API_ROUTERS
 from tests.review_service.factories import World, equivalence_document, example_document
 
@@ -26,6 +27,13 @@ FOREIGN_PATH_PARAMS = {
     "user_id": lambda w: w.b.applicant.id,
     "version_id": lambda w: w.b.standard.id,
     "equivalence_id": lambda w: 1,
+    "filing_id": lambda w: "F-B-unknown",
+    "credential_id": lambda w: 1,
+    "kind": lambda w: "employment",
+    "run_id": lambda w: 1,
+    "flag_id": lambda w: 1,
+    "case_id": lambda w: 1,
+    "measure_id": lambda w: 1,
 }
 
 # A valid body for each route that takes one (so 404 is not hidden behind 422).
@@ -63,6 +71,18 @@ BODIES: dict[str, Any] = {
     "standards-self_check": {"facts": {"as_of": "2026-06-01", "education": "bachelor"}},
     "standards-create_equivalence": {"document": equivalence_document()},
     "standards-update_equivalence": {"document": equivalence_document()},
+    "filings-submit": {"schema_version": "1.0"},
+    "filings-issue_credential": {"label": "行业评委会"},
+    "filings-revoke_credential": {"reason": "密钥泄露"},
+    "filings-import_registry": {},
+    "supervision-create_run": {"period": "2026"},
+    "supervision-open_case": {},
+    "supervision-assign_case": {"assignee_id": 1},
+    "supervision-note_case": {"text": "已调阅材料"},
+    "supervision-confirm_case": {"reason": "属实"},
+    "supervision-dismiss_case": {"reason": "不属实"},
+    "supervision-take_measure": {"kind": "reminder", "reason": "提醒整改"},
+    "supervision-lift_measure": {"reason": "整改完成"},
 }
 
 # Acting as tenant A's user of each role.
@@ -75,18 +95,29 @@ ACTORS = {
 
 
 def _access(route: APIRoute) -> frozenset[Role] | None:
-    """The roles a route is open to; None for public routes."""
+    """The roles a route is open to; None for public routes and for routes of outside review
+    bodies, which authenticate with a filing key (``RequireFilingKey``) rather than a user's
+    token, so no role applies (``test_filing_key_routes`` covers them)."""
     found: list[Any] = []
 
     def walk(dependant: Any) -> None:
         for dep in dependant.dependencies:
-            if isinstance(dep.call, RequireRole) or dep.call is public:
+            if isinstance(dep.call, RequireRole | RequireFilingKey) or dep.call is public:
                 found.append(dep.call)
             walk(dep)
 
     walk(route.dependant)
     assert len(found) == 1, f"{route.path} must declare access exactly once, found {found}"
-    return None if found[0] is public else found[0].roles
+    return found[0].roles if isinstance(found[0], RequireRole) else None
+
+
+def _filing_key_route(route: APIRoute) -> bool:
+    def walk(dependant: Any) -> bool:
+        return any(
+            isinstance(dep.call, RequireFilingKey) or walk(dep) for dep in dependant.dependencies
+        )
+
+    return walk(route.dependant)
 
 
 def _routes() -> list[APIRoute]:
@@ -95,6 +126,7 @@ def _routes() -> list[APIRoute]:
 
 ROUTES = _routes()
 PROTECTED = [r for r in ROUTES if _access(r) is not None]
+FILING_KEY_ROUTES = [r for r in ROUTES if _filing_key_route(r)]
 
 
 def _call(client, route: APIRoute, world: World, headers: dict[str, str] | None):  # type: ignore[no-untyped-def]
@@ -143,3 +175,15 @@ def test_role_and_tenant(client, world: World, app, route: APIRoute, role: Role)
     if r.status_code >= 400:
         with Session(app.state.engine) as s:
             assert s.exec(select(func.count()).select_from(Event)).one() == events_before
+
+
+@pytest.mark.parametrize("route", FILING_KEY_ROUTES, ids=lambda r: r.operation_id)
+def test_filing_key_routes(client, world: World, app, route: APIRoute) -> None:
+    """A user's bearer token (even the regulator's) is no filing key: 401, nothing written."""
+    with Session(app.state.engine) as s:
+        events_before = s.exec(select(func.count()).select_from(Event)).one()
+    for headers in (None, world.auth("regulator"), {"X-Filing-Key": "1.not-the-secret"}):
+        r = _call(client, route, world, headers)
+        assert r.status_code == 401, r.text
+    with Session(app.state.engine) as s:
+        assert s.exec(select(func.count()).select_from(Event)).one() == events_before

@@ -1,0 +1,187 @@
+"""The audit run as a background job: load → registries → weights → analyse → store.
+
+Each stage is its own short transaction (SQLite has a single writer: the request threads must
+not wait for the analysis), and the analysis itself runs with no transaction open. A failure
+marks the run failed with the error, never half-stored: flags and grades are written in one
+transaction at the end."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
+
+from audit.dataset import AuditDataset
+from audit.feedback import SignalWeights
+from audit.registry import Registries
+from review_service.db import utcnow
+from review_service.events.service import seal
+from review_service.filings import service as filings
+from review_service.filings.models import FilingRecord
+from review_service.standard_versions import service as standard_versions
+from review_service.supervision import service
+from review_service.supervision.schemas import RunStatus
+from standards.defaults import load_baselines
+
+log = logging.getLogger(__name__)
+
+# The analysis step, replaceable in tests: (dataset, registries, weights, history, baselines,
+# progress) -> audit.pipeline.AuditResult.
+Analyse = Callable[..., Any]
+
+
+def _analyse(
+    dataset: AuditDataset,
+    *,
+    registries: Registries,
+    weights: SignalWeights,
+    history: list[Any],
+    baselines: list[Any],
+    progress: Callable[[str, float], None],
+) -> Any:
+    from audit.pipeline import run_audit
+
+    return run_audit(
+        dataset,
+        baselines=baselines,
+        registries=registries,
+        weights=weights,
+        history=history,
+        progress=progress,
+    )
+
+
+analyse: Analyse = _analyse
+
+
+def _step(engine: Engine, work: Callable[[Session], Any]) -> Any:
+    with Session(engine, expire_on_commit=False) as session:
+        result = work(session)
+        seal(session)
+        session.commit()
+        return result
+
+
+def _history(session: Session, *, period: str, enterprise_ids: set[int] | None) -> list[Any]:
+    """Earlier periods' volumes per review body, aggregated in SQL from the filings' index."""
+    from audit.pipeline import PeriodVolume
+
+    stmt = (
+        select(
+            FilingRecord.credit_code,
+            FilingRecord.period,
+            func.sum(FilingRecord.application_count),
+            func.sum(FilingRecord.approved_count),
+        )
+        .where(FilingRecord.period != period)
+        .group_by(col(FilingRecord.credit_code), col(FilingRecord.period))
+    )
+    if enterprise_ids is not None:
+        stmt = stmt.where(col(FilingRecord.enterprise_id).in_(sorted(enterprise_ids)))
+    return [
+        PeriodVolume(credit_code=code, period=p, applications=int(n), approved=int(k))
+        for code, p, n, k in session.exec(stmt).all()
+    ]
+
+
+def execute_run(engine: Engine, run_id: int) -> None:
+    """Run a queued audit to the end (or to ``failed``), reporting stage and percentage."""
+    try:
+        _execute(engine, run_id)
+    except Exception as exc:  # the job's whole outcome is the run's status
+        log.exception("audit run %s failed", run_id)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        _step(
+            engine,
+            lambda s: service.advance_run(
+                s,
+                run_id=run_id,
+                stage="failed",
+                progress=100,
+                status=RunStatus.failed.value,
+                error=error,
+                finished_at=utcnow(),
+            ),
+        )
+
+
+def _execute(engine: Engine, run_id: int) -> None:
+    run = _step(
+        engine,
+        lambda s: service.advance_run(
+            s,
+            run_id=run_id,
+            stage="loading",
+            progress=5,
+            status=RunStatus.running.value,
+            started_at=utcnow(),
+        ),
+    )
+    with Session(engine) as session:
+        ids = service.scope_enterprise_ids(session, run=run)
+        documents = filings.iter_documents(session, period=run.period, enterprise_ids=ids)
+        dataset = AuditDataset.from_documents(documents)
+        registries = filings.load_registries(session)
+        history = _history(session, period=run.period, enterprise_ids=ids)
+        weights = service.feedback_weights(session)
+        baselines = standard_versions.published_baselines(session) or load_baselines()
+    codes = dataset.enterprise_code[dataset.app_enterprise]
+    app_counts: dict[str, int] = {}
+    for code in codes:
+        app_counts[str(code)] = app_counts.get(str(code), 0) + 1
+    _step(
+        engine,
+        lambda s: service.advance_run(
+            s,
+            run_id=run_id,
+            stage="analysing",
+            progress=20,
+            filing_count=dataset.n_sessions,
+            application_count=dataset.n_applications,
+            weights=weights.as_dict(),
+        ),
+    )
+    last = [20]
+
+    def progress(stage: str, fraction: float) -> None:
+        percent = 20 + int(70 * fraction)
+        if percent >= last[0] + 10:  # a few updates, not one per stage of the pipeline
+            last[0] = percent
+            _step(
+                engine,
+                lambda s: service.advance_run(
+                    s, run_id=run_id, stage=f"analysing:{stage}", progress=percent
+                ),
+            )
+
+    result = analyse(
+        dataset,
+        registries=registries,
+        weights=weights,
+        history=history,
+        baselines=baselines,
+        progress=progress,
+    )
+    _step(
+        engine,
+        lambda s: service.store_results(
+            s,
+            run=service.get_run(s, run_id=run_id),
+            flags=result.flags,
+            grades=result.grades,
+            application_counts=app_counts,
+        ),
+    )
+
+
+def start_in_thread(engine: Engine, run_id: int) -> threading.Thread:
+    """Start ``execute_run`` on a daemon thread (the CLI and the demo use it synchronously)."""
+    thread = threading.Thread(
+        target=execute_run, args=(engine, run_id), name=f"audit-run-{run_id}", daemon=True
+    )
+    thread.start()
+    return thread

@@ -1,0 +1,263 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class RunScope(StrEnum):
+    all = "all"
+    cluster = "cluster"
+    enterprises = "enterprises"
+
+
+class RunStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    finished = "finished"
+    failed = "failed"
+
+
+class CaseStatus(StrEnum):
+    open = "open"
+    assigned = "assigned"
+    confirmed = "confirmed"
+    dismissed = "dismissed"
+
+
+class MeasureKind(StrEnum):
+    """In order of escalation (《职称评审监管暂行办法》, 人社部发〔2024〕56号)."""
+
+    reminder = "reminder"  # 提醒
+    interview = "interview"  # 约谈
+    suspension = "suspension"  # 暂停评审
+    rectification = "rectification"  # 责令整改
+    public_criticism = "public_criticism"  # 通报批评
+    revocation = "revocation"  # 收回评审权
+
+
+MEASURE_NAMES: dict[MeasureKind, tuple[str, str]] = {
+    MeasureKind.reminder: ("提醒", "reminder"),
+    MeasureKind.interview: ("约谈", "interview"),
+    MeasureKind.suspension: ("暂停评审", "suspension of reviews"),
+    MeasureKind.rectification: ("责令整改", "ordered rectification"),
+    MeasureKind.public_criticism: ("通报批评", "public criticism"),
+    MeasureKind.revocation: ("收回评审权", "revocation of review authority"),
+}
+MEASURE_RANK: dict[str, int] = {kind.value: i for i, kind in enumerate(MeasureKind, start=1)}
+
+
+class AuditRunCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    period: str = Field(min_length=4, max_length=16, description="e.g. '2026' or '2026H1'")
+    scope: RunScope = RunScope.all
+    cluster: str | None = Field(default=None, max_length=64)
+    enterprise_ids: list[int] = Field(default_factory=list, max_length=1000)
+
+    @model_validator(mode="after")
+    def _scope_needs_its_value(self) -> AuditRunCreate:
+        if self.scope is RunScope.cluster and not self.cluster:
+            raise ValueError("scope 'cluster' needs 'cluster'")
+        if self.scope is RunScope.enterprises and not self.enterprise_ids:
+            raise ValueError("scope 'enterprises' needs 'enterprise_ids'")
+        return self
+
+
+class AuditRunPublic(BaseModel):
+    id: int
+    period: str
+    scope_kind: RunScope
+    scope_cluster: str | None
+    scope_enterprise_ids: list[int]
+    status: RunStatus
+    stage: str
+    progress: int
+    error: str | None
+    previous_run_id: int | None
+    filing_count: int
+    application_count: int
+    flag_count: int
+    weights: dict[str, Any]
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class AuditRunsPublic(BaseModel):
+    data: list[AuditRunPublic]
+    count: int
+
+
+class FlagPublic(BaseModel):
+    id: int
+    run_id: int
+    key: str
+    signal: str
+    signal_name: str | None = None
+    kind: str
+    scope: str
+    severity: str
+    band: str
+    enterprise_id: int | None
+    credit_code: str
+    period: str | None
+    filing_id: str | None
+    session_ref: str | None
+    application_ref: str | None
+    member_id: str | None
+    observed: float | None
+    expected: float | None
+    n: int | None
+    statistic: str | None
+    statistic_value: float | None
+    p_value: float | None
+    reason: str
+    reason_en: str
+    case_id: int | None = None
+    case_status: CaseStatus | None = None
+
+
+class FlagEvidencePublic(FlagPublic):
+    evidence: dict[str, Any]
+
+
+class FlagsPublic(BaseModel):
+    data: list[FlagPublic]
+    count: int
+
+
+class GradePublic(BaseModel):
+    id: int
+    run_id: int
+    enterprise_id: int | None
+    credit_code: str
+    period: str
+    grade: str
+    risk_score: float
+    flag_count: int
+    application_count: int
+    reasons: list[dict[str, Any]]
+
+
+class GradesPublic(BaseModel):
+    data: list[GradePublic]
+    count: int
+
+
+class GradeChange(BaseModel):
+    credit_code: str
+    enterprise_id: int | None
+    before: str | None
+    after: str | None
+
+
+class RunComparison(BaseModel):
+    run_id: int
+    previous_run_id: int | None
+    new: list[FlagPublic]
+    resolved: list[FlagPublic]
+    persisting: list[FlagPublic]
+    grade_changes: list[GradeChange]
+
+
+class CaseOpen(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class CaseAssign(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    assignee_id: int
+    version: int | None = Field(default=None, ge=1)
+
+
+class CaseNoteCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class CaseDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=2, max_length=2000)
+    version: int | None = Field(default=None, ge=1)
+
+
+class CaseNotePublic(BaseModel):
+    id: int
+    author_id: int | None
+    text: str
+    created_at: datetime
+
+
+class CasePublic(BaseModel):
+    id: int
+    flag_key: str
+    flag_id: int
+    signal: str
+    enterprise_id: int | None
+    credit_code: str
+    status: CaseStatus
+    assignee_id: int | None
+    decision_reason: str | None
+    decided_by: int | None
+    decided_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    notes: list[CaseNotePublic] = []
+
+
+class CasesPublic(BaseModel):
+    data: list[CasePublic]
+    count: int
+
+
+class MeasureCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: MeasureKind
+    reason: str = Field(min_length=2, max_length=2000)
+    case_id: int | None = None
+
+
+class MeasureLift(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=2, max_length=2000)
+    version: int | None = Field(default=None, ge=1)
+
+
+class MeasurePublic(BaseModel):
+    id: int
+    enterprise_id: int
+    kind: MeasureKind
+    kind_name: str
+    escalation_rank: int
+    status: str
+    reason: str
+    case_id: int | None
+    authorization_ids: list[int]
+    created_at: datetime
+    lifted_at: datetime | None
+    lifted_reason: str | None
+    version: int
+
+
+class MeasuresPublic(BaseModel):
+    data: list[MeasurePublic]
+    count: int
+
+
+class MyGradePublic(BaseModel):
+    """What an enterprise sees of its own supervision: grade, reasons, measures."""
+
+    enterprise_id: int
+    grade: GradePublic | None
+    measures: list[MeasurePublic]
