@@ -14,7 +14,7 @@ from typing import Any
 
 from standards.document import Standard
 from standards.facts import ApplicantFacts
-from standards.levels import Education, Track, education_rank
+from standards.levels import Education, Track, education_rank, level_rank, levels
 from standards.requirements import (
     Appraisals,
     Award,
@@ -265,6 +265,8 @@ class FactsRecipe:
             out.append("appraisal_failed")
         if ContinuingEducation in kinds:
             out.append("continuing_education_short")
+        if Prerequisite in kinds:
+            out.append("prerequisite_missing")
         return out
 
     def break_facts(self, facts: dict[str, Any], how: str) -> dict[str, Any]:
@@ -298,6 +300,14 @@ class FactsRecipe:
             hours = dict(out["continuing_education_hours"])
             hours[str(year - 1)] = float(max(0, int(self.hours) - 40))
             out["continuing_education_hours"] = hours
+        elif how == "prerequisite_missing":
+            # The qualification held is one level short of the prerequisite.
+            for r in self.requirements:
+                if isinstance(r, Prerequisite) and level_rank(r.track, r.level) > 1:
+                    below = levels(r.track)[level_rank(r.track, r.level) - 2]
+                    for q in out["qualifications"]:
+                        if q["track"] == r.track.value and q["level"] == r.level:
+                            q["level"] = below
         else:
             raise ValueError(how)
         return out

@@ -74,6 +74,10 @@ PLANTS: dict[str, str] = {
 PLANT_KINDS: tuple[str, ...] = tuple(PLANTS)
 MULTIPLE_ENTERPRISES = "rule.multiple_enterprises"
 
+# Plants that only exist as a pattern over a body's applications, and the body size they need.
+_PATTERN_PLANTS = frozenset({"threshold_bunching", "pass_rate"})
+_MIN_APPS_FOR_PATTERN = 40
+
 _TZ = timezone(timedelta(hours=8))
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Recusal codes in the (application, slot) matrix.
@@ -88,6 +92,8 @@ _BODY_KIND_P = (0.86, 0.08, 0.06)
 # Spread of an applicant's quality on the 0..100 total scale, of a member's bias, of an
 # applicant's criterion profile and of one member's judgement of one criterion.
 _SD_QUALITY, _SD_MEMBER, _SD_PROFILE, _SD_NOISE = 8.0, 2.0, 4.0, 5.0
+# A natural lean (against the rest of the panel) this large is material (see _natural_bias).
+_NATURAL_LEAN = 4.0
 
 
 @dataclass(frozen=True)
@@ -448,10 +454,14 @@ class _Core:
         bag = [kinds[i % len(kinds)] for i in range(slots)]
         rng.shuffle(bag)
         self.plants = {b: [] for b in chosen}
+        # A pattern over many applications needs many applications to show: those plants go
+        # to the larger manipulated bodies.
+        large = [b for b in chosen if self.body_size[b] >= _MIN_APPS_FOR_PATTERN]
         for i, kind in enumerate(bag):
             if not chosen:
                 break
-            b = chosen[i % len(chosen)]
+            pool = large if kind in _PATTERN_PLANTS and large else chosen
+            b = pool[i % len(pool)]
             if kind not in self.plants[b]:
                 self.plants[b].append(kind)
         # Reciprocal scoring needs pairs of enterprises.
@@ -813,6 +823,7 @@ class _Core:
                 bias[s.index, slot] = m.bias if m.bias else rng.normal(0, _SD_MEMBER)
                 central[s.index, slot] = m.central
                 fast[s.index, slot] = m.fast
+            self._natural_bias(s, bias[s.index, : len(s.members)])
         profile = rng.normal(0, _SD_PROFILE, (n, 1, c))
         noise = rng.normal(0, _SD_NOISE, (n, mm, c))
         base = quality[:, None, None] + profile
@@ -878,6 +889,27 @@ class _Core:
         self.votes = np.where(self.present, votes, _NONE).astype(np.int8)
         self.pass_score = pass_score
         self._decide()
+
+    def _natural_bias(self, s: Session, bias: np.ndarray) -> None:
+        """Members are a little lenient or harsh by nature (SD 2 points); the few whose lean
+        against the rest of the panel reaches ``_NATURAL_LEAN`` really are lenient or harsh,
+        though nothing was planted: a calibration flag on them is neither a hit nor a false
+        alarm."""
+        k = len(bias)
+        if k < 2:
+            return
+        lean = bias - (bias.sum() - bias) / (k - 1)
+        for slot in np.flatnonzero(np.abs(lean) >= _NATURAL_LEAN):
+            m = s.members[int(slot)]
+            if m.bias == 0 and not m.central:
+                self._label(
+                    "member_lenient" if lean[slot] > 0 else "member_harsh",
+                    "member",
+                    [self._ref(s, member=m)],
+                    primary=False,
+                    variant="natural",
+                    details={"lean": round(float(lean[slot]), 2)},
+                )
 
     def _copy_identical(self, scores: np.ndarray) -> None:
         for b in self._planted("identical_scores"):

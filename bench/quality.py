@@ -149,9 +149,11 @@ def auc(scores: dict[str, float], truth: dict[str, bool], keys: list[str] | None
 
 
 def signal_matrix(flags: list[Any], enterprises: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Enterprises × signals: how many flags of each signal an enterprise has, by band
-    (certain 1, alarm 1, alert 0.5), as the cases the regulator would label."""
-    band_weight = {"certain": 1.0, "alarm": 1.0, "alert": 0.5}
+    """Enterprises × signals: the points each signal's flags earn an enterprise before
+    weighting (severity × band, as ``audit.grading`` counts them), the cases the regulator
+    would confirm or dismiss."""
+    from audit.grading import BAND_FACTOR, SEVERITY_POINTS
+
     codes = sorted({_get(f, "signal") for f in flags})
     index = {c: i for i, c in enumerate(enterprises)}
     col = {c: j for j, c in enumerate(codes)}
@@ -159,8 +161,10 @@ def signal_matrix(flags: list[Any], enterprises: list[str]) -> tuple[np.ndarray,
     for f in flags:
         i = index.get(_get(f, "enterprise_credit_code"))
         if i is not None:
-            X[i, col[_get(f, "signal")]] += band_weight.get(_get(f, "band"), 0.5)
-    return np.log1p(X), codes
+            X[i, col[_get(f, "signal")]] += (
+                SEVERITY_POINTS[_get(f, "severity")] * BAND_FACTOR[_get(f, "band")]
+            )
+    return X, codes
 
 
 def feedback_auc(
@@ -216,7 +220,11 @@ def variant_recall(
     return out
 
 
-def print_signal_table(scores: dict[str, SignalScore], clean_flags: Counter[str]) -> None:
+def print_signal_table(
+    scores: dict[str, SignalScore],
+    strong: dict[str, SignalScore],
+    clean_flags: Counter[str],
+) -> None:
     head = (
         "signal",
         "planted",
@@ -226,11 +234,14 @@ def print_signal_table(scores: dict[str, SignalScore], clean_flags: Counter[str]
         "true",
         "side-effect",
         "precision",
-        "flags on clean bodies",
+        "alarm flags",
+        "alarm precision",
+        "on clean bodies",
     )
     rows = []
     for code in sorted(scores):
         s = scores[code]
+        a = strong.get(code)
         rows.append(
             (
                 code,
@@ -241,6 +252,8 @@ def print_signal_table(scores: dict[str, SignalScore], clean_flags: Counter[str]
                 str(s.true_flags),
                 str(s.ignored_flags),
                 _fmt(s.precision),
+                "—" if code.startswith("rule.") or a is None else str(a.flags),
+                "—" if code.startswith("rule.") or a is None else _fmt(a.precision),
                 str(clean_flags.get(code, 0)),
             )
         )
@@ -260,6 +273,8 @@ def evaluate(config: GeneratorConfig, *, feedback: bool = True) -> dict[str, Any
     t_audit = time.perf_counter() - t0
     flags = list(result.flags)
     scores = score_flags(flags, data.labels)
+    # Statistics flag at two bands: alert (p < 0.05) and alarm (p < 0.002).
+    strong = score_flags([f for f in flags if _get(f, "band") != "alert"], data.labels)
     truth = data.manipulated()
     clean = Counter(
         _get(f, "signal") for f in flags if not truth.get(_get(f, "enterprise_credit_code"), False)
@@ -284,6 +299,8 @@ def evaluate(config: GeneratorConfig, *, feedback: bool = True) -> dict[str, Any
                 "true_flags": s.true_flags,
                 "side_effect_flags": s.ignored_flags,
                 "precision": s.precision,
+                "alarm_flags": strong[c].flags if c in strong else 0,
+                "alarm_precision": strong[c].precision if c in strong else None,
                 "flags_on_clean_bodies": clean.get(c, 0),
             }
             for c, s in scores.items()
@@ -309,7 +326,7 @@ def evaluate(config: GeneratorConfig, *, feedback: bool = True) -> dict[str, Any
         f"{len(flags):,} flags; generated in {t_gen:.1f} s, audited in {t_audit:.1f} s"
     )
     print()
-    print_signal_table(scores, clean)
+    print_signal_table(scores, strong, clean)
     print()
     print("recall by plant variant:")
     for key, v in report["variants"].items():
