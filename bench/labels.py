@@ -93,6 +93,18 @@ def _ref_matches(
     return True
 
 
+def matching_labels(flag: Any, labels: Iterable[PlantLabel]) -> list[PlantLabel]:
+    """The labels of the flag's signal that the flag points at."""
+    raw = flag.get("signal") if isinstance(flag, dict) else flag.signal
+    credit, session, app, member, records = _flag_refs(flag)
+    return [
+        label
+        for label in labels
+        if label.signal == raw
+        and any(_ref_matches(r, credit, session, app, member, records) for r in label.refs)
+    ]
+
+
 @dataclass
 class SignalScore:
     """Precision and recall of one signal."""

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from bench.generator import GeneratorConfig, SyntheticData, generate
-from bench.labels import PlantLabel, SignalScore, score_flags
+from bench.labels import PlantLabel, SignalScore, matching_labels, score_flags
 
 RULE_TARGET = 0.95
 AUC_TARGET = 0.95
@@ -148,6 +148,17 @@ def auc(scores: dict[str, float], truth: dict[str, bool], keys: list[str] | None
     return float(roc_auc_score(y, s))
 
 
+def _average_precision(scores: dict[str, float], truth: dict[str, bool], keys: list[str]) -> float:
+    """Average precision of ranking ``keys`` by score (``audit.feedback.average_precision``);
+    ties are broken against the manipulated bodies, so a tie earns nothing."""
+    from audit.feedback import average_precision
+
+    s = np.array([scores.get(k, 0.0) for k in keys])
+    y = np.array([truth[k] for k in keys])
+    order = np.lexsort((y, -s))
+    return average_precision(order, y)
+
+
 def signal_matrix(flags: list[Any], enterprises: list[str]) -> tuple[np.ndarray, list[str]]:
     """Enterprises × signals: the points each signal's flags earn an enterprise before
     weighting (severity × band, as ``audit.grading`` counts them), the cases the regulator
@@ -167,11 +178,41 @@ def signal_matrix(flags: list[Any], enterprises: list[str]) -> tuple[np.ndarray,
     return X, codes
 
 
+def flag_cases(
+    flags: list[Any], labels: list[PlantLabel], enterprises: set[str]
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The regulator's worked cases: every flag of ``enterprises``, confirmed when it points at
+    a manipulation (a plant, or a side effect of one) and dismissed otherwise (including a
+    naturally lenient member: real, but no misconduct). One row per flag, its points (severity
+    × band, as ``audit.grading`` counts them) in its signal's column."""
+    from audit.grading import BAND_FACTOR, SEVERITY_POINTS
+
+    by_signal: dict[str, list[PlantLabel]] = defaultdict(list)
+    for label in labels:
+        by_signal[label.signal].append(label)
+    cases = [f for f in flags if _get(f, "enterprise_credit_code") in enterprises]
+    codes = sorted({_get(f, "signal") for f in flags})
+    col = {c: j for j, c in enumerate(codes)}
+    X = np.zeros((len(cases), len(codes)))
+    y = np.zeros(len(cases), dtype=bool)
+    for i, f in enumerate(cases):
+        X[i, col[_get(f, "signal")]] = (
+            SEVERITY_POINTS[_get(f, "severity")] * BAND_FACTOR[_get(f, "band")]
+        )
+        y[i] = any(
+            label.primary or label.variant != "natural"
+            for label in matching_labels(f, by_signal.get(_get(f, "signal"), []))
+        )
+    return X, y, codes
+
+
 def feedback_auc(
     data: SyntheticData, documents: list[dict[str, Any]], result: Any, seed: int
 ) -> dict[str, Any]:
-    """Fit signal weights on a labelled half of the enterprises, re-run the audit with them and
-    compare the held-out half's AUC with the default weights'."""
+    """Labels fed back: the flags of a random half of the enterprises are worked as cases
+    (confirmed or dismissed against the truth), ``fit_weights`` learns signal weights from
+    them, the audit is re-run with those weights, and the held-out half is ranked with the
+    default and with the fitted weights."""
     from audit.feedback import fit_weights
 
     truth = data.manipulated()
@@ -181,20 +222,21 @@ def feedback_auc(
     neg = [c for c in codes_all if not truth[c]]
     train = set(rng.permutation(pos)[: len(pos) // 2]) | set(rng.permutation(neg)[: len(neg) // 2])
     test = [c for c in codes_all if c not in train]
-    train_list = [c for c in codes_all if c in train]
-    X, codes = signal_matrix(list(result.flags), train_list)
-    y = np.array([truth[c] for c in train_list])
+    X, y, codes = flag_cases(list(result.flags), data.labels, train)
     weights = fit_weights(X, y, codes)
     refit = run_audit(data, documents, weights=weights)
-    before = auc(enterprise_risk(result), truth, test)
-    after = auc(enterprise_risk(refit), truth, test)
+    before, after = enterprise_risk(result), enterprise_risk(refit)
     return {
-        "train": len(train_list),
-        "test": len(test),
+        "train_bodies": len(train),
+        "test_bodies": len(test),
+        "cases": len(y),
+        "confirmed": int(y.sum()),
         "fitted": weights.fitted,
         "reason": weights.reason,
-        "auc_default_weights": before,
-        "auc_fitted_weights": after,
+        "auc_default_weights": auc(before, truth, test),
+        "auc_fitted_weights": auc(after, truth, test),
+        "ap_default_weights": _average_precision(before, truth, test),
+        "ap_fitted_weights": _average_precision(after, truth, test),
         "weights": {k: round(v, 3) for k, v in sorted(weights.weights.items())},
     }
 
@@ -347,10 +389,12 @@ def evaluate(config: GeneratorConfig, *, feedback: bool = True) -> dict[str, Any
     if feedback:
         fb = report["feedback"]
         print(
-            f"labels fed back ({fb['train']} labelled bodies, {fb['test']} held out; "
+            f"labels fed back ({fb['cases']} flags of {fb['train_bodies']} bodies worked as "
+            f"cases, {fb['confirmed']} confirmed; {fb['test_bodies']} bodies held out; "
             f"{'fitted' if fb['fitted'] else 'not fitted: ' + fb['reason']}): held-out AUC "
             f"{fb['auc_default_weights']:.3f} with default weights -> "
-            f"{fb['auc_fitted_weights']:.3f} with fitted weights"
+            f"{fb['auc_fitted_weights']:.3f} with fitted weights; average precision "
+            f"{fb['ap_default_weights']:.3f} -> {fb['ap_fitted_weights']:.3f}"
         )
     return report
 

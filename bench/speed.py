@@ -182,6 +182,7 @@ def run(scale: str, seed: int, postgres: str | None, intake_apps: int) -> dict[s
     spec = SCALES[scale]
     cfg = GeneratorConfig(bodies=spec["bodies"], apps_per_body=spec["apps_per_body"], seed=seed)
     report: dict[str, Any] = {"scale": scale, "seed": seed}
+    load_start = os.getloadavg()
     rows: list[tuple[str, ...]] = []
     t0 = time.perf_counter()
     data = generate(cfg)
@@ -308,7 +309,12 @@ def run(scale: str, seed: int, postgres: str | None, intake_apps: int) -> dict[s
             )
         )
     report["peak_mb_parent"] = _peak_mb()
-    print(f"bench.speed — scale {scale}, seed {seed}, {os.cpu_count()} CPUs")
+    report["load_average_start"], report["load_average_end"] = load_start, os.getloadavg()
+    print(
+        f"bench.speed — scale {scale}, seed {seed}, {os.cpu_count()} CPUs; load average "
+        f"{load_start[0]:.2f} at the start, {report['load_average_end'][0]:.2f} at the end "
+        "(other work on the machine slows every step)"
+    )
     _print_table(rows)
     return report
 
