@@ -24,8 +24,9 @@ Only results in a band (alert at p < 0.05, alarm at p < 0.002) become flags.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,7 @@ from audit.features import JUST_ABOVE_WIDTH, Features, build_features
 from audit.feedback import SignalWeights
 from audit.flags import SIGNALS, Flag, Severity, make_flag, sort_flags
 from audit.grading import EnterpriseGrade, grade_enterprises
+from audit.intake import collection_paused
 from audit.registry import Registries
 from audit.rules import (
     EligibilityCache,
@@ -71,6 +73,20 @@ class PeriodVolume:
     approved: int
 
 
+def history_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[PeriodVolume]:
+    """``PeriodVolume``s from plain rows with ``credit_code``, ``period``, ``applications``
+    and ``approved`` (e.g. earlier audit runs' enterprise-period counts)."""
+    return [
+        PeriodVolume(
+            credit_code=str(r["credit_code"]),
+            period=str(r["period"]),
+            applications=int(r["applications"]),
+            approved=int(r["approved"]),
+        )
+        for r in rows
+    ]
+
+
 @dataclass(frozen=True)
 class AuditSettings:
     """Thresholds of one run; every number is a regulator-editable default."""
@@ -82,6 +98,9 @@ class AuditSettings:
     identical_tol: float = 0.02
     identical_min_apps: int = 5
     calibration_min_n: int = 5
+    # Practical significance: a bias must also be material, not merely detectable.
+    calibration_min_deviation: float = 5.0
+    calibration_max_spread_ratio: float = 0.5
     speed_floor_seconds: float = 60.0
     reciprocal_min_n: int = 5
     surge_min_history: int = 2
@@ -90,6 +109,9 @@ class AuditSettings:
         default_factory=lambda: {"application": 0.005, "member": 0.01, "enterprise": 0.02}
     )
     random_state: int = 0
+    detector_max_forests: int = 6
+    # Processes for the eligibility re-check (the slowest rule) on large runs.
+    workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -312,7 +334,7 @@ class _Run:
         en = {"lenient": "lenient", "harsh": "harsh", "central": "central (no discrimination)"}
         out = []
         for bias in results:
-            if bias.kind is None:
+            if bias.kind is None or not self.material(bias):
                 continue
             m = int(bias.member)
             member_id = str(ds.member_id[m])
@@ -352,6 +374,12 @@ class _Run:
                 )
             )
         return out
+
+    def material(self, bias: statistics.MemberBias) -> bool:
+        """Whether a significant bias is also large enough to matter."""
+        if bias.kind == "central":
+            return bias.spread_ratio <= self.settings.calibration_max_spread_ratio
+        return abs(bias.mean_deviation) >= self.settings.calibration_min_deviation
 
     def scoring_speed(self) -> list[Flag]:
         ds = self.ds
@@ -668,6 +696,7 @@ class _Run:
                 groups,
                 contamination=contamination.get(scope, 0.01),
                 random_state=self.settings.random_state,
+                max_forests=self.settings.detector_max_forests,
             )
             threshold = float(result.scores[result.outlier].min()) if result.outlier.any() else 1.0
             for row in np.flatnonzero(result.outlier).tolist():
@@ -731,6 +760,21 @@ def run_audit(
     """Audit ``dataset``: rules, statistics and the detector, then grade every review body
     for every period. Deterministic: the same filings (in any order) give the same flags,
     keys, order and grades."""
+    # The run allocates many small objects and no cycles; pausing the cyclic collector keeps
+    # it from rescanning the dataset's millions of objects over and over.
+    with collection_paused():
+        return _audit(dataset, baselines, registries, weights, history, settings, progress)
+
+
+def _audit(
+    dataset: AuditDataset,
+    baselines: Sequence[Standard],
+    registries: Registries | None,
+    weights: SignalWeights | None,
+    history: Sequence[PeriodVolume] | None,
+    settings: AuditSettings | None,
+    progress: Progress | None,
+) -> AuditResult:
     settings = settings or AuditSettings()
     rule_settings = settings.rules
     stages: dict[str, float] = {}
@@ -754,7 +798,7 @@ def run_audit(
     flags += decision_inconsistent(ds, features, computed)
     flags += final_score_mismatch(ds, features, rule_settings.final_score_tolerance)
     done("rules.decision", 0.15)
-    flags += approved_ineligible(ds, cache)
+    flags += approved_ineligible(ds, cache, workers=settings.workers)
     done("rules.eligibility", 0.4)
     flags += standard_laxity(ds, baselines)
     flags += panel_rules(ds, features)

@@ -29,9 +29,10 @@ and raises a flag with the numbers behind it:
 
 from __future__ import annotations
 
-import json
 import math
+import multiprocessing as mp
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,13 +75,68 @@ class EligibilityCache:
 
     def verdict(self, standard_index: int, standard: Standard, facts: Any) -> Verdict:
         """The verdict for ``facts`` (a facts document) under ``standard``."""
-        key = (standard_index, json.dumps(facts, sort_keys=True, default=str))
+        # Stored documents come from one serialiser, so equal facts have equal reprs; a
+        # differently ordered equal document only costs a second evaluation.
+        key = (standard_index, repr(facts))
         found = self.verdicts.get(key)
         if found is None:
             self.evaluations += 1
             found = evaluate(ApplicantFacts.model_validate(facts), standard)
             self.verdicts[key] = found
         return found
+
+
+def _ineligible(
+    ds: AuditDataset, rows: Sequence[int], cache: EligibilityCache
+) -> list[tuple[int, Verdict]]:
+    """(application row, verdict) of the ``rows`` that are not eligible."""
+    out = []
+    for a in rows:
+        facts = ds.app_facts[a]
+        if facts is None:
+            continue
+        std_index = int(ds.session_standard[ds.app_session[a]])
+        verdict = cache.verdict(std_index, ds.standards[std_index], facts)
+        if not verdict.eligible:
+            out.append((a, verdict))
+    return out
+
+
+# The dataset a forked worker reads: inherited from the parent's memory, never pickled.
+_FORKED_DATASET: AuditDataset | None = None
+
+
+def _ineligible_in_worker(rows: list[int]) -> tuple[list[tuple[int, Verdict]], int]:
+    assert _FORKED_DATASET is not None
+    cache = EligibilityCache()
+    return _ineligible(_FORKED_DATASET, rows, cache), cache.evaluations
+
+
+def ineligible_approvals(
+    ds: AuditDataset, cache: EligibilityCache, *, workers: int = 1, min_parallel: int = 20_000
+) -> list[tuple[int, Verdict]]:
+    """Approved applications that ``evaluate`` finds ineligible, in row order.
+
+    ``evaluate`` costs about 0.1 ms per application, so with ``workers`` > 1 and at least
+    ``min_parallel`` approvals, forked processes (POSIX only) judge parts of them beside this
+    one; the result is the same either way."""
+    rows = np.flatnonzero(ds.app_approved).tolist()
+    if workers <= 1 or len(rows) < min_parallel or "fork" not in mp.get_all_start_methods():
+        return _ineligible(ds, rows, cache)
+    global _FORKED_DATASET
+    chunks = [rows[i::workers] for i in range(workers)]
+    _FORKED_DATASET = ds
+    try:
+        with ProcessPoolExecutor(workers - 1, mp_context=mp.get_context("fork")) as pool:
+            futures = [pool.submit(_ineligible_in_worker, chunk) for chunk in chunks[1:]]
+            found = _ineligible(ds, chunks[0], cache)
+            for future in futures:
+                more, evaluations = future.result()
+                found += more
+                cache.evaluations += evaluations
+    finally:
+        _FORKED_DATASET = None
+    return sorted(found, key=lambda item: item[0])
 
 
 class _Refs:
@@ -126,19 +182,13 @@ def _flag(signal: str, refs: dict[str, Any], **fields: Any) -> Flag:
 # --- eligibility ---------------------------------------------------------------------------
 
 
-def approved_ineligible(ds: AuditDataset, cache: EligibilityCache) -> list[Flag]:
+def approved_ineligible(
+    ds: AuditDataset, cache: EligibilityCache, *, workers: int = 1
+) -> list[Flag]:
     """Approved applications whose facts do not meet the standard (nor its exceptional track)."""
     refs = _Refs(ds)
     out: list[Flag] = []
-    for a in np.flatnonzero(ds.app_approved).tolist():
-        facts = ds.app_facts[a]
-        if facts is None:
-            continue
-        std_index = int(ds.session_standard[ds.app_session[a]])
-        standard = ds.standards[std_index]
-        verdict = cache.verdict(std_index, standard, facts)
-        if verdict.eligible:
-            continue
+    for a, verdict in ineligible_approvals(ds, cache, workers=workers):
         failed = verdict.failed
         out.append(
             _flag(
@@ -510,9 +560,21 @@ def conflicts_not_recused(ds: AuditDataset) -> list[Flag]:
     department (internal members), the applicant's supervisor, or their own application."""
     refs = _Refs(ds)
     n_members = len(ds.member_id)
+
+    def conflicted(app: IntArray, member: IntArray) -> IntArray:
+        dept = ds.member_department[member]
+        person = ds.member_person[member]
+        hit = (
+            (~ds.member_external[member] & (dept >= 0) & (dept == ds.app_department[app]))
+            | (ds.app_supervisor[app] == member)
+            | ((person >= 0) & (person == ds.app_person[app]))
+        )
+        return app[hit] * n_members + member[hit]
+
+    # Scored or voted: one flag per (application, member), whichever they did.
     pairs = np.unique(
         np.concatenate(
-            (ds.score_app * n_members + ds.score_member, ds.vote_app * n_members + ds.vote_member)
+            (conflicted(ds.score_app, ds.score_member), conflicted(ds.vote_app, ds.vote_member))
         )
     )
     app, member = pairs // n_members, pairs % n_members
@@ -523,9 +585,8 @@ def conflicts_not_recused(ds: AuditDataset) -> list[Flag]:
     )
     supervisor = ds.app_supervisor[app] == member
     own = (ds.member_person[member] >= 0) & (ds.member_person[member] == ds.app_person[app])
-    hit = same_department | supervisor | own
     out: list[Flag] = []
-    for i in np.flatnonzero(hit).tolist():
+    for i in range(len(pairs)):
         a, m = int(app[i]), int(member[i])
         kinds = [
             k
@@ -676,14 +737,18 @@ def _months_between(start: np.ndarray, end: np.ndarray) -> IntArray:
 
 
 def not_insured(ds: AuditDataset, registries: Registries, min_months: int = 6) -> list[Flag]:
-    """Applicants with no social-insurance spell at the filing enterprise covering the session
-    date, or with fewer than ``min_months`` consecutive months of it. Spells of one person at
-    one employer are merged when they overlap or follow each other within a month."""
+    """Applicants of an enterprise (review body of kind ``enterprise``) with no social-insurance
+    spell at that enterprise covering the session date, or with fewer than ``min_months``
+    consecutive months of it. Spells of one person at one employer are merged when they
+    overlap or follow each other within a month."""
     records = registries.employment
     if not records:
         return []
     refs = _Refs(ds)
-    rows = np.flatnonzero(ds.app_person >= 0)
+    # Committees and third-party bodies review other organisations' staff: only an
+    # enterprise reviewing its own employees can be checked against its own insurance.
+    own_staff = ds.enterprise_kind[ds.session_enterprise[ds.app_session]] == "enterprise"
+    rows = np.flatnonzero((ds.app_person >= 0) & own_staff)
     employers = {c: i for i, c in enumerate(ds.enterprise_code.tolist())}
     person = _person_codes(ds, (r.person_key for r in records))
     employer = np.fromiter(
