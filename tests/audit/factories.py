@@ -5,12 +5,14 @@ filing."""
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 
 from audit.contract import Filing
+from audit.dataset import AuditDataset
 from audit.intake import check_filing
 from standards.decision import decide
 from standards.document import PanelRules
@@ -290,3 +292,24 @@ def accept(raw: dict[str, Any]) -> Filing:
 def stored(raw: dict[str, Any]) -> dict[str, Any]:
     """The JSON document the service stores for an accepted ``raw`` filing."""
     return accept(raw).model_dump(mode="json")
+
+
+def dataset(*raws: dict[str, Any]) -> AuditDataset:
+    """An ``AuditDataset`` of the given raw filings, each through intake and storage."""
+    return AuditDataset.from_documents([stored(raw) for raw in raws])
+
+
+def copies(document: dict[str, Any], count: int, *, clusters: int = 4) -> list[dict[str, Any]]:
+    """``count`` stored documents cloned from one (fast, no intake): enterprise ``i + 1`` gets
+    its own credit code, filing id and applicants, in one of ``clusters`` industry clusters."""
+    text = json.dumps(document)
+    out = []
+    for i in range(count):
+        doc = json.loads(text)
+        doc["filing_id"] = f"F-copy-{i}"
+        doc["review_body"]["credit_code"] = credit_code(5000 + i)
+        doc["review_body"]["industry_cluster"] = f"cluster{i % clusters}"
+        for app in doc["applications"]:
+            app["applicant"]["person_key"] = f"{i}-{app['applicant']['person_key']}"
+        out.append(doc)
+    return out

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import factories
 import pytest
 from pydantic import ValidationError
 
 from audit.contract import SCHEMA_VERSION, Filing, filing_schema
-import factories
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
