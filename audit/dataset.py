@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
@@ -529,7 +529,7 @@ def _canonical_order(ds: AuditDataset, superseded: set[str]) -> AuditDataset:
             np.arange(len(ds.enterprise_code)),
         )
         if enterprise_sorted:
-            return ds
+            return _canonical_codes(ds)
     s_position = np.full(n_s, -1, dtype=np.int64)
     s_position[s_order] = np.arange(len(s_order))
 
@@ -574,4 +574,36 @@ def _canonical_order(ds: AuditDataset, superseded: set[str]) -> AuditDataset:
     for prefix in ("score", "vote", "recusal"):
         fields[f"{prefix}_app"] = a_position[fields[f"{prefix}_app"]]
         fields[f"{prefix}_member"] = m_position[fields[f"{prefix}_member"]]
-    return AuditDataset(**fields)
+    return _canonical_codes(AuditDataset(**fields))
+
+
+def _sorted_codes(values: ObjArray) -> tuple[ObjArray, IntArray]:
+    """The vocabulary in sorted order and each old code's new code."""
+    order = np.argsort(values.astype(str), kind="stable")
+    new_code = np.empty(len(values), dtype=np.int64)
+    new_code[order] = np.arange(len(values))
+    return values[order], new_code
+
+
+def _canonical_codes(ds: AuditDataset) -> AuditDataset:
+    """Person and department codes in sorted order of their text, and standards in order of
+    their content, so that codes, too, do not depend on the order documents came in."""
+    persons, person_code = _sorted_codes(ds.person_keys)
+    departments, department_code = _sorted_codes(ds.departments)
+    texts = _objects([_canonical(s.model_dump(mode="json")) for s in ds.standards])
+    _, standard_code = _sorted_codes(texts)
+    standard_order = np.argsort(standard_code)
+    return replace(
+        ds,
+        person_keys=persons,
+        app_person=_remap(ds.app_person, person_code),
+        member_person=_remap(ds.member_person, person_code),
+        departments=departments,
+        app_department=_remap(ds.app_department, department_code),
+        member_department=_remap(ds.member_department, department_code),
+        standards=[ds.standards[i] for i in standard_order],
+        standard_weights=ds.standard_weights[standard_order],
+        standard_maxima=ds.standard_maxima[standard_order],
+        standard_pass_score=ds.standard_pass_score[standard_order],
+        session_standard=standard_code[ds.session_standard],
+    )
