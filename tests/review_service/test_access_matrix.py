@@ -19,6 +19,7 @@ from review_service.events.models import Event
 from review_service.filings.access import RequireFilingKey
 from review_service.main import API_PREFIX, API_ROUTERS
 from tests.review_service.factories import World, equivalence_document, example_document
+from tests.review_service.reviews.foreign import foreign_id
 
 # Tenant B's objects, addressed by users of tenant A.
 FOREIGN_PATH_PARAMS = {
@@ -34,6 +35,11 @@ FOREIGN_PATH_PARAMS = {
     "flag_id": lambda w: 1,
     "case_id": lambda w: 1,
     "measure_id": lambda w: 1,
+    "session_id": lambda w: foreign_id(w, "session_id"),
+    "member_id": lambda w: foreign_id(w, "member_id"),
+    "application_id": lambda w: foreign_id(w, "application_id"),
+    "conflict_id": lambda w: foreign_id(w, "conflict_id"),
+    "objection_id": lambda w: foreign_id(w, "objection_id"),
 }
 
 # A valid body for each route that takes one (so 404 is not hidden behind 422).
@@ -83,6 +89,25 @@ BODIES: dict[str, Any] = {
     "supervision-dismiss_case": {"reason": "不属实"},
     "supervision-take_measure": {"kind": "reminder", "reason": "提醒整改"},
     "supervision-lift_measure": {"reason": "整改完成"},
+    "reviews-create_session": {"name": "评审批次", "standard_version_id": 1, "period": "2026"},
+    "reviews-update_session": {"name": "改名批次"},
+    "reviews-transition_session": {"target": "open"},
+    "reviews-add_panel_member": {"user_id": 1},
+    "reviews-declare_conflict": {"application_id": 1, "kind": "relative", "reason": "亲属关系"},
+    "reviews-resolve_conflict": {"status": "confirmed", "reason": "属实"},
+    "reviews-submit_application": {
+        "name": "申报人",
+        "resident_id": "11010519491231002X",
+        "track": "title",
+        "series": "engineering",
+        "level": "intermediate",
+        "facts": {"as_of": "2026-06-01", "education": "bachelor"},
+    },
+    "reviews-correct_application": {"evidence": []},
+    "reviews-save_scores": {"values": {"ethics": 8}},
+    "reviews-cast_vote": {"choice": "approve"},
+    "reviews-raise_objection": {"application_id": 1, "reason": "业绩材料存疑"},
+    "reviews-resolve_objection": {"status": "dismissed", "reason": "不属实"},
 }
 
 # Acting as tenant A's user of each role.

@@ -1,0 +1,158 @@
+"""What every review module shares: the session's states and moves, the guard that refuses an
+action in the wrong state (and every write on a filed session), and the lookups that apply the
+workflow's visibility on top of tenancy (an expert sees the sessions they sit on and never an
+application they are conflicted on; an applicant sees their own applications)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlmodel import Session, select
+
+from review_service.auth.principal import Principal, Role
+from review_service.errors import InvalidState, NotFound
+from review_service.reviews.models import Application, Conflict, PanelMember, ReviewSession
+from review_service.reviews.schemas import ConflictStatus, SessionStatus
+from review_service.standard_versions.models import StandardVersion
+from review_service.tenancy import TenantScope, register_expert_scope
+from standards.document import Standard
+
+SESSION = ("评审批次", "review session")
+APPLICATION = ("申报", "application")
+MEMBER = ("评委", "panel member")
+CONFLICT = ("回避记录", "conflict")
+OBJECTION = ("异议", "objection")
+
+S = SessionStatus
+MOVES: dict[str, frozenset[str]] = {
+    S.draft: frozenset({S.open}),
+    S.open: frozenset({S.validating}),
+    # Validation may send the round back to intake so ineligible applicants can correct.
+    S.validating: frozenset({S.open, S.reviewing}),
+    S.reviewing: frozenset({S.voting}),
+    S.voting: frozenset({S.decided}),
+    S.decided: frozenset({S.public_notice}),
+    S.public_notice: frozenset({S.finalized}),
+    S.finalized: frozenset({S.filed}),
+    S.filed: frozenset(),
+}
+
+STATE_NAMES = {
+    S.draft: "草稿",
+    S.open: "受理申报",
+    S.validating: "资格审核",
+    S.reviewing: "评审打分",
+    S.voting: "投票表决",
+    S.decided: "已出结果",
+    S.public_notice: "公示中",
+    S.finalized: "已定稿",
+    S.filed: "已备案",
+}
+
+# States in which the panel and conflicts may still change.
+BEFORE_DECISION = (S.draft, S.open, S.validating, S.reviewing, S.voting)
+
+
+def require_state(
+    rs: ReviewSession, allowed: Collection[SessionStatus], action: tuple[str, str]
+) -> None:
+    """Refuse ``action`` unless the session is in one of ``allowed``; a filed session refuses
+    every write with its own code."""
+    if rs.status == S.filed:
+        raise InvalidState(
+            f"评审批次已备案，内容不可再变更（{action[0]}）",
+            f"the review session has been filed and is read-only ({action[1]})",
+            code="session_filed",
+            extra={"current_state": rs.status},
+        )
+    if rs.status not in allowed:
+        names = "、".join(f"{STATE_NAMES[S(s)]}（{s}）" for s in allowed)
+        raise InvalidState(
+            f"评审批次当前为“{STATE_NAMES[S(rs.status)]}”，不能{action[0]}；仅在以下阶段可以：{names}",
+            f"the review session is '{rs.status}'; {action[1]} is possible only when it is: "
+            + ", ".join(str(s) for s in allowed),
+            code="wrong_state",
+            extra={"current_state": rs.status, "allowed_states": [str(s) for s in allowed]},
+        )
+
+
+def _panel_enterprises(session: Session, principal: Principal) -> set[int]:
+    """Enterprises whose panels the expert sits on: a pool expert sees those sessions (and
+    ``load_session`` narrows it further to the sessions they sit on)."""
+    return set(
+        session.exec(
+            select(PanelMember.enterprise_id).where(PanelMember.user_id == principal.user_id)
+        ).all()
+    )
+
+
+register_expert_scope(_panel_enterprises)
+
+
+def member_for(session: Session, rs_id: int, user_id: int) -> PanelMember | None:
+    return session.exec(
+        select(PanelMember).where(PanelMember.session_id == rs_id, PanelMember.user_id == user_id)
+    ).first()
+
+
+def load_session(session: Session, *, scope: TenantScope, session_id: int) -> ReviewSession:
+    """The session, or 404 when it is foreign or not the principal's to see."""
+    rs = scope.get(session, ReviewSession, session_id, SESSION)
+    role = scope.principal.role
+    if role is Role.expert and member_for(session, session_id, scope.principal.user_id) is None:
+        raise NotFound(*SESSION, session_id)
+    if role is Role.applicant and rs.status == S.draft:
+        raise NotFound(*SESSION, session_id)
+    return rs
+
+
+def conflicted_member_ids(session: Session, application_id: int) -> set[int]:
+    """Panel members with a confirmed conflict on this application."""
+    return set(
+        session.exec(
+            select(Conflict.panel_member_id).where(
+                Conflict.application_id == application_id,
+                Conflict.status == ConflictStatus.confirmed.value,
+            )
+        ).all()
+    )
+
+
+def hidden_application_ids(session: Session, member: PanelMember) -> set[int]:
+    """Applications a member may not see: those they have a confirmed conflict on."""
+    return set(
+        session.exec(
+            select(Conflict.application_id).where(
+                Conflict.panel_member_id == member.id,
+                Conflict.status == ConflictStatus.confirmed.value,
+            )
+        ).all()
+    )
+
+
+def load_application(
+    session: Session, *, scope: TenantScope, application_id: int
+) -> tuple[Application, ReviewSession, PanelMember | None]:
+    """The application, its session and (for an expert) the caller's panel seat; 404 for a
+    foreign application, another applicant's, or one the expert is conflicted on."""
+    application = scope.get(session, Application, application_id, APPLICATION)
+    rs = session.get(ReviewSession, application.session_id)
+    assert rs is not None
+    principal = scope.principal
+    member = None
+    if principal.role is Role.applicant and application.applicant_user_id != principal.user_id:
+        raise NotFound(*APPLICATION, application_id)
+    if principal.role is Role.expert:
+        member = member_for(session, rs.id or 0, principal.user_id)
+        if member is None or member.id in conflicted_member_ids(session, application_id):
+            raise NotFound(*APPLICATION, application_id)
+    return application, rs, member
+
+
+def session_standard(session: Session, rs: ReviewSession) -> Standard:
+    """The standard the session runs under: its frozen copy once opened, else the version."""
+    if rs.standard is not None:
+        return Standard.model_validate(rs.standard)
+    row = session.get(StandardVersion, rs.standard_version_id)
+    assert row is not None
+    return Standard.model_validate(row.document)
