@@ -346,7 +346,8 @@ class _Run:
             else:
                 observed, expected = bias.mean_deviation, 0.0
                 stat, value = "z (mean deviation from the other members)", bias.z
-                what = f"总分平均比其他评委{'高' if bias.mean_deviation > 0 else '低'}{abs(bias.mean_deviation):.1f}分"
+                higher = "高" if bias.mean_deviation > 0 else "低"
+                what = f"总分平均比其他评委{higher}{abs(bias.mean_deviation):.1f}分"
                 what_en = (
                     f"their totals average {abs(bias.mean_deviation):.1f} points "
                     f"{'above' if bias.mean_deviation > 0 else 'below'} the other members'"

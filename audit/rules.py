@@ -780,13 +780,16 @@ def not_insured(ds: AuditDataset, registries: Registries, min_months: int = 6) -
     # The last spell of the pair starting on or before the session date.
     spell_key = spell_pair * big + spell_start
     pos = np.searchsorted(spell_key, app_pair * big + held, side="right") - 1
-    found = pos >= 0
-    pos = np.maximum(pos, 0)
-    covering = found & (spell_pair[pos] == app_pair) & (spell_end[pos] >= held)
+    if len(spell_key):
+        found = pos >= 0
+        pos = np.maximum(pos, 0)
+        covering = found & (spell_pair[pos] == app_pair) & (spell_end[pos] >= held)
+    else:
+        pos = np.zeros(len(rows), dtype=np.int64)
+        covering = np.zeros(len(rows), dtype=bool)
     held_days = held.astype("datetime64[D]")
-    months = np.where(
-        covering, _months_between(spell_start[pos].astype("datetime64[D]"), held_days), 0
-    )
+    since = spell_start[pos] if len(spell_key) else held
+    months = np.where(covering, _months_between(since.astype("datetime64[D]"), held_days), 0)
     short = months < min_months
     out: list[Flag] = []
     for i in np.flatnonzero(short).tolist():

@@ -250,10 +250,10 @@ def filing_doc(
     over 40..95, applicants ``enterprise * 10_000 + i``."""
     if applications is None:
         targets = targets or [
-            50 + (45 * i / max(1, n_applications - 1)) for i in range(n_applications)
+            40 + (55 * i / max(1, n_applications - 1)) for i in range(n_applications)
         ]
         applications = [
-            application_doc(i, target=t, applicant_seq=enterprise * 1000 + i)
+            application_doc(i, target=t, applicant_seq=enterprise * 10_000 + i)
             for i, t in enumerate(targets)
         ]
     return {

@@ -1,0 +1,429 @@
+"""Every rule with a planted case and a clean case. Filings go through intake and storage first,
+as in the service, so nothing here is a state intake would refuse."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+import factories
+import numpy as np
+import pytest
+
+from audit.features import build_features
+from audit.flags import Flag
+from audit.pipeline import AuditSettings, run_audit
+from audit.registry import EducationRecord, EmploymentRecord, Registries
+from audit.rules import EligibilityCache, decisions, find_baseline, ineligible_approvals
+from standards.decision import decide
+from standards.document import Standard
+from standards.levels import Education
+
+RULES_ONLY = AuditSettings(detector=False)
+
+
+def audit(
+    *raws: dict[str, Any],
+    baselines: list[Standard] | None = None,
+    registries: Registries | None = None,
+) -> list[Flag]:
+    result = run_audit(
+        factories.dataset(*raws),
+        baselines=baselines or [],
+        registries=registries,
+        settings=RULES_ONLY,
+    )
+    return result.flags
+
+
+def of(flags: list[Flag], signal: str) -> list[Flag]:
+    return [f for f in flags if f.signal == signal]
+
+
+def test_a_clean_filing_raises_no_rule_flag() -> None:
+    baseline = Standard.model_validate(factories.standard_doc(series="*"))
+    flags = audit(factories.filing_doc(12), baselines=[baseline])
+    assert [f.signal for f in flags if f.kind == "rule"] == []
+
+
+def test_every_rule_flag_is_certain_and_explained() -> None:
+    raw = factories.filing_doc(6)
+    raw["applications"][5]["final_score"] = 10.0
+    raw["applications"][4]["approved"] = not raw["applications"][4]["approved"]
+    flags = [f for f in audit(raw) if f.kind == "rule"]
+    assert {f.signal for f in flags} == {
+        "rule.final_score_mismatch",
+        "rule.decision_inconsistent",
+    }
+    for flag in flags:
+        assert flag.band == "certain" and flag.p_value is None
+        assert flag.enterprise_credit_code == factories.credit_code(1)
+        assert flag.filing_id == "F-1-S1" and flag.period == "2026"
+        assert flag.records and flag.reason and flag.reason_en
+        assert flag.observed is not None
+
+
+# --- eligibility -------------------------------------------------------------------------------
+
+
+def test_an_approved_application_that_misses_a_requirement_is_flagged() -> None:
+    raw = factories.filing_doc(4)
+    raw["applications"][3]["facts"] = factories.facts_doc(years_as_assistant=1.5)
+    assert raw["applications"][3]["approved"]
+    [flag] = of(audit(raw), "rule.approved_ineligible")
+    assert flag.application_ref == "a3" and flag.severity == "high"
+    assert [f["code"] for f in flag.details["failed"]] == ["years"]
+    assert flag.observed == 1 and flag.expected == 0 and flag.n == 2
+    assert "requirement:years" in flag.records
+    assert "不符合" in flag.reason and "not eligible" in flag.reason_en
+
+
+def test_eligible_via_the_exceptional_track_or_rejected_is_not_flagged() -> None:
+    raw = factories.filing_doc(4)
+    # Short of years but with the award the exceptional track asks for: eligible.
+    raw["applications"][3]["facts"] = factories.facts_doc(
+        years_as_assistant=1.5, awards=["市级技术能手"]
+    )
+    raw["applications"][3]["exceptional"] = True
+    # Ineligible but rejected: nothing was granted.
+    raw["applications"][0]["facts"] = factories.facts_doc(years_as_assistant=1.5)
+    assert not raw["applications"][0]["approved"]
+    assert of(audit(raw), "rule.approved_ineligible") == []
+
+
+def test_verdicts_are_cached_by_standard_and_facts_and_parallel_gives_the_same() -> None:
+    raw = factories.filing_doc(30, targets=[80.0] * 30)
+    for i in range(0, 30, 3):
+        raw["applications"][i]["facts"] = factories.facts_doc(years_as_assistant=2)
+    ds = factories.dataset(raw)
+    cache = EligibilityCache()
+    serial = ineligible_approvals(ds, cache)
+    assert cache.evaluations == 2  # two distinct facts documents among 30 approvals
+    parallel = ineligible_approvals(ds, EligibilityCache(), workers=2, min_parallel=1)
+    assert [a for a, _ in serial] == [a for a, _ in parallel] == list(range(0, 30, 3))
+
+
+# --- decision -------------------------------------------------------------------------------------
+
+
+def test_approved_below_the_pass_score_and_against_the_votes_is_flagged_high() -> None:
+    raw = factories.filing_doc(4)
+    app = raw["applications"][0]
+    assert not app["approved"]
+    app["approved"] = True
+    [flag] = of(audit(raw), "rule.decision_inconsistent")
+    assert flag.application_ref == "a0" and flag.severity == "high"
+    failed = [p["code"] for p in flag.details["parts"] if not p["passed"]]
+    assert "pass_score" in failed
+    assert flag.details["filed_approved"] and not flag.details["computed_approved"]
+
+
+def test_approved_without_any_vote_fails_the_quorum() -> None:
+    raw = factories.filing_doc(4)
+    raw["applications"][3]["votes"] = []
+    [flag] = of(audit(raw), "rule.decision_inconsistent")
+    assert flag.application_ref == "a3"
+    assert flag.observed == 0 and flag.expected == 5  # 0 present, 5 of 7 required
+    assert "quorum" in [p["code"] for p in flag.details["parts"] if not p["passed"]]
+
+
+def test_rejected_although_everything_passes_is_flagged_medium() -> None:
+    raw = factories.filing_doc(4)
+    raw["applications"][3]["approved"] = False
+    [flag] = of(audit(raw), "rule.decision_inconsistent")
+    assert flag.severity == "medium"
+    assert flag.observed is not None and flag.observed >= 60 and flag.expected == 60
+
+
+def test_vectorised_decisions_agree_with_decide_on_every_application() -> None:
+    rng = np.random.default_rng(11)
+    applications = []
+    for i in range(80):
+        members = [f"m{k}" for k in range(1, 8)]
+        recused = [m for m in members if rng.random() < 0.1]
+        present = [m for m in members if m not in recused]
+        votes = {
+            m: str(rng.choice(["approve", "reject", "abstain"], p=[0.6, 0.3, 0.1]))
+            for m in present
+            if rng.random() < 0.85
+        }
+        app = factories.application_doc(
+            i, target=float(rng.uniform(45, 80)), members=present, votes=votes
+        )
+        app["recusals"] = [{"member_id": m, "kind": "other"} for m in recused]
+        applications.append(app)
+    ds = factories.dataset(factories.filing_doc(applications=applications))
+    features = build_features(ds)
+    computed = decisions(ds, features)
+    standard = ds.standards[0]
+    apps = features.applications
+    for a in range(ds.n_applications):
+        final = float(apps.final_score[a])
+        expected = decide(
+            rules=standard.panel,
+            pass_score=standard.pass_score,
+            eligible_members=int(apps.eligible_members[a]),
+            approvals=int(apps.approvals[a]),
+            rejections=int(apps.rejections[a]),
+            abstentions=int(apps.abstentions[a]),
+            final_score=None if math.isnan(final) else final,
+        )
+        assert computed.approved[a] == expected.approved, a
+        assert computed.quorum_required[a] == expected.quorum_required, a
+        assert computed.approvals_required[a] == expected.approvals_required, a
+
+
+def test_a_reported_final_score_unlike_the_members_totals_is_flagged() -> None:
+    raw = factories.filing_doc(4)
+    app = raw["applications"][2]
+    mean_of_totals = np.mean([factories.member_total(s["values"]) for s in app["scores"]])
+    assert app["final_score"] == pytest.approx(mean_of_totals, abs=1e-3)
+    app["final_score"] = 99.0
+    [flag] = of(audit(raw), "rule.final_score_mismatch")
+    assert flag.application_ref == "a2"
+    assert flag.observed == 99.0
+    assert flag.expected == pytest.approx(mean_of_totals)
+    assert flag.statistic_value == pytest.approx(99.0 - mean_of_totals)
+
+
+# --- standard and panel -------------------------------------------------------------------------
+
+
+def test_a_standard_laxer_than_its_baseline_gets_one_flag_listing_every_laxity() -> None:
+    baseline_doc = factories.standard_doc(series="*", pass_score=65)
+    baseline_doc["requirements"][1]["years"] = 5
+    baseline = Standard.model_validate(baseline_doc)
+    flags = audit(
+        factories.filing_doc(3, enterprise=1),
+        factories.filing_doc(3, enterprise=2),
+        baselines=[baseline],
+    )
+    laxer = of(flags, "rule.standard_laxer_than_baseline")
+    assert len(laxer) == 2  # one per session
+    flag = laxer[0]
+    assert flag.scope == "session" and flag.session_ref == "S1"
+    assert flag.n == 2 and flag.observed == 2
+    assert {x["path"] for x in flag.details["laxities"]} == {"pass_score", "requirements[1].years"}
+
+
+def test_no_laxity_flag_against_an_equal_baseline_or_without_one() -> None:
+    same = Standard.model_validate(factories.standard_doc())
+    assert (
+        of(audit(factories.filing_doc(3), baselines=[same]), "rule.standard_laxer_than_baseline")
+        == []
+    )
+    assert of(audit(factories.filing_doc(3)), "rule.standard_laxer_than_baseline") == []
+
+
+def test_find_baseline_prefers_the_cluster_and_the_exact_series() -> None:
+    general = Standard.model_validate(factories.standard_doc(series="*", name="通用"))
+    series = Standard.model_validate(factories.standard_doc(name="工程"))
+    cluster = Standard.model_validate(
+        factories.standard_doc(series="*", name="船舶", industry_cluster="shipbuilding")
+    )
+    other_level = Standard.model_validate(
+        factories.standard_doc(level="deputy_senior", name="高级")
+    )
+    pick = find_baseline(
+        [general, series, cluster, other_level],
+        "title",
+        "engineering",
+        "intermediate",
+        "shipbuilding",
+    )
+    assert pick is cluster
+    pick = find_baseline(
+        [general, series, cluster], "title", "engineering", "intermediate", "textiles"
+    )
+    assert pick is series
+    assert find_baseline([other_level], "title", "engineering", "intermediate", None) is None
+
+
+def test_a_panel_breaking_its_rules_is_flagged_per_problem() -> None:
+    panel = factories.panel_doc(size=4, external=0)
+    panel[0]["role"] = "member"
+    panel[2]["level"] = "assistant"
+    members = [m["member_id"] for m in panel]
+    applications = [factories.application_doc(i, target=80, members=members) for i in range(3)]
+    flags = audit(factories.filing_doc(panel=panel, applications=applications))
+    signals = {f.signal for f in flags if f.signal.startswith("rule.panel")}
+    assert signals == {
+        "rule.panel_too_small",
+        "rule.panel_even_size",
+        "rule.panel_external_share",
+        "rule.panel_chair",
+        "rule.panel_member_below_level",
+    }
+    [small] = of(flags, "rule.panel_too_small")
+    assert small.observed == 4 and small.expected == 5
+    [below] = of(flags, "rule.panel_member_below_level")
+    assert below.scope == "member" and below.member_id == "m3"
+    assert below.observed == 2 and below.expected == 3
+    [external] = of(flags, "rule.panel_external_share")
+    assert external.observed == 0 and external.expected == pytest.approx(0.2)
+
+
+def test_a_compliant_panel_is_not_flagged() -> None:
+    assert [f for f in audit(factories.filing_doc(3)) if f.signal.startswith("rule.panel")] == []
+
+
+# --- conflicts ----------------------------------------------------------------------------------
+
+
+def test_evident_conflicts_without_recusal_are_flagged() -> None:
+    raw = factories.filing_doc(5)
+    apps = raw["applications"]
+    apps[1]["department"] = "board-1"  # m1 (internal) works in board-1
+    apps[2]["supervisor_member_id"] = "m2"
+    apps[3]["applicant"]["resident_id"] = raw["panel"][2]["resident_id"]  # m3's own
+    flags = of(audit(raw), "rule.conflict_not_recused")
+    found = {(f.application_ref, f.member_id): f for f in flags}
+    assert set(found) == {("a1", "m1"), ("a1", "m4"), ("a2", "m2"), ("a3", "m3")}
+    assert found["a1", "m1"].details["conflicts"] == ["same_department"]
+    assert found["a1", "m1"].severity == "medium"
+    assert found["a2", "m2"].details["conflicts"] == ["supervisor"]
+    assert found["a3", "m3"].details["conflicts"] == ["own_application"]
+    assert found["a3", "m3"].severity == "high"
+
+
+def test_a_recused_member_or_an_external_one_is_not_flagged() -> None:
+    raw = factories.filing_doc(3)
+    app = raw["applications"][1]
+    app["department"] = "board-1"  # m1 and m4 are internal members of board-1: both recuse
+    app["recusals"] = [
+        {"member_id": "m1", "kind": "same_department"},
+        {"member_id": "m4", "kind": "same_department"},
+    ]
+    app["scores"] = [s for s in app["scores"] if s["member_id"] not in ("m1", "m4")]
+    app["votes"] = [v for v in app["votes"] if v["member_id"] not in ("m1", "m4")]
+    raw["panel"][6]["department"] = "workshop-2"  # external m7: another organisation's dept
+    raw["applications"][2]["department"] = "workshop-2"
+    assert of(audit(raw), "rule.conflict_not_recused") == []
+
+
+# --- identity -------------------------------------------------------------------------------------
+
+
+def _two_enterprises(second_period: str = "2026", approve_second: bool = True) -> list[dict]:
+    first = factories.filing_doc(3, enterprise=1, targets=[80, 80, 80])
+    second = factories.filing_doc(3, enterprise=2, period=second_period, targets=[80, 80, 80])
+    # Applicant of enterprise 1's a0 also applies through enterprise 2 as its a1.
+    second["applications"][1]["applicant"] = dict(first["applications"][0]["applicant"])
+    if not approve_second:
+        second["applications"][1] = factories.application_doc(1, target=40, applicant_seq=10_000)
+    return [first, second]
+
+
+def test_the_same_person_approved_twice_for_a_level_is_flagged_on_both() -> None:
+    flags = of(audit(*_two_enterprises()), "rule.duplicate_approval")
+    assert {(f.enterprise_credit_code, f.application_ref) for f in flags} == {
+        (factories.credit_code(1), "a0"),
+        (factories.credit_code(2), "a1"),
+    }
+    assert all(f.n == 2 and sorted(f.records) == ["F-1-S1/a0", "F-2-S1/a1"] for f in flags)
+
+
+def test_approved_once_and_rejected_once_is_no_duplicate_approval() -> None:
+    flags = audit(*_two_enterprises(approve_second=False))
+    assert of(flags, "rule.duplicate_approval") == []
+
+
+def test_applying_through_two_enterprises_in_one_period_is_flagged() -> None:
+    flags = of(audit(*_two_enterprises(approve_second=False)), "rule.multiple_enterprises")
+    assert len(flags) == 2
+    assert flags[0].observed == 2 and set(flags[0].details["enterprises"]) == {
+        factories.credit_code(1),
+        factories.credit_code(2),
+    }
+
+
+def test_two_enterprises_in_different_periods_or_two_sessions_of_one_are_not_flagged() -> None:
+    assert of(audit(*_two_enterprises("2025")), "rule.multiple_enterprises") == []
+    first = factories.filing_doc(2, enterprise=1, session_ref="S1", targets=[40, 45])
+    again = factories.filing_doc(2, enterprise=1, session_ref="S2", targets=[80, 85])
+    assert of(audit(first, again), "rule.multiple_enterprises") == []
+
+
+# --- registries -----------------------------------------------------------------------------------
+
+
+def _employment(seq: int, employer: int, start: date, end: date | None = None) -> EmploymentRecord:
+    return EmploymentRecord(factories.person_key(seq), factories.credit_code(employer), start, end)
+
+
+def test_applicants_not_insured_by_the_enterprise_are_flagged() -> None:
+    raw = factories.filing_doc(5, targets=[80] * 5)
+    person = [10_000 + i for i in range(5)]  # applicants of enterprise 1
+    registries = Registries(
+        employment=[
+            _employment(person[0], 1, date(2020, 1, 1)),  # clean
+            _employment(person[1], 7, date(2020, 1, 1)),  # another employer
+            _employment(person[2], 1, date(2026, 3, 1)),  # two months by the session
+            _employment(person[3], 1, date(2025, 1, 1), date(2025, 10, 31)),  # spells that
+            _employment(person[3], 1, date(2025, 11, 15)),  # follow each other: merged
+        ]  # person[4]: no record at all
+    )
+    flags = of(audit(raw, registries=registries), "rule.not_insured")
+    found = {f.application_ref: f for f in flags}
+    assert set(found) == {"a1", "a2", "a4"}
+    assert not found["a1"].details["covering_record"]
+    assert found["a2"].details["covering_record"] and found["a2"].observed == 2
+    assert found["a2"].expected == 6
+    assert found["a4"].observed == 0
+
+
+def test_third_party_bodies_review_other_employers_staff() -> None:
+    raw = factories.filing_doc(2, targets=[80, 80])
+    raw["review_body"]["kind"] = "third_party"
+    registries = Registries(employment=[_employment(10_000, 7, date(2020, 1, 1))])
+    assert of(audit(raw, registries=registries), "rule.not_insured") == []
+
+
+def _education(seq: int, level: Education) -> EducationRecord:
+    return EducationRecord(factories.person_key(seq), level, "南通大学", 2010)
+
+
+def test_education_claims_above_the_registry_are_flagged() -> None:
+    raw = factories.filing_doc(4, targets=[80] * 4)
+    raw["applications"][3]["facts"] = factories.facts_doc(education="senior_high")
+    registries = Registries(
+        education=[
+            _education(10_000, Education.bachelor),  # claims bachelor: matches
+            _education(10_001, Education.junior_college),  # claims bachelor: higher
+        ]  # 10_002 claims bachelor, no record; 10_003 claims senior high: not checkable
+    )
+    flags = of(audit(raw, registries=registries), "rule.education_unverified")
+    found = {f.application_ref: f for f in flags}
+    assert set(found) == {"a1", "a2"}
+    assert found["a1"].observed == 5 and found["a1"].expected == 4
+    assert found["a2"].expected == 0 and "no registry record" in found["a2"].reason_en
+    assert found["a1"].severity == "high"
+
+
+def test_no_registries_no_registry_flags() -> None:
+    flags = audit(factories.filing_doc(3))
+    assert of(flags, "rule.not_insured") == of(flags, "rule.education_unverified") == []
+
+
+# --- exceptional track ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("max_share", "exceptional", "flagged", "limit"),
+    [(0.1, 3, True, 0.1), (0.1, 1, False, 0.1), (None, 2, True, 0.1), (0.3, 2, False, 0.3)],
+)
+def test_exceptional_track_overuse(
+    max_share: float | None, exceptional: int, flagged: bool, limit: float
+) -> None:
+    standard = factories.standard_doc()
+    standard["exceptional"]["max_share"] = max_share
+    raw = factories.filing_doc(10, standard=standard)
+    for app in raw["applications"][:exceptional]:
+        app["exceptional"] = True
+    flags = of(audit(raw), "rule.exceptional_overuse")
+    assert bool(flags) == flagged
+    if flagged:
+        assert flags[0].observed == pytest.approx(exceptional / 10)
+        assert flags[0].expected == pytest.approx(limit)
+        assert len(flags[0].records) == exceptional
