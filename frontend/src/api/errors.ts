@@ -1,0 +1,71 @@
+/** The service's one error body, `{"error": {code, message, message_en, details}}`, as a thrown error. */
+
+export interface FieldProblem {
+  field: string
+  problem: string
+  problem_en?: string
+}
+
+export interface ErrorBody {
+  code: string
+  message: string
+  message_en: string
+  details: FieldProblem[]
+  [extra: string]: unknown
+}
+
+export type Lang = 'zh-CN' | 'en'
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly body: ErrorBody
+
+  constructor(status: number, body: ErrorBody) {
+    super(body.message_en || body.message)
+    this.name = 'ApiError'
+    this.status = status
+    this.body = body
+  }
+
+  get code(): string {
+    return this.body.code
+  }
+
+  /** The message in the user's language (falls back to the other one). */
+  messageIn(lang: Lang): string {
+    return lang === 'en' ? this.body.message_en || this.body.message : this.body.message || this.body.message_en
+  }
+
+  /** Field problems keyed by field path (`facts.education`, `credit_code`), in the user's language. */
+  fieldErrors(lang: Lang): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const d of this.body.details ?? []) {
+      const text = lang === 'en' ? d.problem_en || d.problem : d.problem
+      out[d.field] = out[d.field] ? `${out[d.field]}; ${text}` : text
+    }
+    return out
+  }
+}
+
+function isErrorEnvelope(value: unknown): value is { error: ErrorBody } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'error' in value &&
+    typeof (value as { error: unknown }).error === 'object'
+  )
+}
+
+/** Builds an ApiError from whatever came back (a proper envelope, or anything else). */
+export function toApiError(status: number, payload: unknown): ApiError {
+  if (isErrorEnvelope(payload)) {
+    const e = payload.error
+    return new ApiError(status, { ...e, details: Array.isArray(e.details) ? e.details : [] })
+  }
+  return new ApiError(status, {
+    code: status === 0 ? 'network' : 'unexpected',
+    message: status === 0 ? '无法连接服务器，请检查网络' : `服务器返回了意外的响应（${status}）`,
+    message_en: status === 0 ? 'cannot reach the server' : `unexpected response from the server (${status})`,
+    details: [],
+  })
+}
