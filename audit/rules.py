@@ -797,10 +797,10 @@ def not_insured(ds: AuditDataset, registries: Registries, min_months: int = 6) -
         code = str(ds.enterprise_code[ds.session_enterprise[ds.app_session[a]]])
         date_text = str(held_days[i])
         if covering[i]:
-            since = str(spell_start[pos[i]].astype("datetime64[D]"))
-            why = f"自{since}起在本单位连续参保{months[i]}个月，不足{min_months}个月"
+            began = str(since[i].astype("datetime64[D]"))
+            why = f"自{began}起在本单位连续参保{months[i]}个月，不足{min_months}个月"
             why_en = (
-                f"insured by the enterprise since {since}: {months[i]} consecutive months, "
+                f"insured by the enterprise since {began}: {months[i]} consecutive months, "
                 f"fewer than {min_months}"
             )
         else:
