@@ -26,6 +26,7 @@ def registries(employment: Iterable[Mapping[str, Any]], education: Iterable[Mapp
     from audit.registry import EducationRecord, EmploymentRecord, Registries
     from standards.levels import Education
 
+    levels = {e.value: e for e in Education}
     return Registries(
         employment=[
             EmploymentRecord(
@@ -39,7 +40,7 @@ def registries(employment: Iterable[Mapping[str, Any]], education: Iterable[Mapp
         education=[
             EducationRecord(
                 person_key=r["person_key"],
-                education=Education(r["education"]),
+                education=levels[r["education"]],
                 institution=r["institution"],
                 year=int(r["year"]),
             )

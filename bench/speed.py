@@ -78,16 +78,18 @@ def _child_audit(source: str) -> dict[str, Any]:
     import audit.pipeline  # noqa: F401
     from audit.dataset import AuditDataset
     from bench import harness, storage
+    from bench.generator import gc_paused
 
     t0 = time.perf_counter()
     import_seconds = t0 - t_import
     with storage.connect(source) as con:
         dataset = AuditDataset.from_documents(storage.iter_documents(con))
         t_load = time.perf_counter()
-        employment, education = storage.read_registry_rows(con)
-        history_rows = storage.read_history_rows(con)
-    registries = harness.registries(employment, education)
-    history = harness.history(history_rows)
+        with gc_paused():
+            employment, education = storage.read_registry_rows(con)
+            history_rows = storage.read_history_rows(con)
+            registries = harness.registries(employment, education)
+            history = harness.history(history_rows)
     t_inputs = time.perf_counter()
     result = harness.run(dataset, registries=registries, history=history)
     t_end = time.perf_counter()
