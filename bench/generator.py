@@ -77,6 +77,10 @@ MULTIPLE_ENTERPRISES = "rule.multiple_enterprises"
 # Plants that only exist as a pattern over a body's applications, and the body size they need.
 _PATTERN_PLANTS = frozenset({"threshold_bunching", "pass_rate"})
 _MIN_APPS_FOR_PATTERN = 40
+# Bunching lifts the applications this many points below the pass score, when there are at
+# least _BUNCHING_MIN_LIFTED of them.
+_BUNCHING_BELOW = 10.0
+_BUNCHING_MIN_LIFTED = 6
 
 _TZ = timezone(timedelta(hours=8))
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -240,6 +244,8 @@ class _Core:
         self.person_override: dict[int, int] = {}
         self.history_factor: dict[int, float] = {}
         self.vote_copy: list[tuple[np.ndarray, int, int]] = []
+        # Applications an outcome plant has used: one plant per application.
+        self.taken: set[int] = set()
 
     # --- structure ---------------------------------------------------------------------------
 
@@ -779,10 +785,16 @@ class _Core:
             size = len(s.members)
             block = self.recusal[s.start : s.stop, :size]
             too_many = (block > 0).sum(axis=1) > size - math.ceil(size * 2 / 3)
-            for j in np.flatnonzero(too_many):
-                app = s.start + int(j)
-                self.supervisor.pop(app, None)
-                block[j] = 0
+            if too_many.any():
+                # Such an applicant works in a department no member comes from and reports to
+                # nobody on the panel: no conflict, no recusal.
+                taken = {m.department for m in s.members}
+                free = [i for i, d in enumerate(catalogue.APPLICANT_DEPARTMENTS) if d not in taken]
+                for j in np.flatnonzero(too_many):
+                    app = s.start + int(j)
+                    self.supervisor.pop(app, None)
+                    self.app_dept[app] = free[app % len(free)]
+                    block[j] = 0
         self.present = self.slot_exists[self.app_session] & (self.recusal == 0)
 
     # --- scores ------------------------------------------------------------------------------
@@ -950,9 +962,14 @@ class _Core:
         member's scores (what an enterprise that wants them through would do)."""
         rng = self.rng
         for b in self._planted("threshold_bunching"):
-            mask = (self.app_body == b) & (self.final < pass_score) & (self.final >= pass_score - 8)
+            mask = (
+                (self.app_body == b)
+                & (self.final < pass_score)
+                & (self.final >= pass_score - _BUNCHING_BELOW)
+            )
             rows = np.flatnonzero(mask)
-            if rows.size == 0:
+            if rows.size < _BUNCHING_MIN_LIFTED:
+                # Too few applications near the line to make a pattern: nothing is planted.
                 continue
             target = pass_score[rows] + rng.uniform(0.2, 2.2, rows.size)
             for _ in range(6):
@@ -996,6 +1013,7 @@ class _Core:
         for b in self._planted("approved_ineligible"):
             rows = np.flatnonzero((self.app_body == b) & self.approved & ~self.app_exceptional)
             for app in rng.permutation(rows)[:2]:
+                self.taken.add(int(app))
                 s = self.sessions[self.app_session[app]]
                 assert s.recipe is not None
                 ways = s.recipe.breakable()
@@ -1031,10 +1049,11 @@ class _Core:
                 & (self.final < self.pass_score)
                 & (self.final >= self.pass_score - 10)
             )
-            rows = [int(r) for r in rows if int(r) not in self.approved_override]
+            rows = [int(r) for r in rows if int(r) not in self.taken]
             if not rows:
                 continue
             app = rows[int(rng.integers(len(rows)))]
+            self.taken.add(app)
             # The reported score is lifted over the line and the ballots agree with it; only
             # the members' own scores give it away.
             self.final_override[app] = float(self.pass_score[app] + rng.uniform(0.5, 3.0))
@@ -1058,19 +1077,18 @@ class _Core:
             internal = [i for i, m in enumerate(s.members) if not m.external]
             variants = ["supervisor", "same_department", "own_application"]
             rng.shuffle(variants)
-            used: set[int] = set()
             for variant in variants[:2]:
                 rows = [
                     r
                     for r in range(s.start, s.stop)
-                    if r not in used
+                    if r not in self.taken
                     and r not in self.supervisor
                     and self.present[r, internal].all()
                 ]
                 if not rows:
                     continue
                 app = int(rows[int(rng.integers(len(rows)))])
-                used.add(app)
+                self.taken.add(app)
                 slot = internal[int(rng.integers(len(internal)))]
                 m = s.members[slot]
                 if variant == "supervisor":
@@ -1085,7 +1103,7 @@ class _Core:
                     [self._ref(s, app=app, member=m)],
                     variant=variant,
                 )
-        taken: set[int] = set(self.facts_override)
+        taken = self.taken
         for b in self._planted("duplicate_person"):
             self._duplicate_person(b, taken)
         for b in self._planted("not_insured"):
@@ -1094,6 +1112,7 @@ class _Core:
                 app = int(app)
                 if app in self.person_override or app in taken:
                     continue
+                taken.add(app)
                 self.employer_override[app] = self.other_employers[
                     int(rng.integers(len(self.other_employers)))
                 ]
@@ -1117,6 +1136,7 @@ class _Core:
             ]
             for i, app in enumerate(rng.permutation(rows)[:2]):
                 app = int(app)
+                taken.add(app)
                 variant = "lower" if i == 0 else "missing"
                 if variant == "lower":
                     order = list(Education)
@@ -1189,7 +1209,7 @@ class _Core:
         rng = self.rng
         body = self.app_body == b
         free = np.ones(self.n_apps, dtype=bool)
-        free[list(self.approved_override)] = False
+        free[list(self.taken)] = False
         if variant == "approved_below_pass":
             rows = np.flatnonzero(body & free & ~self.approved & (self.final < self.pass_score - 1))
             if rows.size == 0:
@@ -1214,6 +1234,7 @@ class _Core:
                 return None
             app = int(rng.choice(rows))
             self.approved_override[app] = False
+        self.taken.add(app)
         return app
 
     # --- registries and history --------------------------------------------------------------
