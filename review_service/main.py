@@ -90,7 +90,12 @@ def _mount_frontend(app: FastAPI) -> None:
     if (STATIC_DIR / "assets").is_dir():
         app.mount("/assets", StaticFiles(directory=STATIC_DIR / "assets"), name="assets")
 
-    @app.get("/{path:path}", include_in_schema=False, dependencies=[Depends(public)])
+    @app.get(
+        "/{path:path}",
+        include_in_schema=False,
+        dependencies=[Depends(public)],
+        operation_id="system-spa",  # the SPA route has no tag to derive an id from
+    )
     def spa(path: str) -> FileResponse:
         candidate = (STATIC_DIR / path).resolve()
         if path and candidate.is_file() and STATIC_DIR in candidate.parents:

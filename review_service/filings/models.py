@@ -7,9 +7,32 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from review_service.db import UTCDateTime, utcnow
+
+
+class EncodedJSON(str):
+    """JSON text that is already encoded (a large document serialised once, by pydantic)."""
+
+
+class DocumentJSON(TypeDecorator[Any]):
+    """A JSON column that also takes ``EncodedJSON`` as is, so a 25 MB filing is not decoded
+    and encoded again just to be stored. Reads give the decoded value, as ``JSON`` does."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Any) -> Any:
+        inner = self.impl_instance.bind_processor(dialect)
+
+        def process(value: Any) -> Any:
+            if isinstance(value, EncodedJSON):
+                return str(value)
+            return inner(value) if inner is not None else value
+
+        return process
 
 
 class FilingRecord(SQLModel, table=True):
@@ -42,7 +65,7 @@ class FilingRecord(SQLModel, table=True):
     source: str = Field(max_length=16)
     credential_id: int | None = Field(default=None, foreign_key="review_body_credential.id")
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    document: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    document: dict[str, Any] = Field(sa_column=Column(DocumentJSON, nullable=False))
 
 
 class ReviewBodyCredential(SQLModel, table=True):

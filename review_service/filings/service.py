@@ -9,15 +9,18 @@ code; a correction names a filing of the same body it ``supersedes``."""
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, func, select
 
-from audit.intake import check_filing
+from audit.contract import Filing
+from audit.intake import check_filing, collection_paused
 from audit.registry import parse_education_csv, parse_employment_csv
 from review_service.auth.principal import Principal
 from review_service.config import Settings
@@ -28,6 +31,7 @@ from review_service.events.service import canonical_json, record, snapshot
 from review_service.filings.models import (
     EducationRegistryRow,
     EmploymentRegistryRow,
+    EncodedJSON,
     FilingRecord,
     RegistryImport,
     ReviewBodyCredential,
@@ -39,10 +43,6 @@ FILING = ("备案", "filing")
 CREDENTIAL = ("备案密钥", "filing credential")
 CREDENTIAL_BODY_KINDS = frozenset({"enterprise", "industry_committee", "third_party"})
 _CREDENTIAL_MOVES = {"active": frozenset({"revoked"}), "revoked": frozenset()}
-
-
-def _content_digest(document: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(document).encode()).hexdigest()
 
 
 def _text_at(raw: Any, *path: str) -> str | None:
@@ -121,21 +121,44 @@ def receive_filing(
     body); the filing's review body must be it. Refused with ``Invalid`` (code
     ``invalid_filing``) listing every problem, or ``Conflict`` when the ``filing_id`` is
     taken by different content."""
-    filing, intake_problems = check_filing(document, key=settings.id_hash_key_bytes, today=today)
-    problems = [
-        FieldProblem(p.path or "body", p.message, f"{p.message_en} [{p.code}]")
-        for p in intake_problems
-    ]
-    problems += _source_problems(session, document, source_enterprise_id)
-    if problems or filing is None:
-        raise _refuse(problems)
+    # A large filing is millions of small objects and no cycles: the cyclic collector's
+    # passes over them would cost more than the work itself (see audit.intake).
+    with collection_paused():
+        filing, intake_problems = check_filing(
+            document, key=settings.id_hash_key_bytes, today=today
+        )
+        problems = [
+            FieldProblem(p.path or "body", p.message, f"{p.message_en} [{p.code}]")
+            for p in intake_problems
+        ]
+        problems += _source_problems(session, document, source_enterprise_id)
+        if problems or filing is None:
+            raise _refuse(problems)
+        # The contract fixes the field order, so its JSON is a stable content digest.
+        text = filing.model_dump_json()
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        existing = _existing(session, filing.filing_id, digest)
+        if existing is not None:
+            return existing, False
+        return _store(
+            session,
+            filing=filing,
+            stored=EncodedJSON(text),
+            digest=digest,
+            actor=actor,
+            credential_id=credential_id,
+        )
 
-    stored = filing.model_dump(mode="json")
-    digest = _content_digest(stored)
-    existing = _existing(session, filing.filing_id, digest)
-    if existing is not None:
-        return existing, False
 
+def _store(
+    session: Session,
+    *,
+    filing: Filing,
+    stored: EncodedJSON,
+    digest: str,
+    actor: Principal | None,
+    credential_id: int | None,
+) -> tuple[FilingRecord, bool]:
     body, review = filing.review_body, filing.session
     enterprise_id = session.exec(
         select(Enterprise.id).where(Enterprise.credit_code == body.credit_code)
@@ -159,7 +182,7 @@ def receive_filing(
         content_digest=digest,
         source="api" if credential_id is not None else "service",
         credential_id=credential_id,
-        document=stored,
+        document=stored,  # type: ignore[arg-type]
     )
     try:
         # A savepoint: when a concurrent request stored the same filing_id first, answer
@@ -172,6 +195,8 @@ def receive_filing(
         if existing is None:
             raise
         return existing, False
+    # The attribute holds the encoded text; read back, it is the decoded document.
+    session.expire(row, ["document"])
     # The document itself stays out of the log (it is large, and immutable here anyway);
     # its digest is in the event.
     record(
@@ -187,8 +212,14 @@ def receive_filing(
 
 
 def _existing(session: Session, filing_id: str, digest: str) -> FilingRecord | None:
-    existing = session.exec(select(FilingRecord).where(FilingRecord.filing_id == filing_id)).first()
-    if existing is not None and existing.content_digest != digest:
+    found = session.exec(
+        select(FilingRecord.id, FilingRecord.content_digest).where(
+            FilingRecord.filing_id == filing_id
+        )
+    ).first()
+    if found is None:
+        return None
+    if found[1] != digest:
         raise Conflict(
             f"备案编号“{filing_id}”已用于内容不同的另一份备案；更正请使用新的备案编号并填写 supersedes",
             f"filing_id '{filing_id}' was already used for different content; file a correction "
@@ -196,12 +227,17 @@ def _existing(session: Session, filing_id: str, digest: str) -> FilingRecord | N
             details=[FieldProblem("filing_id", "已被占用", "already used for other content")],
             code="filing_id_taken",
         )
-    return existing
+    # The document stays unloaded: a repeat is answered from the index columns.
+    return session.exec(
+        select(FilingRecord)
+        .options(defer(FilingRecord.document))
+        .where(FilingRecord.id == found[0])  # type: ignore[arg-type]
+    ).one()
 
 
 def filing_summary(row: FilingRecord) -> dict[str, Any]:
-    """The index columns of a filing, as the event log and list views show them."""
-    return {key: value for key, value in snapshot(row).items() if key not in ("document",)}
+    """The index columns of a filing (not its document), as the log and list views show them."""
+    return json.loads(canonical_json(row.model_dump(exclude={"document"})))
 
 
 def get_filing(session: Session, *, scope: TenantScope, filing_id: str) -> FilingRecord:

@@ -77,7 +77,6 @@ BODIES: dict[str, Any] = {
     "standards-self_check": {"facts": {"as_of": "2026-06-01", "education": "bachelor"}},
     "standards-create_equivalence": {"document": equivalence_document()},
     "standards-update_equivalence": {"document": equivalence_document()},
-    "filings-submit": {"schema_version": "1.0"},
     "filings-issue_credential": {"label": "行业评委会"},
     "filings-revoke_credential": {"reason": "密钥泄露"},
     "filings-import_registry": {},
