@@ -314,7 +314,6 @@ class _Builder:
         # scalar, hence the wrapping.
         read = itemgetter(*codes) if len(codes) > 1 else (lambda v, c=codes[0]: (v[c],))
         applications = doc["applications"]
-        a0 = len(col["a_ref"])
         col["a_session"].extend([s] * len(applications))
         col["a_ref"].extend([x["application_ref"] for x in applications])
         col["a_person"].extend([person(x["applicant"].get("person_key")) for x in applications])
@@ -330,34 +329,31 @@ class _Builder:
         col["a_education"].extend([x["facts"]["education"] for x in applications])
         # Only approved applications are re-checked for eligibility; keep no other facts.
         col["a_facts"].extend([x["facts"] if x["approved"] else None for x in applications])
-        r_app, r_member, r_values = col["r_app"], col["r_member"], col["r_values"]
-        r_started, r_submitted = col["r_started"], col["r_submitted"]
-        v_app, v_member, v_kind = col["v_app"], col["v_member"], col["v_kind"]
-        c_app, c_member, c_kind = col["c_app"], col["c_member"], col["c_kind"]
-        for a, x in enumerate(applications, start=a0):
-            sheets = x.get("scores")
-            if sheets:
-                r_app.extend([a] * len(sheets))
-                r_member.extend([rows[y["member_id"]] for y in sheets])
-                r_values.extend([read(y["values"]) for y in sheets])
-                r_started.extend([y.get("started_at") for y in sheets])
-                r_submitted.extend([y["submitted_at"] for y in sheets])
-            votes = x.get("votes")
-            if votes:
-                v_app.extend([a] * len(votes))
-                v_member.extend([rows[y["member_id"]] for y in votes])
-                v_kind.extend([_VOTE_CODE[y["vote"]] for y in votes])
-            recusals = x.get("recusals")
-            if recusals:
-                c_app.extend([a] * len(recusals))
-                c_member.extend([rows[y["member_id"]] for y in recusals])
-                c_kind.extend([_RECUSAL_CODE[y["kind"]] for y in recusals])
+        # Sheets, votes and recusals of the whole filing flattened once, with per-application
+        # counts from which the application index is rebuilt by np.repeat at the end.
+        sheets_of = [x.get("scores") or () for x in applications]
+        sheets = [y for group in sheets_of for y in group]
+        col["r_count"].extend([len(group) for group in sheets_of])
+        col["r_member"].extend([rows[y["member_id"]] for y in sheets])
+        col["r_values"].extend([read(y["values"]) for y in sheets])
+        col["r_started"].extend([y.get("started_at") for y in sheets])
+        col["r_submitted"].extend([y["submitted_at"] for y in sheets])
+        votes_of = [x.get("votes") or () for x in applications]
+        votes = [y for group in votes_of for y in group]
+        col["v_count"].extend([len(group) for group in votes_of])
+        col["v_member"].extend([rows[y["member_id"]] for y in votes])
+        col["v_kind"].extend([_VOTE_CODE[y["vote"]] for y in votes])
+        recusals_of = [x.get("recusals") or () for x in applications]
+        recusals = [y for group in recusals_of for y in group]
+        col["c_count"].extend([len(group) for group in recusals_of])
+        col["c_member"].extend([rows[y["member_id"]] for y in recusals])
+        col["c_kind"].extend([_RECUSAL_CODE[y["kind"]] for y in recusals])
 
     def score_matrix(self) -> FloatArray:
         """Score sheets as (sheets × K), each row in its standard's criterion order, padded."""
         col = self.cols
         width = max((len(c) for c in self.criterion_codes), default=1)
-        n = len(col["r_app"])
+        n = len(col["r_values"])
         if all(len(c) == width for c in self.criterion_codes):
             return np.asarray(col["r_values"], dtype=np.float64).reshape(n, width)
         out = np.zeros((n, width))
@@ -377,7 +373,8 @@ class _Builder:
             weights[i, :n] = [c.weight for c in std.criteria]
             maxima[i, :n] = [c.maximum for c in std.criteria]
         education_ranks = {e: education_rank(e) for e in set(col["a_education"])}
-        n_sheets = len(col["r_app"])
+        n_sheets = len(col["r_values"])
+        apps = np.arange(len(col["a_ref"]), dtype=np.int64)
         dataset = AuditDataset(
             enterprise_code=_objects(list(self.enterprises)),
             enterprise_name=_objects(col["ent_name"]),
@@ -424,15 +421,15 @@ class _Builder:
             ),
             app_education=_ints([education_ranks[e] for e in col["a_education"]]),
             app_facts=col["a_facts"],
-            score_app=_ints(col["r_app"]),
+            score_app=np.repeat(apps, _ints(col["r_count"])),
             score_member=_ints(col["r_member"]),
             score_values=self.score_matrix().reshape(n_sheets, width),
             score_started=_epoch_seconds(col["r_started"]),
             score_submitted=_epoch_seconds(col["r_submitted"]),
-            vote_app=_ints(col["v_app"]),
+            vote_app=np.repeat(apps, _ints(col["v_count"])),
             vote_member=_ints(col["v_member"]),
             vote_kind=np.asarray(col["v_kind"], dtype=np.int8).reshape(len(col["v_kind"])),
-            recusal_app=_ints(col["c_app"]),
+            recusal_app=np.repeat(apps, _ints(col["c_count"])),
             recusal_member=_ints(col["c_member"]),
             recusal_kind=np.asarray(col["c_kind"], dtype=np.int8).reshape(len(col["c_kind"])),
             person_keys=self.persons.values_array(),
@@ -478,15 +475,15 @@ _COLUMNS = [
     "a_final",
     "a_education",
     "a_facts",
-    "r_app",
+    "r_count",
     "r_member",
     "r_values",
     "r_started",
     "r_submitted",
-    "v_app",
+    "v_count",
     "v_member",
     "v_kind",
-    "c_app",
+    "c_count",
     "c_member",
     "c_kind",
 ]

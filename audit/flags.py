@@ -195,7 +195,7 @@ SIGNALS: dict[str, SignalInfo] = {
             "得分扎堆于合格线上方",
             "scores bunched just above the pass score",
             "statistic",
-            "session",
+            "enterprise",
             "medium",
         ),
         SignalInfo(

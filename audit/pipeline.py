@@ -37,7 +37,7 @@ from audit.dataset import AuditDataset, FloatArray, IntArray
 from audit.detector import isolation_flags
 from audit.features import JUST_ABOVE_WIDTH, Features, build_features
 from audit.feedback import SignalWeights
-from audit.flags import SIGNALS, Flag, Severity, make_flag, sort_flags
+from audit.flags import SIGNALS, Flag, Scope, Severity, make_flag, sort_flags
 from audit.grading import EnterpriseGrade, grade_enterprises
 from audit.intake import collection_paused
 from audit.registry import Registries
@@ -211,7 +211,6 @@ class _Run:
                     "stat.threshold_bunching",
                     self.unit_refs(u),
                     t,
-                    scope="enterprise",
                     observed=t.observed,
                     expected=t.expected,
                     n=t.n,
@@ -632,7 +631,7 @@ class _Run:
         level_peer = np.unique(level, return_inverse=True)[1]
         contamination = self.settings.detector_contamination
         out: list[Flag] = []
-        tables: list[tuple[str, list[str], list[FloatArray], IntArray]] = [
+        tables: list[tuple[Scope, list[str], list[FloatArray], IntArray]] = [
             (
                 "application",
                 ["margin", "spread", "unanimous", "mean_duration_log", "exceptional", "approved"],
@@ -708,7 +707,7 @@ class _Run:
 
     def detector_flag(
         self,
-        scope: str,
+        scope: Scope,
         row: int,
         top: list[tuple[str, float]],
         score: float,
@@ -732,7 +731,7 @@ class _Run:
         drivers_en = ", ".join(f"{name} (robust z={z:+.1f})" for name, z in top)
         return make_flag(
             "detector.isolation",
-            scope=scope,  # type: ignore[arg-type]
+            scope=scope,
             severity="low",
             band="alert",
             **refs,

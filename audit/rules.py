@@ -492,18 +492,14 @@ def panel_rules(ds: AuditDataset, features: Features) -> list[Flag]:
             signal = _PANEL_SIGNALS.get(problem.code, "rule." + problem.code.replace(".", "_"))
             if signal not in SIGNALS:
                 continue
-            member_row = _member_of(problem.path)
-            scope_refs = (
-                refs.member(int(starts[s]) + member_row)
-                if member_row is not None
-                else refs.session(s)
-            )
-            observed, expected = _panel_numbers(problem.code, ds, features, s, member_row, standard)
+            position = _member_of(problem.path)
+            member = None if position is None else int(starts[s]) + position
+            observed, expected = _panel_numbers(problem.code, ds, features, s, member)
             out.append(
                 _flag(
                     signal,
-                    scope_refs,
-                    scope="member" if member_row is not None else "session",
+                    refs.session(s) if member is None else refs.member(member),
+                    scope="session" if member is None else "member",
                     observed=observed,
                     expected=expected,
                     n=size,
@@ -526,30 +522,28 @@ def _member_of(path: str) -> int | None:
 
 
 def _panel_numbers(
-    code: str,
-    ds: AuditDataset,
-    features: Features,
-    s: int,
-    member_row: int | None,
-    standard: Standard,
+    code: str, ds: AuditDataset, features: Features, s: int, member: int | None
 ) -> tuple[float | None, float | None]:
-    rules = standard.panel
+    """(observed, required) for a panel problem; ``member`` is the member's row, if any."""
+    rules = ds.standards[int(ds.session_standard[s])].panel
     size = float(features.sessions.panel_size[s])
-    if code == "panel.too_small":
-        return size, float(rules.min_size)
-    if code == "panel.external_share":
-        return float(features.sessions.external_share[s]), rules.min_external_share
-    if code == "panel.member_below_level" and member_row is not None:
-        first = int(np.searchsorted(ds.member_session, s))
+    chairs = float(ds.member_chair[ds.member_session == s].sum())
+    numbers: dict[str, tuple[float | None, float | None]] = {
+        "panel.too_small": (size, float(rules.min_size)),
+        "panel.even_size": (size, None),
+        "panel.external_share": (
+            float(features.sessions.external_share[s]),
+            rules.min_external_share,
+        ),
+        "panel.no_chair": (chairs, 1.0),
+        "panel.several_chairs": (chairs, 1.0),
+    }
+    if code == "panel.member_below_level" and member is not None:
         return (
-            float(ds.member_title_rank[first + member_row]),
+            float(ds.member_title_rank[member]),
             float(ds.session_title_rank[s] + rules.member_level_offset),
         )
-    if code == "panel.several_chairs":
-        return float(ds.member_chair[ds.member_session == s].sum()), 1.0
-    if code == "panel.no_chair":
-        return 0.0, 1.0
-    return size, None
+    return numbers.get(code, (size, None))
 
 
 # --- conflicts ------------------------------------------------------------------------------
