@@ -3,8 +3,11 @@ import { reactive, ref, shallowRef, type UnwrapRef } from 'vue'
 import type { Page } from '@/api/types'
 import { notifyError } from './useApiError'
 
+/** Filters as sent: empty strings are left out. */
+export type Sent<F> = { [K in keyof F]?: Exclude<F[K], ''> }
+
 export function usePagedList<T, F extends object>(
-  fetchPage: (query: F & { offset: number; limit: number }) => Promise<Page<T>>,
+  fetchPage: (query: Sent<F> & { offset: number; limit: number }) => Promise<Page<T>>,
   initialFilters: F,
   pageSize = 20,
 ) {
@@ -16,12 +19,12 @@ export function usePagedList<T, F extends object>(
   const loading = ref(false)
   const failed = ref(false)
 
-  function cleaned(): F {
+  function cleaned(): Sent<F> {
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(filters as object)) {
       if (v !== '' && v !== null && v !== undefined) out[k] = v
     }
-    return out as F
+    return out as Sent<F>
   }
 
   async function load(): Promise<void> {

@@ -1,0 +1,105 @@
+import { ref, shallowRef } from 'vue'
+import { ElMessage } from 'element-plus'
+import { baselinesApi, equivalenceApi } from '@/api/standards'
+import type { EquivalenceVersion, StandardVersion } from '@/api/types'
+import { usePagedList } from '@/composables/usePagedList'
+import { notifyError, useFormErrors } from '@/composables/useApiError'
+import { confirmAction } from '@/composables/useReason'
+import { i18n } from '@/i18n'
+
+export function useBaselines() {
+  const t = i18n.global.t
+  const list = usePagedList((q) => baselinesApi.list(q), { track: '' as '' | 'title' | 'skill', status: '' as '' | 'draft' | 'published' | 'retired' })
+
+  // one baseline open in a drawer
+  const open = shallowRef<StandardVersion | null>(null)
+  const document = ref<Record<string, unknown>>({})
+  const form = useFormErrors()
+  function show(row: StandardVersion): void {
+    open.value = row
+    document.value = structuredClone(row.document)
+    form.clear()
+  }
+  async function save(): Promise<void> {
+    if (!open.value) return
+    try {
+      open.value = await baselinesApi.update(open.value.id, document.value)
+      ElMessage.success(t('common.saved'))
+      await list.load()
+    } catch (err) {
+      form.capture(err)
+    }
+  }
+  async function publish(): Promise<void> {
+    if (!open.value || !(await confirmAction(t('baselines.publishConfirm'), t('standards.publish')))) return
+    try {
+      open.value = await baselinesApi.publish(open.value.id, open.value.row_version)
+      await list.load()
+    } catch (err) {
+      form.capture(err)
+    }
+  }
+  async function newVersion(): Promise<void> {
+    if (!open.value) return
+    try {
+      show(await baselinesApi.newVersion(open.value.id))
+      await list.load()
+    } catch (err) {
+      notifyError(err)
+    }
+  }
+
+  // the equivalence table's versions
+  const tables = shallowRef<EquivalenceVersion[]>([])
+  const table = shallowRef<EquivalenceVersion | null>(null)
+  const tableText = ref('')
+  const tableForm = useFormErrors()
+  async function loadTables(): Promise<void> {
+    try {
+      tables.value = (await equivalenceApi.list()).data
+      const current = tables.value.find((v) => v.id === table.value?.id) ?? tables.value.find((v) => v.status === 'published') ?? tables.value[0]
+      if (current) pickTable(current)
+    } catch (err) {
+      notifyError(err)
+    }
+  }
+  function pickTable(v: EquivalenceVersion): void {
+    table.value = v
+    tableText.value = JSON.stringify(v.document, null, 2)
+  }
+  async function draftTable(): Promise<void> {
+    if (!table.value) return
+    try {
+      const doc = { ...table.value.document, version: `${String(table.value.document.version ?? '')}-draft` }
+      pickTable(await equivalenceApi.create(doc))
+      await loadTables()
+    } catch (err) {
+      tableForm.capture(err)
+    }
+  }
+  async function saveTable(): Promise<void> {
+    if (!table.value) return
+    try {
+      pickTable(await equivalenceApi.update(table.value.id, JSON.parse(tableText.value) as Record<string, unknown>))
+      ElMessage.success(t('common.saved'))
+      await loadTables()
+    } catch (err) {
+      if (err instanceof SyntaxError) ElMessage.error(String(err))
+      else tableForm.capture(err)
+    }
+  }
+  async function publishTable(): Promise<void> {
+    if (!table.value || !(await confirmAction(t('baselines.publishTableConfirm'), t('standards.publish')))) return
+    try {
+      pickTable(await equivalenceApi.publish(table.value.id, table.value.row_version))
+      await loadTables()
+    } catch (err) {
+      tableForm.capture(err)
+    }
+  }
+
+  return {
+    ...list, open, document, errors: form.errors, show, save, publish, newVersion,
+    tables, table, tableText, loadTables, pickTable, draftTable, saveTable, publishTable,
+  }
+}

@@ -1,0 +1,144 @@
+import { computed, ref, shallowRef } from 'vue'
+import { ElMessage } from 'element-plus'
+import { applicationsApi, sessionsApi } from '@/api/reviews'
+import { accountsApi } from '@/api/accounts'
+import type {
+  Application, Conflict, Decision, Notice, Objection, Panel, ReviewSession, Scores, SessionStatus, TransitionTarget, User,
+} from '@/api/types'
+import { notifyError } from '@/composables/useApiError'
+import { askReason, confirmAction } from '@/composables/useReason'
+import { i18n } from '@/i18n'
+
+export function useSessionDetail(id: number) {
+  const t = i18n.global.t
+  const session = shallowRef<ReviewSession | null>(null)
+  const panel = shallowRef<Panel | null>(null)
+  const conflicts = shallowRef<Conflict[]>([])
+  const applications = shallowRef<Application[]>([])
+  const notice = shallowRef<Notice | null>(null)
+  const objections = shallowRef<Objection[]>([])
+  const loading = ref(false)
+  const moving = ref(false)
+
+  async function load(): Promise<void> {
+    loading.value = true
+    try {
+      session.value = await sessionsApi.get(id)
+      const [p, c, a, o] = await Promise.all([
+        sessionsApi.panel(id),
+        sessionsApi.conflicts(id),
+        sessionsApi.applications(id),
+        sessionsApi.objections(id),
+      ])
+      panel.value = p
+      conflicts.value = c.data
+      applications.value = a.data
+      objections.value = o.data
+      notice.value = null
+      if (['public_notice', 'finalized', 'filed'].includes(session.value.status)) {
+        notice.value = await sessionsApi.notice(id).catch(() => null)
+      }
+    } catch (err) {
+      notifyError(err)
+    } finally {
+      loading.value = false
+    }
+  }
+
+  // -- transitions: the API says which states may come next.
+  async function advance(target: SessionStatus): Promise<void> {
+    if (!session.value) return
+    if (!(await confirmAction(t('sessions.moveConfirm', { to: t(`sessionStatus.${target}`) }), t('sessions.move')))) return
+    moving.value = true
+    try {
+      session.value =
+        target === 'filed'
+          ? (await sessionsApi.file(id, session.value.version)).session
+          : await sessionsApi.transition(id, target as TransitionTarget, session.value.version)
+      ElMessage.success(t('sessions.moved', { to: t(`sessionStatus.${target}`) }))
+      await load()
+    } catch (err) {
+      notifyError(err)
+    } finally {
+      moving.value = false
+    }
+  }
+
+  // -- panel composition
+  const candidates = shallowRef<(User & { source: 'internal' | 'external' })[]>([])
+  const pick = ref<{ user_id: number | null; role: 'chair' | 'member' }>({ user_id: null, role: 'member' })
+  async function loadCandidates(): Promise<void> {
+    try {
+      const [internal, pool] = await Promise.all([accountsApi.list({ role: 'expert', limit: 500 }), accountsApi.expertPool({ limit: 500 })])
+      const seen = new Set<number>()
+      const out: (User & { source: 'internal' | 'external' })[] = []
+      for (const u of internal.data) { seen.add(u.id); out.push({ ...u, source: u.expert?.external ? 'external' : 'internal' }) }
+      for (const u of pool.data) if (!seen.has(u.id)) out.push({ ...u, source: 'external' })
+      candidates.value = out
+    } catch (err) {
+      notifyError(err)
+    }
+  }
+  async function addMember(): Promise<void> {
+    if (!pick.value.user_id) return
+    try {
+      await sessionsApi.addMember(id, pick.value.user_id, pick.value.role)
+      pick.value = { user_id: null, role: 'member' }
+      panel.value = await sessionsApi.panel(id)
+    } catch (err) {
+      notifyError(err)
+    }
+  }
+  async function removeMember(memberId: number): Promise<void> {
+    try {
+      await sessionsApi.removeMember(id, memberId)
+      panel.value = await sessionsApi.panel(id)
+    } catch (err) {
+      notifyError(err)
+    }
+  }
+  const onPanel = computed(() => new Set(panel.value?.members.map((m) => m.user_id) ?? []))
+  const memberName = (memberId: number) => panel.value?.members.find((m) => m.id === memberId)?.display_name ?? `#${memberId}`
+  const applicantName = (applicationId: number) => applications.value.find((a) => a.id === applicationId)?.name ?? `#${applicationId}`
+
+  // -- conflicts and objections: a person decides, with a reason
+  async function resolveConflict(conflict: Conflict, status: 'confirmed' | 'dismissed'): Promise<void> {
+    const reason = await askReason(t(`conflicts.${status}`))
+    if (!reason) return
+    try {
+      await sessionsApi.resolveConflict(conflict.id, status, reason)
+      conflicts.value = (await sessionsApi.conflicts(id)).data
+    } catch (err) {
+      notifyError(err)
+    }
+  }
+  async function resolveObjection(objection: Objection, status: 'upheld' | 'dismissed'): Promise<void> {
+    const reason = await askReason(t(`objections.${status}`))
+    if (!reason) return
+    try {
+      await sessionsApi.resolveObjection(objection.id, status, reason)
+      await load()
+    } catch (err) {
+      notifyError(err)
+    }
+  }
+
+  // -- one application in a drawer: eligibility, scoring progress, votes, decision
+  const current = shallowRef<Application | null>(null)
+  const scores = shallowRef<Scores | null>(null)
+  const decision = shallowRef<Decision | null>(null)
+  async function openApplication(a: Application): Promise<void> {
+    current.value = a
+    scores.value = null
+    decision.value = null
+    const [s, d] = await Promise.allSettled([applicationsApi.scores(a.id), applicationsApi.decision(a.id)])
+    if (s.status === 'fulfilled') scores.value = s.value
+    if (d.status === 'fulfilled') decision.value = d.value
+  }
+
+  return {
+    session, panel, conflicts, applications, notice, objections, loading, moving, load, advance,
+    candidates, pick, loadCandidates, addMember, removeMember, onPanel, memberName, applicantName,
+    resolveConflict, resolveObjection, current, scores, decision, openApplication,
+  }
+}

@@ -1,0 +1,48 @@
+import { reactive, ref } from 'vue'
+import { ElMessage } from 'element-plus'
+import { accountsApi } from '@/api/accounts'
+import type { Role, UserCreate } from '@/api/types'
+import { usePagedList } from '@/composables/usePagedList'
+import { notifyError, useFormErrors } from '@/composables/useApiError'
+import { i18n } from '@/i18n'
+
+export function useUsers() {
+  const list = usePagedList((q) => accountsApi.list(q), { role: undefined as Role | undefined })
+  const dialog = ref(false)
+  const blank = () => ({
+    username: '', display_name: '', role: 'applicant' as 'expert' | 'applicant', password: '', department: '', resident_id: '',
+    expert: { track: 'title', level: 'deputy_senior', specialty: '', home_organisation: '' },
+  })
+  const draft = reactive(blank())
+  const form = useFormErrors()
+
+  function openCreate(): void {
+    Object.assign(draft, blank())
+    form.clear()
+    dialog.value = true
+  }
+  async function create(): Promise<void> {
+    const body: UserCreate = {
+      username: draft.username, display_name: draft.display_name, role: draft.role, password: draft.password,
+      department: draft.department || null, resident_id: draft.resident_id || null,
+      expert: draft.role === 'expert' ? { ...draft.expert } : null,
+    }
+    try {
+      await accountsApi.create(body)
+      dialog.value = false
+      ElMessage.success(i18n.global.t('common.done'))
+      await list.search()
+    } catch (err) {
+      form.capture(err)
+    }
+  }
+  async function toggle(id: number, active: boolean): Promise<void> {
+    try {
+      await accountsApi.setActive(id, active)
+      await list.load()
+    } catch (err) {
+      notifyError(err)
+    }
+  }
+  return { ...list, dialog, draft, errors: form.errors, openCreate, create, toggle }
+}
