@@ -753,13 +753,20 @@ def run_audit(
     baselines: Sequence[Standard] = (),
     registries: Registries | None = None,
     weights: SignalWeights | None = None,
-    history: Sequence[PeriodVolume] | None = None,
+    history: Sequence[PeriodVolume | Mapping[str, Any]] | None = None,
     settings: AuditSettings | None = None,
     progress: Progress | None = None,
 ) -> AuditResult:
     """Audit ``dataset``: rules, statistics and the detector, then grade every review body
     for every period. Deterministic: the same filings (in any order) give the same flags,
-    keys, order and grades."""
+    keys, order and grades.
+
+    ``baselines``: the regulator's floor standards; ``registries``: imported extracts (None
+    skips the registry rules); ``weights``: learned signal weights for the grades (default
+    weights when None); ``history``: earlier periods' volumes per review body, as
+    ``PeriodVolume`` or plain rows (``credit_code``, ``period``, ``applications``,
+    ``approved``); ``settings``: thresholds; ``progress(stage, fraction)``: called as stages
+    finish."""
     # The run allocates many small objects and no cycles; pausing the cyclic collector keeps
     # it from rescanning the dataset's millions of objects over and over.
     with collection_paused():
@@ -771,7 +778,7 @@ def _audit(
     baselines: Sequence[Standard],
     registries: Registries | None,
     weights: SignalWeights | None,
-    history: Sequence[PeriodVolume] | None,
+    history: Sequence[PeriodVolume | Mapping[str, Any]] | None,
     settings: AuditSettings | None,
     progress: Progress | None,
 ) -> AuditResult:
@@ -818,7 +825,10 @@ def _audit(
     flags += run.scoring_speed()
     done("statistics.scoring", 0.7)
     flags += run.pass_rates()
-    flags += run.surges(history or ())
+    volumes = [
+        h if isinstance(h, PeriodVolume) else history_from_rows([h])[0] for h in history or ()
+    ]
+    flags += run.surges(volumes)
     flags += run.reciprocal()
     done("statistics.outcomes", 0.8)
     if settings.detector:

@@ -173,6 +173,21 @@ def test_a_surge_against_the_history_is_found() -> None:
     assert flags[0].observed == 40 and flags[0].expected == 4 and flags[0].period == "2026"
 
 
+def test_history_may_be_given_as_plain_rows() -> None:
+    rows = [
+        {
+            "credit_code": v.credit_code,
+            "period": v.period,
+            "applications": v.applications,
+            "approved": v.approved,
+        }
+        for v in _history()
+    ]
+    result = run_audit(AuditDataset.from_documents(list(_documents())), history=rows)
+    surges = [f for f in result.flags if f.signal == "stat.surge"]
+    assert [f.model_dump() for f in surges] == [f.model_dump() for f in _flags("stat.surge")]
+
+
 def test_detector_flags_name_the_features_that_drove_them() -> None:
     flags = _flags("detector.isolation")
     assert flags
