@@ -111,6 +111,7 @@ def demo(seed: int = 2026) -> None:
     """Load the demo data set once (skipped when the database already has enterprises)."""
     from review_service.demo import DEMO_PASSWORD, load_demo
     from review_service.events.service import seal
+    from review_service.supervision import demo as _supervision_demo  # noqa: F401  (registers)
 
     settings = get_settings()
     engine = make_engine(settings.database_url)
@@ -123,6 +124,41 @@ def demo(seed: int = 2026) -> None:
     console.print(
         f"log in as [bold]regulator[/bold] (regulator) or [bold]admin001[/bold]…[bold]admin141[/bold] "
         f"(enterprise HR); password [bold]{DEMO_PASSWORD}[/bold]"
+    )
+
+
+@app.command("audit-run")
+def audit_run(
+    period: str = typer.Option(..., help="grading period, e.g. 2026 or 2026H1"),
+    cluster: str = typer.Option("", help="only this industry cluster"),
+    enterprise: list[int] = typer.Option([], help="only these enterprise ids (repeatable)"),
+) -> None:
+    """Run an audit now (in this process) over the period's filings and print its result."""
+    from review_service.events.service import seal
+    from review_service.supervision import flows, service
+    from review_service.supervision.schemas import AuditRunCreate, RunScope
+
+    scope = RunScope.enterprises if enterprise else RunScope.cluster if cluster else RunScope.all
+    data = AuditRunCreate(
+        period=period, scope=scope, cluster=cluster or None, enterprise_ids=enterprise
+    )
+    engine = make_engine(get_settings().database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        run = service.create_run(session, actor=None, data=data)
+        seal(session)
+        session.commit()
+    flows.execute_run(engine, run.id or 0)
+    with Session(engine) as session:
+        run = service.get_run(session, run_id=run.id or 0)
+        grades = service.list_grades(session, run_id=run.id or 0)
+    if run.status != "finished":
+        console.print(f"[red]audit run {run.id} {run.status}: {run.error}[/red]")
+        raise typer.Exit(1)
+    counts = {g: sum(1 for x in grades if x.grade == g) for g in "ABCD"}
+    console.print(
+        f"[green]audit run {run.id} finished[/green]: {run.filing_count} filings, "
+        f"{run.application_count} applications, {run.flag_count} flags; grades "
+        + ", ".join(f"{g} {n}" for g, n in counts.items())
     )
 
 

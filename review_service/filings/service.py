@@ -447,7 +447,8 @@ def list_registry_imports(session: Session) -> list[RegistryImport]:
 
 
 def load_registries(session: Session) -> Any:
-    """Every imported registry row as ``audit.registry.Registries``."""
+    """Every imported registry row as ``audit.registry.Registries``; None before any extract
+    was imported (no registry is not the same as nobody being insured)."""
     from audit.registry import EducationRecord, EmploymentRecord, Registries
     from standards.levels import Education
 
@@ -459,4 +460,6 @@ def load_registries(session: Session) -> Any:
         EducationRecord(r.person_key, Education(r.education), r.institution, r.year)
         for r in session.exec(select(EducationRegistryRow)).all()
     ]
+    if not employment and not education:
+        return None
     return Registries(employment=employment, education=education)

@@ -109,8 +109,42 @@ def execute_run(engine: Engine, run_id: int) -> None:
         )
 
 
+class _Inputs:
+    """What an audit reads from the database, gathered in one short read."""
+
+    def __init__(self, session: Session, run_id: int) -> None:
+        run = service.get_run(session, run_id=run_id)
+        ids = service.scope_enterprise_ids(session, run=run)
+        documents = filings.iter_documents(session, period=run.period, enterprise_ids=ids)
+        self.dataset = AuditDataset.from_documents(documents)
+        self.registries = filings.load_registries(session)
+        self.history = _history(session, period=run.period, enterprise_ids=ids)
+        self.weights = service.feedback_weights(session)
+        self.baselines = standard_versions.published_baselines(session) or load_baselines()
+        self.application_counts: dict[str, int] = {}
+        for code in self.dataset.enterprise_code[self.dataset.app_enterprise]:
+            self.application_counts[str(code)] = self.application_counts.get(str(code), 0) + 1
+
+    def counts(self) -> dict[str, Any]:
+        return {
+            "filing_count": self.dataset.n_sessions,
+            "application_count": self.dataset.n_applications,
+            "weights": self.weights.as_dict(),
+        }
+
+    def analyse(self, progress: Callable[[str, float], None]) -> Any:
+        return analyse(
+            self.dataset,
+            registries=self.registries,
+            weights=self.weights,
+            history=self.history,
+            baselines=self.baselines,
+            progress=progress,
+        )
+
+
 def _execute(engine: Engine, run_id: int) -> None:
-    run = _step(
+    _step(
         engine,
         lambda s: service.advance_run(
             s,
@@ -122,27 +156,11 @@ def _execute(engine: Engine, run_id: int) -> None:
         ),
     )
     with Session(engine) as session:
-        ids = service.scope_enterprise_ids(session, run=run)
-        documents = filings.iter_documents(session, period=run.period, enterprise_ids=ids)
-        dataset = AuditDataset.from_documents(documents)
-        registries = filings.load_registries(session)
-        history = _history(session, period=run.period, enterprise_ids=ids)
-        weights = service.feedback_weights(session)
-        baselines = standard_versions.published_baselines(session) or load_baselines()
-    codes = dataset.enterprise_code[dataset.app_enterprise]
-    app_counts: dict[str, int] = {}
-    for code in codes:
-        app_counts[str(code)] = app_counts.get(str(code), 0) + 1
+        inputs = _Inputs(session, run_id)
     _step(
         engine,
         lambda s: service.advance_run(
-            s,
-            run_id=run_id,
-            stage="analysing",
-            progress=20,
-            filing_count=dataset.n_sessions,
-            application_count=dataset.n_applications,
-            weights=weights.as_dict(),
+            s, run_id=run_id, stage="analysing", progress=20, **inputs.counts()
         ),
     )
     last = [20]
@@ -158,14 +176,7 @@ def _execute(engine: Engine, run_id: int) -> None:
                 ),
             )
 
-    result = analyse(
-        dataset,
-        registries=registries,
-        weights=weights,
-        history=history,
-        baselines=baselines,
-        progress=progress,
-    )
+    result = inputs.analyse(progress)
     _step(
         engine,
         lambda s: service.store_results(
@@ -173,8 +184,31 @@ def _execute(engine: Engine, run_id: int) -> None:
             run=service.get_run(s, run_id=run_id),
             flags=result.flags,
             grades=result.grades,
-            application_counts=app_counts,
+            application_counts=inputs.application_counts,
         ),
+    )
+
+
+def execute_in_session(session: Session, run_id: int) -> None:
+    """Run a queued audit inside the caller's transaction (demo loading, small batch jobs):
+    no stage commits, the caller commits the whole run at once."""
+    service.advance_run(
+        session,
+        run_id=run_id,
+        stage="loading",
+        progress=5,
+        status=RunStatus.running.value,
+        started_at=utcnow(),
+    )
+    inputs = _Inputs(session, run_id)
+    service.advance_run(session, run_id=run_id, stage="analysing", progress=20, **inputs.counts())
+    result = inputs.analyse(lambda stage, fraction: None)
+    service.store_results(
+        session,
+        run=service.get_run(session, run_id=run_id),
+        flags=result.flags,
+        grades=result.grades,
+        application_counts=inputs.application_counts,
     )
 
 

@@ -75,7 +75,7 @@ _BAND_STRENGTH = {"certain": 1.0, "alarm": 1.0, "alert": 0.5}
 # --- audit runs ------------------------------------------------------------------------------
 
 
-def create_run(session: Session, *, actor: Principal, data: AuditRunCreate) -> AuditRun:
+def create_run(session: Session, *, actor: Principal | None, data: AuditRunCreate) -> AuditRun:
     """A queued run; the caller starts ``flows.execute_run`` once this has been committed."""
     if data.scope is RunScope.cluster and data.cluster not in INDUSTRY_CLUSTERS:
         raise Invalid(
@@ -102,7 +102,7 @@ def create_run(session: Session, *, actor: Principal, data: AuditRunCreate) -> A
         scope_kind=data.scope.value,
         scope_cluster=data.cluster if data.scope is RunScope.cluster else None,
         scope_enterprise_ids=ids,
-        created_by=actor.user_id,
+        created_by=actor.user_id if actor else None,
     )
     session.add(run)
     session.flush()

@@ -10,6 +10,7 @@ from review_service.events.models import Event
 from review_service.events.service import seal
 from review_service.filings.service import receive_filing
 from review_service.supervision import flows
+from review_service.supervision.models import Flag
 from tests.review_service.factories import World
 from tests.review_service.filings.documents import filing_documents
 
@@ -184,3 +185,24 @@ def test_a_failing_analysis_marks_the_run_failed(client, app, world: World, monk
     r = client.post(f"{API}/audit-runs", json={"period": "2026"}, headers=world.auth("regulator"))
     run = client.get(f"{API}/audit-runs/{r.json()['id']}", headers=world.auth("regulator")).json()
     assert run["status"] == "failed" and "boom" in run["error"]
+
+
+def test_a_run_inside_one_transaction(app, world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    """The demo loader's and batch jobs' way: the whole run in the caller's transaction."""
+    from review_service.supervision import service
+    from review_service.supervision.models import AuditRun, QualityGrade
+    from review_service.supervision.schemas import AuditRunCreate
+
+    codes = _file_all(app, world, settings)
+    with Session(app.state.engine) as s:
+        run = service.create_run(s, actor=None, data=AuditRunCreate(period="2026"))
+        flows.execute_in_session(s, run.id or 0)
+        seal(s)
+        s.commit()
+        stored = s.get(AuditRun, run.id)
+        assert stored.status == "finished" and stored.filing_count == len(codes)
+        # No registry imported: the cross-checks are skipped, not failed for everyone.
+        flags = s.exec(select(Flag).where(Flag.signal == "rule.not_insured")).all()
+        assert flags == []
+        grades = s.exec(select(QualityGrade).where(QualityGrade.run_id == run.id)).all()
+        assert len(grades) == len(codes)
