@@ -823,6 +823,14 @@ class _Core:
                 primary=False,
                 variant="pass_rate",
             )
+            # Scores crowd the criteria maxima, where the members' sheets coincide.
+            self._label(
+                "identical_scores",
+                "enterprise",
+                [self._ref_body(b)],
+                primary=False,
+                variant="pass_rate",
+            )
         rubber = np.array([s.rubber_stamp for s in sess])[self.app_session]
         quality[rubber] = np.maximum(
             quality[rubber], pass_score[rubber] + rng.uniform(3, 18, rubber.sum())
