@@ -39,9 +39,10 @@ export function useFormErrors(prefix = '') {
       errors[key] = text
     }
     message = apiError.messageIn(currentLang())
-    const details = Object.values(fields)
+    // Some messages already spell out their details; only add what they do not say.
+    const unsaid = Object.values(fields).filter((d) => !message.includes(d))
     ElMessage.error({
-      message: details.length ? `${message}：${details.join('；')}` : message,
+      message: unsaid.length ? `${message}：${unsaid.join('；')}` : message,
       grouping: true,
     })
     return message

@@ -2,7 +2,7 @@ export default {
   app: {
     title: 'Nantong Enterprise Self-Review of Titles and Skill Levels',
     short: 'Self-Review',
-    subtitle: 'Who employs, evaluates · oversight kept',
+    subtitle: 'Who employs, evaluates',
   },
   common: {
     ok: 'OK', cancel: 'Cancel', save: 'Save', search: 'Search', reset: 'Reset', create: 'New', edit: 'Edit',
