@@ -5,5 +5,5 @@ import vue from '@vitejs/plugin-vue'
 export default defineConfig({
   plugins: [vue()],
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
-  test: { environment: 'jsdom', include: ['tests/**/*.spec.ts'], css: false },
+  test: { environment: 'node', include: ['tests/**/*.spec.ts'], css: false },
 })

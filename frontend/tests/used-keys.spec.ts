@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import zhCN from '@/i18n/zh-CN'
 
 function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
+  return readdirSync(dir).flatMap((f: string) => {
     const p = join(dir, f)
     return statSync(p).isDirectory() ? files(p) : /\.(vue|ts)$/.test(p) && !p.endsWith('.d.ts') ? [p] : []
   })
