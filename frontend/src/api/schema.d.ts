@@ -4828,11 +4828,10 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description a filing; its JSON Schema is GET /filings/schema */
         requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": Record<string, never>;
             };
         };
         responses: {
