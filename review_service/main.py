@@ -51,7 +51,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
 
 
 def _operation_id(route: APIRoute) -> str:
-    return route.operation_id or f"{route.tags[0]}-{route.name}"
+    return route.operation_id or f"{route.tags[0] if route.tags else 'app'}-{route.name}"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
