@@ -182,7 +182,9 @@ def _print_table(rows: list[tuple[str, ...]]) -> None:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
 
 
-def run(scale: str, seed: int, postgres: str | None, intake_apps: int) -> dict[str, Any]:
+def run(
+    scale: str, seed: int, postgres: str | None, intake_apps: int, repeat: int = 1
+) -> dict[str, Any]:
     from bench import harness, storage
     from bench.generator import GeneratorConfig, generate
 
@@ -267,7 +269,14 @@ def run(scale: str, seed: int, postgres: str | None, intake_apps: int) -> dict[s
                         )
                     )
                     continue
-                audit = _in_child("audit", source)
+                # On a shared machine the fastest of several runs is the best estimate of the
+                # audit's own cost; the slowest is reported beside it.
+                runs = [_in_child("audit", source) for _ in range(repeat)]
+                failed = [r for r in runs if "error" in r]
+                audit = failed[0] if failed else min(runs, key=lambda r: r["seconds"])
+                if not failed:
+                    audit["slowest_seconds"] = max(r["seconds"] for r in runs)
+                    audit["runs"] = repeat
                 report[f"audit_{name}"] = audit
                 if "error" in audit:
                     rows.append(_row(f"audit, {name}", None, None, "", False, audit["error"]))
@@ -285,7 +294,12 @@ def run(scale: str, seed: int, postgres: str | None, intake_apps: int) -> dict[s
                         f"load {audit['load_seconds']:.2f} s, registries "
                         f"{audit['registry_seconds']:.2f} s, run_audit "
                         f"{audit['run_audit_seconds']:.2f} s; {audit['flags']:,} flags; "
-                        f"imports before the clock: {audit['import_seconds']:.1f} s",
+                        f"imports before the clock: {audit['import_seconds']:.1f} s"
+                        + (
+                            f"; fastest of {repeat}, slowest {audit['slowest_seconds']:.2f} s"
+                            if repeat > 1
+                            else ""
+                        ),
                     )
                 )
                 if scan.get("seconds"):
@@ -346,6 +360,9 @@ def main(argv: list[str] | None = None) -> int:
         default=10_000,
         help="applications in the intake filing; 0 to skip",
     )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="audit runs per store; the fastest is reported"
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
     parser.add_argument("--child", choices=("scan", "audit"), help=argparse.SUPPRESS)
     parser.add_argument("--source", help=argparse.SUPPRESS)
@@ -354,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
         out = _child_scan(args.source) if args.child == "scan" else _child_audit(args.source)
         print(json.dumps(out))
         return 0
-    report = run(args.scale, args.seed, args.postgres or None, args.intake_apps)
+    report = run(args.scale, args.seed, args.postgres or None, args.intake_apps, args.repeat)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(report, fh, indent=2, ensure_ascii=False)
