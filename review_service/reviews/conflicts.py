@@ -49,9 +49,10 @@ _WHY = {
 
 
 def _found(member: PanelMember, m_user: User, app: Application, a_user: User) -> list[ConflictKind]:
-    kinds = []
     if m_user.id == a_user.id or (m_user.person_key and m_user.person_key == app.person_key):
-        kinds.append(ConflictKind.own_application)
+        # The same person: department and reporting line say nothing more.
+        return [ConflictKind.own_application]
+    kinds = []
     # Departments are compared within the enterprise only: external experts have none here.
     if (
         m_user.enterprise_id == app.enterprise_id

@@ -100,6 +100,7 @@ class Flow:
         supervisor: str | None = None,
     ) -> User:
         enterprise_id = None if tenant is None else getattr(self.world, tenant).enterprise.id
+        supervisor_id = self.user_id(supervisor) if supervisor is not None else None
         with Session(self.engine, expire_on_commit=False) as s:
             user = add_user(
                 s,
@@ -110,8 +111,8 @@ class Flow:
                 expert_level=("title", level) if level else None,
                 external=tenant is None,
             )
-            if supervisor is not None:
-                user.supervisor_id = self.user_id(supervisor)
+            if supervisor_id is not None:
+                user.supervisor_id = supervisor_id
                 s.add(user)
             s.commit()
         self.headers[name] = bearer(self.world.settings, user)
@@ -272,3 +273,41 @@ class Flow:
             row = s.get(StandardVersion, standard_version_id)
             assert row is not None
             return row
+
+
+@dataclass
+class Round:
+    session_id: int
+    panel: list[str]
+    applications: list[int]
+
+
+def round_in(flow: Flow, state: str, applicants: int = 1) -> Round:
+    """A session with a panel of seven and ``applicants`` eligible applications (none
+    conflicted), moved on to ``state``: every member scores high and approves; finalizing
+    moves the clock two weeks past the notice."""
+    rs = flow.create_session()
+    sid = rs["id"]
+    panel = flow.panel_of_seven(sid)
+    flow.advance(sid, "open")
+    apps = []
+    for _ in range(applicants):
+        name = f"applicant_{next(_seq)}"
+        flow.user(name, role="applicant", department="涂装车间")
+        r = flow.apply(sid, name)
+        assert r.status_code == 201 and r.json()["status"] == "eligible", r.text
+        apps.append(r.json()["id"])
+    order = ["open", "validating", "reviewing", "voting", "decided", "public_notice", "finalized"]
+    for target in order[1 : order.index(state) + 1]:
+        if target == "voting":
+            for app_id in apps:
+                for name in panel:
+                    assert flow.score(app_id, name, SCORES_HIGH).status_code == 200
+        if target == "decided":
+            for app_id in apps:
+                for name in panel:
+                    assert flow.vote(app_id, name, "approve").status_code == 201
+        if target == "finalized":
+            flow.clock.today = date.fromordinal(flow.clock.today.toordinal() + 14)
+        flow.advance(sid, target)
+    return Round(sid, panel, apps)
