@@ -161,6 +161,68 @@ def test_rubber_stamp_unanimity_alone_is_not_a_stamp() -> None:
     assert results[3].band is None
 
 
+def _overdispersed_panels(
+    seed: int, groups: int, plant: list[int] | None = None, size: int = 30
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Honest panels that differ: each has its own typical spread and its own share of
+    unanimous votes (clear-cut or borderline applicants), so stamped counts vary between
+    panels more than binomial chance allows."""
+    rng = np.random.default_rng(seed)
+    g = np.repeat(np.arange(groups), size)
+    panel_scale = rng.lognormal(0.0, 0.3, groups)[g]
+    panel_unanimity = rng.beta(6.0, 4.0, groups)[g]
+    spread = rng.gamma(4.0, 0.7, g.size) * panel_scale
+    unanimous = rng.random(g.size) < panel_unanimity
+    for i in plant or []:
+        spread[g == i] = rng.uniform(0.0, 0.5, size)
+        unanimous[g == i] = True
+    return spread, unanimous, g
+
+
+def test_rubber_stamp_null_is_calibrated_on_overdispersed_honest_panels() -> None:
+    spread, unanimous, groups = _overdispersed_panels(11, 2000)
+    results = rubber_stamp(spread, unanimous, groups)
+    alarms = sum(r.band == "alarm" for r in results)
+    alerts = sum(r.band is not None for r in results)
+    assert len(results) == 2000
+    assert results[0].details["test"] == "one-sided beta-binomial"
+    assert results[0].details["overdispersion_rho"] > 0.005
+    # Nominal rates 0.2% and 5%: allow sampling error, not the binomial's inflation.
+    assert alarms <= 10
+    assert alerts <= 130
+    # The plain binomial at the pooled share (the previous null) is far off here.
+    k = np.array([r.details["stamped"] for r in results])
+    p0 = k.sum() / (30 * len(results))
+    assert np.sum(stats.binom.sf(k - 1, 30, p0) < 0.002) > 3 * max(alarms, 1)
+
+
+def test_rubber_stamp_plants_found_among_overdispersed_panels() -> None:
+    planted = [3, 77, 140, 299]
+    spread, unanimous, groups = _overdispersed_panels(12, 300, plant=planted)
+    results = {r.group: r for r in rubber_stamp(spread, unanimous, groups)}
+    assert all(results[i].band == "alarm" for i in planted)
+    assert sum(r.band == "alarm" for g, r in results.items() if g not in planted) <= 2
+
+
+def test_rubber_stamp_small_planted_panel_still_alarms() -> None:
+    spread, unanimous, groups = _overdispersed_panels(13, 300)
+    spread = np.r_[spread, np.full(5, 0.1)]
+    unanimous = np.r_[unanimous, np.ones(5, dtype=bool)]
+    groups = np.r_[groups, np.full(5, 999)]
+    results = {r.group: r for r in rubber_stamp(spread, unanimous, groups)}
+    assert results[999].n == 5
+    assert results[999].band == "alarm"
+
+
+def test_rubber_stamp_few_panels_fall_back_to_binomial() -> None:
+    spread, unanimous, groups = _panels(4, plant=2)
+    keep = groups < 6
+    results = {r.group: r for r in rubber_stamp(spread[keep], unanimous[keep], groups[keep])}
+    assert results[2].band == "alarm"
+    assert results[2].details["test"].startswith("one-sided exact binomial")
+    assert results[2].details["overdispersion_rho"] == 0.0
+
+
 # ---------------------------------------------------------------------------
 # near-identical score vectors
 
