@@ -2,12 +2,30 @@
 
 Until enough cases are labelled, each signal keeps a default weight by kind (rules weigh
 most, statistics less, the unsupervised detector least). Once there are enough labels of
-both outcomes, an L2-regularised logistic regression of "confirmed" on the signal matrix
-(cases × signals) gives new weights, constrained to be non-negative so that a signal can
-never lower a risk score. Risk is the weighted sum of signals; ``rank`` orders cases by
-it and ``average_precision`` measures how well a ranking puts confirmed cases first.
-Reference: Hastie, Tibshirani and Friedman (2009), The Elements of Statistical Learning,
-§4.4 (regularised logistic regression); bounds via L-BFGS-B (Byrd et al. 1995).
+both outcomes, the weights are fitted so that they mean the same thing in the case list and
+in the grades.
+
+The model (a noisy-OR, i.e. a binomial GLM with complementary log-log link): a case whose
+signal columns hold points ``x`` (severity × band, as ``audit.grading`` counts them) is
+confirmed with probability ``1 - exp(-Σ_s h_s x_s)``, with a hazard ``h_s >= 0`` per point
+of signal ``s`` and no intercept. Under it, the chance that *none* of an enterprise's flags
+would be confirmed is ``exp(-Σ_flags h_s x)``: the enterprise's evidence is the plain sum
+of its flags' ``h_s x``, which is exactly how ``audit.grading`` adds points. So the weights
+handed to grading are ``h_s`` up to one common factor: ranking cases by ``weight × points``
+ranks them by their fitted probability, and the (uncapped) risk score ranks enterprises by
+the fitted probability that something in them would be confirmed. A logistic model with an
+intercept does not have this property: its per-case log-odds do not add up over cases, and a
+signal confirmed 15% of the time gets a positive weight merely for beating an intercept that
+many dismissed cases pulled down.
+
+Regularisation: ``log h_s`` has a Gaussian prior (SD ``sqrt(C)``) centred on ``log c +
+log default_s``, with the common level ``c`` fitted. With few labels the fit stays near the
+defaults' proportions; with many, the data decide. The weights returned are ``h_s / c``, on
+the defaults' scale (so grade bounds keep their meaning, and ``hazard_per_point`` = ``c``
+turns a risk score R back into a probability, ``1 - exp(-c R)``); a signal without labelled
+cases keeps its default weight. Cases with no signal points carry no evidence and are left
+out. References: McCullagh and Nelder (1989), Generalized Linear Models, §4.3.1 (cloglog);
+Pearl (1988), Probabilistic Reasoning in Intelligent Systems, §4.3.2 (noisy-OR).
 """
 
 from __future__ import annotations
@@ -17,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy import optimize, special
+from scipy import optimize
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -37,7 +55,10 @@ class SignalWeights:
     """Weight per signal code; codes not listed take ``default_weight``.
 
     ``fitted`` says whether the weights were learned from labels; ``reason`` says why not
-    when they were not; ``intercept`` is the fitted log-odds at no signal (0 for defaults).
+    when they were not. ``intercept`` is kept for stored weights from the earlier logistic
+    fit and is 0 now (the model has none). ``hazard_per_point`` is the fitted hazard of one
+    point at weight 1 (0 for defaults): a case of ``p`` weighted points is confirmed with
+    probability ``1 - exp(-hazard_per_point × p)``.
     """
 
     weights: dict[str, float] = field(default_factory=dict)
@@ -46,6 +67,7 @@ class SignalWeights:
     n_labels: int = 0
     n_confirmed: int = 0
     reason: str = "defaults"
+    hazard_per_point: float = 0.0
 
     def weight(self, signal_code: str) -> float:
         return self.weights.get(signal_code, default_weight(signal_code))
@@ -61,6 +83,7 @@ class SignalWeights:
             "n_labels": self.n_labels,
             "n_confirmed": self.n_confirmed,
             "reason": self.reason,
+            "hazard_per_point": self.hazard_per_point,
         }
 
     @classmethod
@@ -83,68 +106,76 @@ def fit_weights(
     min_per_class: int = 5,
     defaults: Mapping[str, float] | None = None,
 ) -> SignalWeights:
-    """Weights from labelled cases: non-negative L2-regularised logistic regression.
+    """Weights from labelled cases: a penalised noisy-OR (cloglog) fit, see the module.
 
-    ``signal_matrix`` holds one row per labelled case (e.g. an enterprise-period) and one
-    column per signal (its strength, e.g. 0..1 or a band score); ``labels`` is True for a
-    confirmed case and False for a dismissed one. Columns are scaled to unit SD so ``C``
-    (inverse penalty, as in scikit-learn) treats signals alike; coefficients are bounded
-    at 0 and mapped back to the original scale. Signals that never vary among the labelled
-    cases carry no evidence and keep their default weight, rescaled to the fitted weights'
-    level. Below ``min_labels`` labels, or fewer than ``min_per_class`` of either outcome,
-    the defaults are returned with ``fitted=False``.
+    ``signal_matrix`` holds one row per labelled case (a flag, or an enterprise-period with
+    its flags' points summed) and one column per signal: its points before weighting
+    (severity × band as in ``audit.grading``, or any non-negative strength); ``labels`` is
+    True for a confirmed case and False for a dismissed one. ``C`` is the prior variance of
+    each signal's log weight around the defaults' proportions (larger: the data move the
+    weights further). Below ``min_labels`` labels, or fewer than ``min_per_class`` of either
+    outcome, the defaults are returned with ``fitted=False``.
     """
     X = np.asarray(signal_matrix, dtype=float)
     y = np.asarray(labels, dtype=bool).reshape(-1)
     codes = list(signal_codes)
     if X.ndim != 2 or X.shape[1] != len(codes) or X.shape[0] != y.size:
         raise ValueError("signal_matrix must be cases × signals, matching labels and codes")
+    if C <= 0:
+        raise ValueError("C must be positive")
     base = {code: (defaults or {}).get(code, default_weight(code)) for code in codes}
+    X = np.maximum(np.nan_to_num(X, nan=0.0), 0.0)
+    evidence = X.sum(axis=1) > 0
+    total = int(y.size)
+    X, y = X[evidence], y[evidence]
     n_pos = int(y.sum())
     n_neg = int(y.size - n_pos)
     if y.size < min_labels or min(n_pos, n_neg) < min_per_class:
+        without = f", {total - y.size} without signal points left out" if total > y.size else ""
         reason = (
-            f"{y.size} labels ({n_pos} confirmed, {n_neg} dismissed): need {min_labels} "
-            f"with at least {min_per_class} of each"
+            f"{total} labels ({n_pos} confirmed, {n_neg} dismissed{without}): need "
+            f"{min_labels} with at least {min_per_class} of each"
         )
         return SignalWeights(base, 0.0, False, int(y.size), n_pos, reason)
 
-    X = np.nan_to_num(X, nan=0.0)
-    scale = X.std(axis=0)
-    informative = scale > 1e-12
-    Xs = X[:, informative] / scale[informative]
-    target = y.astype(float)
-    penalty = 1.0 / C
+    seen = X.max(axis=0) > 0
+    Xs = X[:, seen]
+    prior = np.log(np.maximum([base[c] for c, s in zip(codes, seen, strict=True) if s], 1e-6))
     k = Xs.shape[1]
+    pos = y
+    precision = 1.0 / C
 
     def loss(params: FloatArray) -> tuple[float, FloatArray]:
-        w, b = params[:k], params[k]
-        eta = Xs @ w + b
-        value = float(np.sum(np.logaddexp(0.0, eta) - target * eta) + 0.5 * penalty * w @ w)
-        resid = special.expit(eta) - target
-        grad = np.r_[Xs.T @ resid + penalty * w, resid.sum()]
-        return value, grad
+        z, level = params[:k], params[k]
+        h = np.exp(z)
+        eta = np.maximum(Xs @ h, 1e-12)
+        # -log P(dismissed) = eta; -log P(confirmed) = -log(1 - exp(-eta)).
+        nll = float(eta[~pos].sum() - np.log(-np.expm1(-eta[pos])).sum())
+        d_eta = np.where(pos, -1.0 / np.expm1(eta), 1.0)
+        dev = z - level - prior
+        value = nll + 0.5 * precision * float(dev @ dev)
+        grad_z = (Xs.T @ d_eta) * h + precision * dev
+        return value, np.r_[grad_z, -precision * dev.sum()]
 
-    prior = np.log((n_pos + 0.5) / (n_neg + 0.5))
-    start = np.r_[np.zeros(k), prior]
-    bounds = [(0.0, None)] * k + [(None, None)]
-    fit = optimize.minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds)
-    coef = np.zeros(len(codes))
-    coef[informative] = np.maximum(fit.x[:k], 0.0) / scale[informative]
-
-    weights = {code: float(c) for code, c in zip(codes, coef, strict=True)}
-    evidenced_default = sum(base[c] for c, inf in zip(codes, informative, strict=True) if inf)
-    level = float(coef[informative].sum()) / evidenced_default if evidenced_default else 1.0
-    for code, inf in zip(codes, informative, strict=True):
-        if not inf:
-            weights[code] = base[code] * level
+    # Start at the defaults' proportions, at the level that matches the confirmed share.
+    share = (n_pos + 0.5) / (y.size + 1.0)
+    mean_points = float((Xs @ np.exp(prior)).mean())
+    level0 = float(np.log(-np.log1p(-share) / max(mean_points, 1e-12)))
+    start = np.r_[prior + level0, level0]
+    fit = optimize.minimize(loss, start, jac=True, method="L-BFGS-B")
+    z, level = fit.x[:k], float(fit.x[k])
+    weights = dict(base)
+    fitted_codes = [c for c, s in zip(codes, seen, strict=True) if s]
+    for code, w in zip(fitted_codes, np.exp(z - level), strict=True):
+        weights[code] = float(w)
     return SignalWeights(
         weights,
-        float(fit.x[k]),
+        0.0,
         True,
         int(y.size),
         n_pos,
-        f"fitted on {y.size} labels ({n_pos} confirmed), C={C}",
+        f"noisy-OR fit on {y.size} labels ({n_pos} confirmed), C={C}",
+        float(np.exp(level)),
     )
 
 
