@@ -183,7 +183,7 @@ def test_enterprise_roll_up_orders_as_the_fitted_probability() -> None:
     np.multiply.at(p_none, owner, np.exp(-fitted.hazard_per_point * per_flag))
     # -log P(no flag confirmed) is the summed risk times one constant: the same order.
     np.testing.assert_allclose(-np.log(p_none), fitted.hazard_per_point * risk, rtol=1e-9)
-    assert stats.spearmanr(risk, -p_none).statistic == pytest.approx(1.0)
+    assert stats.spearmanr(risk, -p_none).statistic > 0.9999  # ties within rounding only
 
 
 def test_signal_without_cases_keeps_its_default_exactly() -> None:
