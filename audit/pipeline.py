@@ -814,8 +814,10 @@ def _audit(
     flags += duplicate_approvals(ds)
     flags += multiple_enterprises(ds)
     done("rules.session_and_identity", 0.5)
-    if registries is not None:
+    # Each extract is checked only when imported: an absent registry is not "nobody insured".
+    if registries is not None and registries.employment:
         flags += not_insured(ds, registries, rule_settings.min_insured_months)
+    if registries is not None and registries.education:
         flags += education_unverified(ds, registries, rule_settings.registry_min_education)
     done("rules.registries", 0.55)
     flags += run.threshold_bunching()

@@ -77,4 +77,12 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Long reads (an audit loading its filings) must not hold the write lock meanwhile.
+        deferred = conn.get_execution_options().get("read_only", False)
+        conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine for work that only reads: on SQLite its transactions do not take the
+    write lock, so requests keep writing while, say, an audit loads every filing."""
+    return engine.execution_options(read_only=True)

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, func, select
 from audit.dataset import AuditDataset
 from audit.feedback import SignalWeights
 from audit.registry import Registries
-from review_service.db import utcnow
+from review_service.db import read_only, utcnow
 from review_service.events.service import seal
 from review_service.filings import service as filings
 from review_service.filings.models import FilingRecord
@@ -43,7 +43,7 @@ def _analyse(
     baselines: list[Any],
     progress: Callable[[str, float], None],
 ) -> Any:
-    from audit.pipeline import run_audit
+    from audit.pipeline import AuditSettings, run_audit
 
     return run_audit(
         dataset,
@@ -51,6 +51,8 @@ def _analyse(
         registries=registries,
         weights=weights,
         history=history,
+        # One process: the service runs this in a thread, and forking a threaded server is unsafe.
+        settings=AuditSettings(workers=1),
         progress=progress,
     )
 
@@ -155,7 +157,7 @@ def _execute(engine: Engine, run_id: int) -> None:
             started_at=utcnow(),
         ),
     )
-    with Session(engine) as session:
+    with Session(read_only(engine)) as session:
         inputs = _Inputs(session, run_id)
     _step(
         engine,

@@ -406,6 +406,21 @@ def test_no_registries_no_registry_flags() -> None:
     assert of(flags, "rule.not_insured") == of(flags, "rule.education_unverified") == []
 
 
+def test_only_the_imported_registry_is_checked() -> None:
+    # Employment imported, education not: nobody is "missing from the education registry".
+    raw = factories.filing_doc(3, targets=[80] * 3)
+    registries = Registries(
+        employment=[_employment(10_000 + i, 1, date(2020, 1, 1)) for i in range(3)]
+    )
+    flags = audit(raw, registries=registries)
+    assert of(flags, "rule.education_unverified") == []
+    assert of(flags, "rule.not_insured") == []
+    only_education = Registries(education=[_education(10_000, Education.junior_college)])
+    flags = audit(raw, registries=only_education)
+    assert of(flags, "rule.not_insured") == []
+    assert {f.application_ref for f in of(flags, "rule.education_unverified")} == {"a0", "a1", "a2"}
+
+
 # --- exceptional track ----------------------------------------------------------------------------
 
 
