@@ -13,8 +13,10 @@ reports:
 - the same AUC for a plain baseline: an IsolationForest over per-application features only
   (final score, spread of the members' totals, scoring time, vote share, ...), averaged per
   enterprise;
-- the AUC once labels are fed back: ``audit.feedback.fit_weights`` on a labelled half of the
-  enterprises, the audit re-run with those weights, evaluated on the other half.
+- labels fed back (``feedback_auc``): ``audit.feedback.fit_weights`` on the flags of a labelled
+  half of the enterprises; on the other half, the ranking of flags (AP, precision at k) and of
+  enterprises (AUC, AP) with default vs fitted weights, under the default screens and under a
+  noisier configuration (``noisy_settings``).
 
 Targets (issue): rule signals recall >= 0.95 at precision >= 0.95; enterprise AUC >= 0.95 and
 >= 0.25 above the plain baseline.
