@@ -132,6 +132,15 @@ def _severity(signal: str, band: str) -> Severity:
     return _STAT_SEVERITY.get(band, SIGNALS[signal].severity)
 
 
+def _test_en(statistic_name: str) -> str:
+    """The null model a screen used, from its statistic's name (beta-binomial or binomial)."""
+    return "beta-binomial" if "beta-binomial" in statistic_name else "binomial"
+
+
+def _test_zh(statistic_name: str) -> str:
+    return "贝塔二项" if "beta-binomial" in statistic_name else "二项"
+
+
 def _fmt_p(p: float) -> str:
     return f"{p:.2g}" if p >= 1e-4 else "<0.0001"
 
@@ -261,13 +270,13 @@ class _Run:
                     reason=(
                         f"本批次{t.n}件申报中{stamped}件（{t.observed:.0%}）评委总分标准差不超过"
                         f"{threshold:.2f}且表决全票一致，全体中该比例为{t.expected:.0%}"
-                        f"（单侧二项检验 p={_fmt_p(t.p_value)}）"
+                        f"（单侧{_test_zh(t.statistic_name)}检验 p={_fmt_p(t.p_value)}）"
                     ),
                     reason_en=(
                         f"{stamped} of {t.n} applications ({t.observed:.0%}) had member totals "
                         f"with SD at most {threshold:.2f} and a unanimous vote, against "
-                        f"{t.expected:.0%} in the population (one-sided binomial "
-                        f"p={_fmt_p(t.p_value)})"
+                        f"{t.expected:.0%} in the population (one-sided "
+                        f"{_test_en(t.statistic_name)} test p={_fmt_p(t.p_value)})"
                     ),
                     details=t.details,
                 )
