@@ -7,6 +7,8 @@ concurrent submissions cannot both pass)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session, col, select
 
 from review_service.accounts.models import User
@@ -143,6 +145,19 @@ def _applicant(
     return user
 
 
+def _as_of_problems(facts: ApplicantFacts | None, today: date) -> list[FieldProblem]:
+    # Years are counted up to ``as_of``: a date in the future would grant years not yet served.
+    if facts is None or facts.as_of <= today:
+        return []
+    return [
+        FieldProblem(
+            "facts.as_of",
+            f"事实截止日期{facts.as_of.isoformat()}晚于今天（{today.isoformat()}）",
+            f"facts as of {facts.as_of.isoformat()} lie after today ({today.isoformat()})",
+        )
+    ]
+
+
 def submit(
     session: Session,
     *,
@@ -150,11 +165,12 @@ def submit(
     session_id: int,
     data: ApplicationCreate,
     settings: Settings,
+    today: date,
 ) -> Application:
     rs = load_session(session, scope=scope, session_id=session_id)
     require_state(rs, (S.open,), ("提交申报", "submitting an application"))
     user = _applicant(session, scope=scope, rs=rs, user_id=data.applicant_user_id)
-    problems = _scope_problems(data, rs)
+    problems = _scope_problems(data, rs) + _as_of_problems(data.facts, today)
     bad_id = identifiers.resident_id_problem(data.resident_id)
     if bad_id is not None:
         problems.append(
@@ -229,10 +245,23 @@ def submit(
 
 
 def correct(
-    session: Session, *, scope: TenantScope, application_id: int, data: ApplicationUpdate
+    session: Session,
+    *,
+    scope: TenantScope,
+    application_id: int,
+    data: ApplicationUpdate,
+    today: date,
 ) -> Application:
     application, rs, _ = load_application(session, scope=scope, application_id=application_id)
     require_state(rs, (S.open,), ("修改申报", "correcting an application"))
+    problems = _as_of_problems(data.facts, today)
+    if problems:
+        raise Invalid(
+            "申报信息校验未通过",
+            "the application did not pass validation",
+            details=problems,
+            code="invalid_application",
+        )
     if application.status == ApplicationStatus.withdrawn:
         raise Conflict(
             "申报已撤回，不能修改", "the application was withdrawn", code="application_withdrawn"

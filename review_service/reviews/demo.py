@@ -179,6 +179,7 @@ def review_rounds(session: Session, settings: Settings, rng: random.Random) -> N
                     facts=_facts(today, years=3 if i < ineligible else rng.randint(6, 9)),
                 ),
                 settings=settings,
+                today=today,
             )
             out.append(app.id or 0)
         return out

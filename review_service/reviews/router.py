@@ -273,9 +273,10 @@ def submit_application(
     access: Applying,
     session: SessionDep,
     settings: SettingsDep,
+    on: Today,
 ) -> ApplicationPublic:
     row = applications.submit(
-        session, scope=access.scope, session_id=session_id, data=data, settings=settings
+        session, scope=access.scope, session_id=session_id, data=data, settings=settings, today=on
     )
     return applications.to_public(row)
 
@@ -313,10 +314,10 @@ def get_application(application_id: int, access: Anyone, session: SessionDep) ->
     operation_id="reviews-correct_application",
 )
 def correct_application(
-    application_id: int, data: ApplicationUpdate, access: Applying, session: SessionDep
+    application_id: int, data: ApplicationUpdate, access: Applying, session: SessionDep, on: Today
 ) -> ApplicationPublic:
     row = applications.correct(
-        session, scope=access.scope, application_id=application_id, data=data
+        session, scope=access.scope, application_id=application_id, data=data, today=on
     )
     return applications.to_public(row)
 

@@ -172,3 +172,31 @@ def test_applicant_cannot_apply_for_someone_else(flow: Flow) -> None:
     r = flow.apply(sid, "a_applicant", applicant="someone")
     assert r.status_code == 422
     assert r.json()["error"]["details"][0]["field"] == "applicant_user_id"
+
+
+def test_facts_dated_in_the_future_are_refused(flow: Flow) -> None:
+    sid = _open(flow)
+    r = flow.apply(sid, facts=eligible_facts(as_of="2031-01-01"))
+    assert r.status_code == 422
+    assert r.json()["error"]["details"][0]["field"] == "facts.as_of"
+
+
+def test_exceptional_share_is_capped_before_review(flow: Flow) -> None:
+    rnd = round_in(flow, "open")
+    facts = short_facts()
+    facts["awards"] = ["江苏省技术能手"]
+    flow.user("exceptional_one", role="applicant", department="仓储部")
+    r = flow.apply(
+        rnd.session_id,
+        "exceptional_one",
+        facts=facts,
+        exceptional=True,
+        exceptional_justification="主持完成LNG船殷瓦焊接工艺攻关",
+    )
+    assert r.json()["status"] == "eligible"
+    flow.advance(rnd.session_id, "validating")
+    r = flow.move(rnd.session_id, "reviewing")
+    assert r.status_code == 409
+    details = r.json()["error"]["details"]
+    assert [d["field"] for d in details] == ["applications"]
+    assert "10%" in details[0]["problem_en"]
