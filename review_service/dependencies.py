@@ -114,3 +114,10 @@ def public() -> None:
 
 def authenticated() -> RequireRole:
     return RequireRole(*Role)
+
+
+# The common access declarations, named once for every router.
+RegulatorAccess = Annotated[Access, Depends(RequireRole(Role.regulator))]
+EnterpriseAdminAccess = Annotated[Access, Depends(RequireRole(Role.enterprise_admin))]
+ManagerAccess = Annotated[Access, Depends(RequireRole(Role.regulator, Role.enterprise_admin))]
+AnyRoleAccess = Annotated[Access, Depends(RequireRole(*Role))]

@@ -2,16 +2,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from review_service.accounts import service
 from review_service.accounts.schemas import UserCreate, UserPublic, UsersPublic, UserUpdate
 from review_service.auth.principal import Role
-from review_service.dependencies import Access, RequireRole, SessionDep, SettingsDep
+from review_service.dependencies import ManagerAccess as Managers
+from review_service.dependencies import SessionDep, SettingsDep
 
 router = APIRouter(tags=["users"])
-
-Managers = Annotated[Access, Depends(RequireRole(Role.regulator, Role.enterprise_admin))]
 
 
 @router.post("/users", response_model=UserPublic, status_code=201, operation_id="users-create")

@@ -8,14 +8,12 @@ from fastapi.security import OAuth2PasswordRequestForm
 from review_service.accounts import service as accounts
 from review_service.accounts.schemas import UserPublic
 from review_service.auth import service
-from review_service.auth.principal import Role
 from review_service.auth.schemas import PasswordChange, RefreshRequest, TokenPair
 from review_service.db import utcnow
-from review_service.dependencies import Access, RequireRole, SessionDep, SettingsDep, public
+from review_service.dependencies import AnyRoleAccess as Anyone
+from review_service.dependencies import SessionDep, SettingsDep, public
 
 router = APIRouter(tags=["auth"])
-
-Anyone = Annotated[Access, Depends(RequireRole(*Role))]
 
 
 @router.post(

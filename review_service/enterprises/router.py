@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from review_service.auth.principal import Role
-from review_service.dependencies import Access, RequireRole, SessionDep
+from review_service.dependencies import AnyRoleAccess as Anyone
+from review_service.dependencies import ManagerAccess as Managers
+from review_service.dependencies import RegulatorAccess as Regulator
+from review_service.dependencies import SessionDep
 from review_service.enterprises import service
 from review_service.enterprises.schemas import (
     AuthorizationChange,
@@ -20,10 +22,6 @@ from review_service.enterprises.schemas import (
 )
 
 router = APIRouter(tags=["enterprises"])
-
-Regulator = Annotated[Access, Depends(RequireRole(Role.regulator))]
-Anyone = Annotated[Access, Depends(RequireRole(*Role))]
-Managers = Annotated[Access, Depends(RequireRole(Role.regulator, Role.enterprise_admin))]
 
 
 @router.post(

@@ -3,19 +3,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from sqlmodel import col, func, select
 
-from review_service.auth.principal import Role
-from review_service.dependencies import Access, RequireRole, SessionDep
+from review_service.dependencies import ManagerAccess as Readers
+from review_service.dependencies import RegulatorAccess as Regulator
+from review_service.dependencies import SessionDep
 from review_service.events.models import Event
 from review_service.events.schemas import ChainReportPublic, EventPublic, EventsPublic
 from review_service.events.service import verify_chain
 
 router = APIRouter(tags=["events"])
-
-Readers = Annotated[Access, Depends(RequireRole(Role.regulator, Role.enterprise_admin))]
-Regulator = Annotated[Access, Depends(RequireRole(Role.regulator))]
 
 
 @router.get("/events", response_model=EventsPublic, operation_id="events-list")

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 
 from audit.contract import filing_schema
 from audit.intake import collection_paused
-from review_service.auth.principal import Role
-from review_service.dependencies import Access, RequireRole, SessionDep, SettingsDep, public
+from review_service.dependencies import ManagerAccess as Managers
+from review_service.dependencies import RegulatorAccess as Regulator
+from review_service.dependencies import SessionDep, SettingsDep, public
 from review_service.errors import Invalid
 from review_service.filings import service
 from review_service.filings.access import RequireFilingKey
@@ -30,8 +31,6 @@ from review_service.filings.schemas import (
 
 router = APIRouter(tags=["filings"])
 
-Regulator = Annotated[Access, Depends(RequireRole(Role.regulator))]
-Managers = Annotated[Access, Depends(RequireRole(Role.regulator, Role.enterprise_admin))]
 FilingKey = Annotated[ReviewBodyCredential, Depends(RequireFilingKey())]
 
 

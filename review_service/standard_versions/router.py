@@ -4,7 +4,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from review_service.auth.principal import Role
-from review_service.dependencies import Access, RequireRole, SessionDep, public
+from review_service.dependencies import (
+    Access,
+    EnterpriseAdminAccess,
+    ManagerAccess,
+    RegulatorAccess,
+    RequireRole,
+    SessionDep,
+    public,
+)
+from review_service.dependencies import AnyRoleAccess as Anyone
+from review_service.dependencies import RegulatorAccess as Regulator
 from review_service.standard_versions import service
 from review_service.standard_versions.models import EquivalenceTableVersion, StandardVersion
 from review_service.standard_versions.schemas import (
@@ -27,9 +37,6 @@ from review_service.standard_versions.schemas import (
 
 router = APIRouter(tags=["standards"])
 
-Regulator = Annotated[Access, Depends(RequireRole(Role.regulator))]
-EnterpriseAdmin = Annotated[Access, Depends(RequireRole(Role.enterprise_admin))]
-Anyone = Annotated[Access, Depends(RequireRole(*Role))]
 Applicant = Annotated[Access, Depends(RequireRole(Role.applicant, Role.enterprise_admin))]
 
 
@@ -180,8 +187,8 @@ def _routes(kind: StandardKind, writer: Any) -> None:
     )
 
 
-_routes(StandardKind.standard, Annotated[Access, Depends(RequireRole(Role.enterprise_admin))])
-_routes(StandardKind.baseline, Annotated[Access, Depends(RequireRole(Role.regulator))])
+_routes(StandardKind.standard, EnterpriseAdminAccess)
+_routes(StandardKind.baseline, RegulatorAccess)
 
 
 @router.get(
@@ -191,7 +198,7 @@ _routes(StandardKind.baseline, Annotated[Access, Depends(RequireRole(Role.regula
 )
 def baseline_check(
     version_id: int,
-    access: Annotated[Access, Depends(RequireRole(Role.regulator, Role.enterprise_admin))],
+    access: ManagerAccess,
     session: SessionDep,
 ) -> BaselineCheckPublic:
     row = service.get_version(

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 
 from audit.flags import SIGNALS
-from review_service.auth.principal import Role
-from review_service.dependencies import Access, RequireRole, SessionDep
+from review_service.dependencies import EnterpriseAdminAccess as EnterpriseAdmin
+from review_service.dependencies import ManagerAccess as Managers
+from review_service.dependencies import RegulatorAccess as Regulator
+from review_service.dependencies import SessionDep
 from review_service.supervision import flows, service
 from review_service.supervision.models import Case, Flag, QualityGrade, SupervisionMeasure
 from review_service.supervision.schemas import (
@@ -39,10 +41,6 @@ from review_service.supervision.schemas import (
 )
 
 router = APIRouter(tags=["supervision"])
-
-Regulator = Annotated[Access, Depends(RequireRole(Role.regulator))]
-Managers = Annotated[Access, Depends(RequireRole(Role.regulator, Role.enterprise_admin))]
-EnterpriseAdmin = Annotated[Access, Depends(RequireRole(Role.enterprise_admin))]
 
 
 def _flags(session, rows: list[Flag]) -> list[FlagPublic]:  # type: ignore[no-untyped-def]
