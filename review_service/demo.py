@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 from review_service.accounts.models import ExpertProfile, User
 from review_service.auth.passwords import hash_password
 from review_service.config import Settings
-from review_service.enterprises.models import Authorization, Enterprise
 from review_service.db import utcnow
+from review_service.enterprises.models import Authorization, Enterprise
 from review_service.events.service import record
 from review_service.standard_versions.models import StandardVersion
 from review_service.standard_versions.service import lineage_of, load_defaults
