@@ -1,4 +1,4 @@
-"""Demo content of filings and supervision: a dozen review bodies' filings (some of them
+"""Demo content of filings and supervision: every demo enterprise's filings (some of them
 manipulated, from the bench generator), their registry extracts, and one finished audit run,
 so the regulator's screens have flags, grades and cases to show right after ``make run``.
 
@@ -29,7 +29,7 @@ from review_service.supervision.schemas import AuditRunCreate
 
 log = logging.getLogger(__name__)
 
-DEMO_FILING_BODIES = 12
+DEMO_FILING_BODIES = 141  # every demo enterprise files, so peers and grades are meaningful
 DEMO_PERIOD = "2026"
 
 
@@ -45,15 +45,15 @@ def filings_and_audit(session: Session, settings: Settings, rng: random.Random) 
     data = generate(
         GeneratorConfig(
             bodies=DEMO_FILING_BODIES,
-            apps_per_body=25,
+            apps_per_body=24,
             sessions_per_body=1,
-            share_manipulated=0.35,
+            share_manipulated=0.2,
             seed=rng.randrange(1_000_000),
             period=DEMO_PERIOD,
             key=settings.id_hash_key_bytes,
         )
     )
-    # The generated bodies become demo enterprises 1..12 (their codes replaced throughout).
+    # The generated bodies become demo enterprises 1..N (their codes replaced throughout).
     codes = {}
     for n, truth in enumerate(data.enterprises, start=1):
         codes[truth.credit_code] = demo_credit_code(n)
@@ -68,6 +68,7 @@ def filings_and_audit(session: Session, settings: Settings, rng: random.Random) 
             )
         ).one()
         document["review_body"]["name"] = own.name
+        document["review_body"]["industry_cluster"] = own.industry_cluster
         filings.receive_filing(
             session,
             document=document,
