@@ -67,16 +67,15 @@ def _found(member: PanelMember, m_user: User, app: Application, a_user: User) ->
     return kinds
 
 
-def detect(
+def evident(
     session: Session,
     *,
-    scope: TenantScope,
     session_id: int,
     applications: Iterable[Application] | None = None,
     members: Iterable[PanelMember] | None = None,
-) -> list[Conflict]:
-    """Record a pending conflict for every pair the data shows (same person, department or
-    reporting line) that has no record of that kind yet, dismissed ones included."""
+) -> list[tuple[Application, PanelMember, ConflictKind]]:
+    """Every (application, member, kind) the data shows (same person, department or reporting
+    line) that has no record of that kind yet, dismissed ones included. Reads only."""
     if applications is None:
         applications = session.exec(
             select(Application).where(
@@ -105,32 +104,56 @@ def detect(
             )
         ).all()
     }
+    return [
+        (app, member, kind)
+        for app in applications
+        for member in members
+        for kind in _found(member, users[member.user_id], app, users[app.applicant_user_id])
+        if (app.id, member.id, kind.value) not in known
+    ]
+
+
+def detect(
+    session: Session,
+    *,
+    scope: TenantScope,
+    session_id: int,
+    applications: Iterable[Application] | None = None,
+    members: Iterable[PanelMember] | None = None,
+) -> list[Conflict]:
+    """Record a pending conflict for every evident, unrecorded pair (see ``evident``)."""
     created = []
-    for app in applications:
-        for member in members:
-            for kind in _found(member, users[member.user_id], app, users[app.applicant_user_id]):
-                if (app.id, member.id, kind.value) in known:
-                    continue
-                row = Conflict(
-                    session_id=session_id,
-                    enterprise_id=app.enterprise_id,
-                    application_id=app.id or 0,
-                    panel_member_id=member.id or 0,
-                    kind=kind.value,
-                    source=ConflictSource.detected.value,
-                    reason=_WHY[kind][0],
-                )
-                session.add(row)
-                session.flush()
-                record(
-                    session,
-                    actor=scope.principal,
-                    action="conflict.detect",
-                    subject=row,
-                    detail={"why": _WHY[kind][1]},
-                )
-                created.append(row)
+    for app, member, kind in evident(
+        session, session_id=session_id, applications=applications, members=members
+    ):
+        row = Conflict(
+            session_id=session_id,
+            enterprise_id=app.enterprise_id,
+            application_id=app.id or 0,
+            panel_member_id=member.id or 0,
+            kind=kind.value,
+            source=ConflictSource.detected.value,
+            reason=_WHY[kind][0],
+        )
+        session.add(row)
+        session.flush()
+        record(
+            session,
+            actor=scope.principal,
+            action="conflict.detect",
+            subject=row,
+            detail={"why": _WHY[kind][1]},
+        )
+        created.append(row)
     return created
+
+
+def redetect(session: Session, *, scope: TenantScope, session_id: int) -> list[Conflict]:
+    """HR re-runs detection (people change departments and supervisors after they were seated
+    or applied); only sessions not yet past voting can still take a conflict."""
+    rs = load_session(session, scope=scope, session_id=session_id)
+    require_state(rs, BEFORE_DECISION, ("重新检测回避", "re-detecting conflicts"))
+    return detect(session, scope=scope, session_id=session_id)
 
 
 def pending(session: Session, session_id: int) -> list[Conflict]:

@@ -246,6 +246,17 @@ def declare_conflict(
 
 
 @router.post(
+    "/review-sessions/{session_id}/conflicts/detection",
+    response_model=ConflictsPublic,
+    operation_id="reviews-detect_conflicts",
+)
+def detect_conflicts(session_id: int, access: Admin, session: SessionDep) -> ConflictsPublic:
+    """Re-run conflict detection; answers the conflicts it newly recorded (pending)."""
+    rows = conflicts.redetect(session, scope=access.scope, session_id=session_id)
+    return ConflictsPublic(data=[_conflict(r) for r in rows], count=len(rows))
+
+
+@router.post(
     "/conflicts/{conflict_id}/resolution",
     response_model=ConflictPublic,
     operation_id="reviews-resolve_conflict",

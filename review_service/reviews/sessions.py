@@ -199,6 +199,17 @@ def _check_reviewing(
         FieldProblem(p.field, p.problem, p.problem_en)
         for p in (panels.problem_public(x) for x in panels.check(session, rs))
     ]
+    # Departments and reporting lines may have changed since members were seated: a conflict the
+    # data shows now but nobody recorded blocks the review until HR re-runs detection.
+    for app, member, kind in conflicts.evident(session, session_id=rs.id or 0):
+        problems.append(
+            FieldProblem(
+                f"applications[{app.id}]",
+                f"评委{member.id}与申报{app.id}存在未记录的回避情形（{kind.value}），请重新检测回避并处理",
+                f"member {member.id} and application {app.id} show an unrecorded conflict "
+                f"({kind.value}); re-run conflict detection and resolve it",
+            )
+        )
     for c in conflicts.pending(session, rs.id or 0):
         problems.append(
             FieldProblem(

@@ -45,6 +45,8 @@ export const sessionsApi = {
     ),
   conflicts: (session_id: number) =>
     call(api.GET('/api/v1/review-sessions/{session_id}/conflicts', sid(session_id))),
+  detectConflicts: (session_id: number) =>
+    call(api.POST('/api/v1/review-sessions/{session_id}/conflicts/detection', sid(session_id))),
   declareConflict: (
     session_id: number,
     body: { application_id: number; panel_member_id?: number | null; kind: ConflictKind; reason: string },

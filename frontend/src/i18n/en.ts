@@ -188,6 +188,7 @@ export default {
     externalPool: 'External pool', add: 'Add to panel', ownLevel: 'Own level', empty: 'No panel members yet',
   },
   conflicts: {
+    detect: 'Re-detect conflicts', detectHint: 'After departments or reporting lines change, find same-department, supervisor and own-application conflicts again', detected: '{n} new conflicts found',
     empty: 'No conflicts', member: 'Member', applicant: 'Applicant', kind: 'Kind', source: 'Source', confirmed: 'Confirm', dismissed: 'Dismiss',
     declare: 'Declare a conflict', declared: 'Conflict declared',
   },

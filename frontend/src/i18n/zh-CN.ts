@@ -184,6 +184,7 @@ export default {
     externalPool: '外单位专家库', add: '加入评委会', ownLevel: '本人等级', empty: '尚未组建评委会',
   },
   conflicts: {
+    detect: '重新检测回避', detectHint: '人员部门或上下级关系变化后，重新检测同部门、上下级和本人申报等回避情形', detected: '新发现 {n} 条回避情形',
     empty: '没有回避记录', member: '评委', applicant: '申报人', kind: '回避事由', source: '来源', confirmed: '确认回避', dismissed: '排除',
     declare: '申请回避', declared: '已提交回避声明',
   },

@@ -207,3 +207,39 @@ def test_pending_conflict_blocks_scoring_by_that_member(flow: Flow) -> None:
     )
     r = flow.score(app_id, expert, SCORES_HIGH)
     assert r.status_code == 409 and r.json()["error"]["code"] == "conflict_pending"
+
+
+def test_a_department_change_after_seating_blocks_review_until_redetected(flow: Flow) -> None:
+    rnd = round_in(flow, "validating")
+    app_id = rnd.applications[0]
+    mover = rnd.panel[1]
+    # The expert moves into the applicant's department after being seated.
+    r = flow.client.patch(
+        f"{API}/users/{flow.user_id(mover)}",
+        json={"department": "涂装车间"},
+        headers=flow.auth("a_admin"),
+    )
+    assert r.status_code == 200, r.text
+    refused = flow.move(rnd.session_id, "reviewing")
+    assert refused.status_code == 409, refused.text
+    assert any("unrecorded conflict" in d["problem_en"] for d in refused.json()["error"]["details"])
+    found = flow.client.post(
+        f"{API}/review-sessions/{rnd.session_id}/conflicts/detection", headers=flow.auth("a_admin")
+    )
+    assert found.status_code == 200, found.text
+    [conflict] = found.json()["data"]
+    assert conflict["kind"] == "same_department" and conflict["application_id"] == app_id
+    assert conflict["status"] == "pending"
+    # Running it again finds nothing new; the pending conflict still blocks the review.
+    again = flow.client.post(
+        f"{API}/review-sessions/{rnd.session_id}/conflicts/detection", headers=flow.auth("a_admin")
+    )
+    assert again.json()["count"] == 0
+    assert flow.move(rnd.session_id, "reviewing").status_code == 409
+    r = flow.client.post(
+        f"{API}/conflicts/{conflict['id']}/resolution",
+        json={"status": "confirmed", "reason": "同一车间，应回避"},
+        headers=flow.auth("a_admin"),
+    )
+    assert r.status_code == 200, r.text
+    flow.advance(rnd.session_id, "reviewing")

@@ -112,6 +112,15 @@ export function useSessionDetail(id: number) {
       notifyError(err)
     }
   }
+  async function detectConflicts(): Promise<void> {
+    try {
+      const found = await sessionsApi.detectConflicts(id)
+      ElMessage.success(t('conflicts.detected', { n: found.count }))
+      conflicts.value = (await sessionsApi.conflicts(id)).data
+    } catch (err) {
+      notifyError(err)
+    }
+  }
   async function resolveObjection(objection: Objection, status: 'upheld' | 'dismissed'): Promise<void> {
     const reason = await askReason(t(`objections.${status}`))
     if (!reason) return
@@ -137,7 +146,7 @@ export function useSessionDetail(id: number) {
   }
 
   return {
-    session, panel, conflicts, applications, notice, objections, loading, moving, load, advance,
+    session, panel, conflicts, applications, notice, objections, loading, moving, load, advance, detectConflicts,
     candidates, pick, loadCandidates, addMember, removeMember, onPanel, memberName, applicantName,
     resolveConflict, resolveObjection, current, scores, decision, openApplication,
   }
