@@ -15,5 +15,7 @@ def test_committed_schema_matches_the_api() -> None:
     app = create_app(Settings(environment="test", database_url="sqlite://"))
     committed = json.loads((PROJECT_ROOT / "frontend" / "openapi.json").read_text("utf-8"))
     live = json.loads(json.dumps(app.openapi()))
-    assert sorted(committed["paths"]) == sorted(live["paths"]), "routes changed: regenerate the client"
+    assert sorted(committed["paths"]) == sorted(live["paths"]), (
+        "routes changed: regenerate the client"
+    )
     assert committed == live, "schemas changed: regenerate the client"
