@@ -9,6 +9,7 @@ add it to ``HardRequirement``.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -112,13 +113,13 @@ class Requirement(BaseModel):
     note: str = ""
     note_en: str = ""
 
+    @abstractmethod
     def describe(self) -> tuple[str, str]:
         """The rule in one short line, (zh, en)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def check(self, facts: ApplicantFacts, standard: Standard | None = None) -> RequirementResult:
         """Judge ``facts`` against this requirement."""
-        raise NotImplementedError
 
     def match_key(self) -> tuple[Any, ...]:
         """Requirements with equal keys are compared against each other in the baseline check."""
