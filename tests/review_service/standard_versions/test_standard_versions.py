@@ -213,3 +213,12 @@ def test_baseline_lifecycle_for_the_regulator(client, world: World) -> None:
         ).json()["status"]
         == "published"
     )
+
+
+def test_unknown_series_or_trade_is_named(client, world: World) -> None:
+    doc = example_document()
+    doc["series"] = "underwater_basketry"
+    r = _draft(client, world, doc)
+    assert r.status_code == 422
+    [problem] = [d for d in r.json()["error"]["details"] if d["field"] == "document.series"]
+    assert "underwater_basketry" in problem["problem_en"]
