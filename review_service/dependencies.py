@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
@@ -121,3 +121,10 @@ RegulatorAccess = Annotated[Access, Depends(RequireRole(Role.regulator))]
 EnterpriseAdminAccess = Annotated[Access, Depends(RequireRole(Role.enterprise_admin))]
 ManagerAccess = Annotated[Access, Depends(RequireRole(Role.regulator, Role.enterprise_admin))]
 AnyRoleAccess = Annotated[Access, Depends(RequireRole(*Role))]
+
+# Database keys are 64-bit: a larger number in a path or query is the client's error (422),
+# not a crash in the database driver.
+MAX_KEY = 2**63 - 1
+ObjectId = Annotated[int, Path(ge=1, le=MAX_KEY)]
+KeyFilter = Annotated[int | None, Query(ge=1, le=MAX_KEY)]
+Offset = Annotated[int, Query(ge=0, le=MAX_KEY)]

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -230,5 +230,20 @@ def install_error_handlers(app: FastAPI) -> None:
                 "concurrent_change",
                 "该记录已被另一请求修改，本次操作未生效，请刷新后重试",
                 "another request changed this record first; nothing was applied, reload and retry",
+            ),
+        )
+
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def _out_of_range(_: Request, exc: Exception) -> JSONResponse:
+        # Path and query keys are bounded where they are declared (dependencies.ObjectId);
+        # this catches a value the database still cannot hold, as the client's error.
+        log.info("value out of the database's range: %s", exc)
+        return JSONResponse(
+            status_code=422,
+            content=error_body(
+                "value_out_of_range",
+                "数值超出允许范围",
+                "a value is out of the range the database can store",
             ),
         )

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Query
 from review_service.accounts import service
 from review_service.accounts.schemas import UserCreate, UserPublic, UsersPublic, UserUpdate
 from review_service.auth.principal import Role
+from review_service.dependencies import KeyFilter, ObjectId, Offset, SessionDep, SettingsDep
 from review_service.dependencies import ManagerAccess as Managers
-from review_service.dependencies import SessionDep, SettingsDep
 
 router = APIRouter(tags=["users"])
 
@@ -26,8 +26,8 @@ def list_users(
     access: Managers,
     session: SessionDep,
     role: Role | None = None,
-    enterprise_id: int | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    enterprise_id: KeyFilter = None,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> UsersPublic:
     rows, count = service.list_users(
@@ -42,7 +42,7 @@ def list_users(
 
 
 @router.get("/users/{user_id}", response_model=UserPublic, operation_id="users-get")
-def get_user(user_id: int, access: Managers, session: SessionDep) -> UserPublic:
+def get_user(user_id: ObjectId, access: Managers, session: SessionDep) -> UserPublic:
     return service.to_public(
         session, service.get_user(session, scope=access.scope, user_id=user_id)
     )
@@ -50,7 +50,7 @@ def get_user(user_id: int, access: Managers, session: SessionDep) -> UserPublic:
 
 @router.patch("/users/{user_id}", response_model=UserPublic, operation_id="users-update")
 def update_user(
-    user_id: int, data: UserUpdate, access: Managers, session: SessionDep
+    user_id: ObjectId, data: UserUpdate, access: Managers, session: SessionDep
 ) -> UserPublic:
     user = service.update_user(session, scope=access.scope, user_id=user_id, data=data)
     return service.to_public(session, user)
@@ -60,7 +60,7 @@ def update_user(
 def expert_pool(
     access: Managers,
     session: SessionDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> UsersPublic:
     rows, count = service.expert_pool(session, offset=offset, limit=limit)

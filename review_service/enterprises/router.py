@@ -6,8 +6,8 @@ from fastapi import APIRouter, Query
 
 from review_service.dependencies import AnyRoleAccess as Anyone
 from review_service.dependencies import ManagerAccess as Managers
+from review_service.dependencies import ObjectId, Offset, SessionDep
 from review_service.dependencies import RegulatorAccess as Regulator
-from review_service.dependencies import SessionDep
 from review_service.enterprises import service
 from review_service.enterprises.schemas import (
     AuthorizationChange,
@@ -43,7 +43,7 @@ def list_enterprises(
     session: SessionDep,
     cluster: str | None = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> EnterprisesPublic:
     rows, count = service.list_enterprises(
@@ -57,7 +57,9 @@ def list_enterprises(
 @router.get(
     "/enterprises/{enterprise_id}", response_model=EnterprisePublic, operation_id="enterprises-get"
 )
-def get_enterprise(enterprise_id: int, access: Anyone, session: SessionDep) -> EnterprisePublic:
+def get_enterprise(
+    enterprise_id: ObjectId, access: Anyone, session: SessionDep
+) -> EnterprisePublic:
     enterprise = service.get_enterprise(session, scope=access.scope, enterprise_id=enterprise_id)
     return EnterprisePublic.model_validate(enterprise.model_dump())
 
@@ -68,7 +70,7 @@ def get_enterprise(enterprise_id: int, access: Anyone, session: SessionDep) -> E
     operation_id="enterprises-update",
 )
 def update_enterprise(
-    enterprise_id: int, data: EnterpriseUpdate, access: Regulator, session: SessionDep
+    enterprise_id: ObjectId, data: EnterpriseUpdate, access: Regulator, session: SessionDep
 ) -> EnterprisePublic:
     enterprise = service.update_enterprise(
         session, scope=access.scope, enterprise_id=enterprise_id, data=data
@@ -83,7 +85,7 @@ def update_enterprise(
     operation_id="enterprises-grant_authorization",
 )
 def grant_authorization(
-    enterprise_id: int, data: AuthorizationCreate, access: Regulator, session: SessionDep
+    enterprise_id: ObjectId, data: AuthorizationCreate, access: Regulator, session: SessionDep
 ) -> AuthorizationPublic:
     row = service.grant_authorization(
         session, scope=access.scope, enterprise_id=enterprise_id, data=data
@@ -97,7 +99,7 @@ def grant_authorization(
     operation_id="enterprises-list_authorizations",
 )
 def list_authorizations(
-    enterprise_id: int, access: Managers, session: SessionDep
+    enterprise_id: ObjectId, access: Managers, session: SessionDep
 ) -> AuthorizationsPublic:
     rows = service.list_authorizations(session, scope=access.scope, enterprise_id=enterprise_id)
     return AuthorizationsPublic(
@@ -107,7 +109,10 @@ def list_authorizations(
 
 def _change(target: AuthorizationStatus, name: str):
     def change(
-        authorization_id: int, data: AuthorizationChange, access: Regulator, session: SessionDep
+        authorization_id: ObjectId,
+        data: AuthorizationChange,
+        access: Regulator,
+        session: SessionDep,
     ) -> AuthorizationPublic:
         row = service.change_authorization(
             session, scope=access.scope, authorization_id=authorization_id, target=target, data=data

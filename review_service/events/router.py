@@ -6,9 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlmodel import col, func, select
 
+from review_service.dependencies import KeyFilter, Offset, SessionDep
 from review_service.dependencies import ManagerAccess as Readers
 from review_service.dependencies import RegulatorAccess as Regulator
-from review_service.dependencies import SessionDep
 from review_service.events.models import Event
 from review_service.events.schemas import ChainReportPublic, EventPublic, EventsPublic
 from review_service.events.service import verify_chain
@@ -23,11 +23,11 @@ def list_events(
     action: str | None = None,
     object_type: str | None = None,
     object_id: str | None = None,
-    actor_id: int | None = None,
-    enterprise_id: int | None = None,
+    actor_id: KeyFilter = None,
+    enterprise_id: KeyFilter = None,
     since: datetime | None = None,
     until: datetime | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> EventsPublic:
     # Enterprise admins read their own enterprise's part of the log, never the city's.

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 
 from audit.contract import filing_schema
 from audit.intake import collection_paused
+from review_service.dependencies import KeyFilter, ObjectId, Offset, SessionDep, SettingsDep, public
 from review_service.dependencies import ManagerAccess as Managers
 from review_service.dependencies import RegulatorAccess as Regulator
-from review_service.dependencies import SessionDep, SettingsDep, public
 from review_service.errors import Invalid
 from review_service.filings import service
 from review_service.filings.access import RequireFilingKey
@@ -93,9 +93,9 @@ def list_filings(
     access: Managers,
     session: SessionDep,
     period: str | None = None,
-    enterprise_id: int | None = None,
+    enterprise_id: KeyFilter = None,
     credit_code: str | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> FilingsPublic:
     rows, count = service.list_filings(
@@ -125,7 +125,7 @@ def get_filing(filing_id: str, access: Managers, session: SessionDep) -> FilingD
     operation_id="filings-issue_credential",
 )
 def issue_credential(
-    enterprise_id: int, data: CredentialCreate, access: Regulator, session: SessionDep
+    enterprise_id: ObjectId, data: CredentialCreate, access: Regulator, session: SessionDep
 ) -> CredentialIssued:
     row, key = service.issue_credential(
         session, actor=access.principal, enterprise_id=enterprise_id, label=data.label
@@ -139,7 +139,7 @@ def issue_credential(
     operation_id="filings-list_credentials",
 )
 def list_credentials(
-    enterprise_id: int, access: Regulator, session: SessionDep
+    enterprise_id: ObjectId, access: Regulator, session: SessionDep
 ) -> CredentialsPublic:
     rows = service.list_credentials(session, enterprise_id=enterprise_id)
     return CredentialsPublic(
@@ -153,7 +153,7 @@ def list_credentials(
     operation_id="filings-revoke_credential",
 )
 def revoke_credential(
-    credential_id: int, data: CredentialRevoke, access: Regulator, session: SessionDep
+    credential_id: ObjectId, data: CredentialRevoke, access: Regulator, session: SessionDep
 ) -> CredentialPublic:
     row = service.revoke_credential(
         session, actor=access.principal, credential_id=credential_id, reason=data.reason

@@ -8,7 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from review_service.auth.principal import Role
-from review_service.dependencies import Access, RequireRole, SessionDep, SettingsDep
+from review_service.dependencies import (
+    Access,
+    ObjectId,
+    Offset,
+    RequireRole,
+    SessionDep,
+    SettingsDep,
+)
 from review_service.reviews import (
     applications,
     conflicts,
@@ -103,7 +110,7 @@ def list_sessions(
     access: Anyone,
     session: SessionDep,
     status: SessionStatus | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ReviewSessionsPublic:
     rows, count = sessions.list_sessions(
@@ -117,7 +124,7 @@ def list_sessions(
     response_model=ReviewSessionPublic,
     operation_id="reviews-get_session",
 )
-def get_session(session_id: int, access: Anyone, session: SessionDep) -> ReviewSessionPublic:
+def get_session(session_id: ObjectId, access: Anyone, session: SessionDep) -> ReviewSessionPublic:
     return sessions.to_public(sessions.get(session, scope=access.scope, session_id=session_id))
 
 
@@ -127,7 +134,7 @@ def get_session(session_id: int, access: Anyone, session: SessionDep) -> ReviewS
     operation_id="reviews-update_session",
 )
 def update_session(
-    session_id: int, data: ReviewSessionUpdate, access: Admin, session: SessionDep
+    session_id: ObjectId, data: ReviewSessionUpdate, access: Admin, session: SessionDep
 ) -> ReviewSessionPublic:
     rs = sessions.update(session, scope=access.scope, session_id=session_id, data=data)
     return sessions.to_public(rs)
@@ -139,7 +146,7 @@ def update_session(
     operation_id="reviews-transition_session",
 )
 def transition_session(
-    session_id: int,
+    session_id: ObjectId,
     data: TransitionIn,
     access: Admin,
     session: SessionDep,
@@ -164,7 +171,7 @@ def transition_session(
     operation_id="reviews-file_session",
 )
 def file_session(
-    session_id: int,
+    session_id: ObjectId,
     access: Admin,
     session: SessionDep,
     settings: SettingsDep,
@@ -189,7 +196,7 @@ def file_session(
     response_model=PanelPublic,
     operation_id="reviews-get_panel",
 )
-def get_panel(session_id: int, access: PanelReaders, session: SessionDep) -> PanelPublic:
+def get_panel(session_id: ObjectId, access: PanelReaders, session: SessionDep) -> PanelPublic:
     return panels.view(session, scope=access.scope, session_id=session_id)
 
 
@@ -200,7 +207,7 @@ def get_panel(session_id: int, access: PanelReaders, session: SessionDep) -> Pan
     operation_id="reviews-add_panel_member",
 )
 def add_panel_member(
-    session_id: int, data: PanelMemberCreate, access: Admin, session: SessionDep
+    session_id: ObjectId, data: PanelMemberCreate, access: Admin, session: SessionDep
 ) -> PanelPublic:
     panels.add_member(session, scope=access.scope, session_id=session_id, data=data)
     return panels.view(session, scope=access.scope, session_id=session_id)
@@ -212,7 +219,7 @@ def add_panel_member(
     operation_id="reviews-remove_panel_member",
 )
 def remove_panel_member(
-    session_id: int, member_id: int, access: Admin, session: SessionDep
+    session_id: ObjectId, member_id: ObjectId, access: Admin, session: SessionDep
 ) -> Response:
     panels.remove_member(session, scope=access.scope, session_id=session_id, member_id=member_id)
     return Response(status_code=204)
@@ -226,7 +233,7 @@ def remove_panel_member(
     response_model=ConflictsPublic,
     operation_id="reviews-list_conflicts",
 )
-def list_conflicts(session_id: int, access: Anyone, session: SessionDep) -> ConflictsPublic:
+def list_conflicts(session_id: ObjectId, access: Anyone, session: SessionDep) -> ConflictsPublic:
     rows = conflicts.list_conflicts(session, scope=access.scope, session_id=session_id)
     return ConflictsPublic(data=[_conflict(r) for r in rows], count=len(rows))
 
@@ -238,7 +245,7 @@ def list_conflicts(session_id: int, access: Anyone, session: SessionDep) -> Conf
     operation_id="reviews-declare_conflict",
 )
 def declare_conflict(
-    session_id: int, data: ConflictCreate, access: Declaring, session: SessionDep
+    session_id: ObjectId, data: ConflictCreate, access: Declaring, session: SessionDep
 ) -> ConflictPublic:
     return _conflict(
         conflicts.declare(session, scope=access.scope, session_id=session_id, data=data)
@@ -250,7 +257,7 @@ def declare_conflict(
     response_model=ConflictsPublic,
     operation_id="reviews-detect_conflicts",
 )
-def detect_conflicts(session_id: int, access: Admin, session: SessionDep) -> ConflictsPublic:
+def detect_conflicts(session_id: ObjectId, access: Admin, session: SessionDep) -> ConflictsPublic:
     """Re-run conflict detection; answers the conflicts it newly recorded (pending)."""
     rows = conflicts.redetect(session, scope=access.scope, session_id=session_id)
     return ConflictsPublic(data=[_conflict(r) for r in rows], count=len(rows))
@@ -262,7 +269,7 @@ def detect_conflicts(session_id: int, access: Admin, session: SessionDep) -> Con
     operation_id="reviews-resolve_conflict",
 )
 def resolve_conflict(
-    conflict_id: int, data: ConflictResolution, access: Admin, session: SessionDep
+    conflict_id: ObjectId, data: ConflictResolution, access: Admin, session: SessionDep
 ) -> ConflictPublic:
     return _conflict(
         conflicts.resolve(session, scope=access.scope, conflict_id=conflict_id, data=data)
@@ -279,7 +286,7 @@ def resolve_conflict(
     operation_id="reviews-submit_application",
 )
 def submit_application(
-    session_id: int,
+    session_id: ObjectId,
     data: ApplicationCreate,
     access: Applying,
     session: SessionDep,
@@ -298,7 +305,7 @@ def submit_application(
     operation_id="reviews-list_applications",
 )
 def list_applications(
-    session_id: int,
+    session_id: ObjectId,
     access: Anyone,
     session: SessionDep,
     status: ApplicationStatus | None = None,
@@ -314,7 +321,9 @@ def list_applications(
     response_model=ApplicationPublic,
     operation_id="reviews-get_application",
 )
-def get_application(application_id: int, access: Anyone, session: SessionDep) -> ApplicationPublic:
+def get_application(
+    application_id: ObjectId, access: Anyone, session: SessionDep
+) -> ApplicationPublic:
     row = applications.get(session, scope=access.scope, application_id=application_id)
     return applications.to_public(row)
 
@@ -325,7 +334,11 @@ def get_application(application_id: int, access: Anyone, session: SessionDep) ->
     operation_id="reviews-correct_application",
 )
 def correct_application(
-    application_id: int, data: ApplicationUpdate, access: Applying, session: SessionDep, on: Today
+    application_id: ObjectId,
+    data: ApplicationUpdate,
+    access: Applying,
+    session: SessionDep,
+    on: Today,
 ) -> ApplicationPublic:
     row = applications.correct(
         session, scope=access.scope, application_id=application_id, data=data, today=on
@@ -339,7 +352,7 @@ def correct_application(
     operation_id="reviews-withdraw_application",
 )
 def withdraw_application(
-    application_id: int, access: Applying, session: SessionDep
+    application_id: ObjectId, access: Applying, session: SessionDep
 ) -> ApplicationPublic:
     row = applications.withdraw(session, scope=access.scope, application_id=application_id)
     return applications.to_public(row)
@@ -353,7 +366,9 @@ def withdraw_application(
     response_model=ScoresPublic,
     operation_id="reviews-list_scores",
 )
-def list_scores(application_id: int, access: PanelReaders, session: SessionDep) -> ScoresPublic:
+def list_scores(
+    application_id: ObjectId, access: PanelReaders, session: SessionDep
+) -> ScoresPublic:
     return scoring.view(session, scope=access.scope, application_id=application_id)
 
 
@@ -363,7 +378,7 @@ def list_scores(application_id: int, access: PanelReaders, session: SessionDep) 
     operation_id="reviews-save_scores",
 )
 def save_scores(
-    application_id: int, data: ScoreSheetIn, access: Expert, session: SessionDep
+    application_id: ObjectId, data: ScoreSheetIn, access: Expert, session: SessionDep
 ) -> ScoresPublic:
     scoring.save(session, scope=access.scope, application_id=application_id, data=data)
     return scoring.view(session, scope=access.scope, application_id=application_id)
@@ -374,7 +389,7 @@ def save_scores(
     response_model=ScoresPublic,
     operation_id="reviews-submit_scores",
 )
-def submit_scores(application_id: int, access: Expert, session: SessionDep) -> ScoresPublic:
+def submit_scores(application_id: ObjectId, access: Expert, session: SessionDep) -> ScoresPublic:
     scoring.submit(session, scope=access.scope, application_id=application_id)
     return scoring.view(session, scope=access.scope, application_id=application_id)
 
@@ -386,7 +401,7 @@ def submit_scores(application_id: int, access: Expert, session: SessionDep) -> S
     operation_id="reviews-cast_vote",
 )
 def cast_vote(
-    application_id: int, data: VoteIn, access: Expert, session: SessionDep
+    application_id: ObjectId, data: VoteIn, access: Expert, session: SessionDep
 ) -> VoteReceipt:
     vote = voting.cast(session, scope=access.scope, application_id=application_id, data=data)
     return VoteReceipt(application_id=vote.application_id, cast_at=vote.cast_at)
@@ -397,7 +412,7 @@ def cast_vote(
     response_model=DecisionPublic,
     operation_id="reviews-get_decision",
 )
-def get_decision(application_id: int, access: Anyone, session: SessionDep) -> DecisionPublic:
+def get_decision(application_id: ObjectId, access: Anyone, session: SessionDep) -> DecisionPublic:
     return voting.view(session, scope=access.scope, application_id=application_id)
 
 
@@ -410,7 +425,7 @@ def get_decision(application_id: int, access: Anyone, session: SessionDep) -> De
     operation_id="reviews-get_notice",
 )
 def get_notice(
-    session_id: int, access: Anyone, session: SessionDep, on: Today
+    session_id: ObjectId, access: Anyone, session: SessionDep, on: Today
 ) -> PublicNoticePublic:
     return notice.view(session, scope=access.scope, session_id=session_id, today=on)
 
@@ -422,7 +437,7 @@ def get_notice(
     operation_id="reviews-raise_objection",
 )
 def raise_objection(
-    session_id: int, data: ObjectionCreate, access: Anyone, session: SessionDep, on: Today
+    session_id: ObjectId, data: ObjectionCreate, access: Anyone, session: SessionDep, on: Today
 ) -> ObjectionPublic:
     row = notice.raise_objection(
         session, scope=access.scope, session_id=session_id, data=data, today=on
@@ -435,7 +450,7 @@ def raise_objection(
     response_model=ObjectionsPublic,
     operation_id="reviews-list_objections",
 )
-def list_objections(session_id: int, access: Anyone, session: SessionDep) -> ObjectionsPublic:
+def list_objections(session_id: ObjectId, access: Anyone, session: SessionDep) -> ObjectionsPublic:
     rows = notice.list_objections(session, scope=access.scope, session_id=session_id)
     return ObjectionsPublic(data=[_objection(r) for r in rows], count=len(rows))
 
@@ -446,7 +461,7 @@ def list_objections(session_id: int, access: Anyone, session: SessionDep) -> Obj
     operation_id="reviews-resolve_objection",
 )
 def resolve_objection(
-    objection_id: int, data: ObjectionResolution, access: Admin, session: SessionDep
+    objection_id: ObjectId, data: ObjectionResolution, access: Admin, session: SessionDep
 ) -> ObjectionPublic:
     return _objection(
         notice.resolve(session, scope=access.scope, objection_id=objection_id, data=data)

@@ -7,7 +7,10 @@ from review_service.auth.principal import Role
 from review_service.dependencies import (
     Access,
     EnterpriseAdminAccess,
+    KeyFilter,
     ManagerAccess,
+    ObjectId,
+    Offset,
     RegulatorAccess,
     RequireRole,
     SessionDep,
@@ -65,8 +68,8 @@ def _routes(kind: StandardKind, writer: Any) -> None:
         series: str | None = None,
         level: str | None = None,
         status: VersionStatus | None = None,
-        enterprise_id: int | None = None,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        enterprise_id: KeyFilter = None,
+        offset: Offset = 0,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> StandardVersionsPublic:
         rows, count = service.list_versions(
@@ -83,13 +86,13 @@ def _routes(kind: StandardKind, writer: Any) -> None:
         )
         return StandardVersionsPublic(data=[_public(r) for r in rows], count=count)
 
-    def get(version_id: int, access: Anyone, session: SessionDep) -> StandardVersionPublic:
+    def get(version_id: ObjectId, access: Anyone, session: SessionDep) -> StandardVersionPublic:
         return _public(
             service.get_version(session, scope=access.scope, kind=kind, version_id=version_id)
         )
 
     def update(
-        version_id: int, data: DocumentIn, access: writer, session: SessionDep
+        version_id: ObjectId, data: DocumentIn, access: writer, session: SessionDep
     ) -> StandardVersionPublic:  # type: ignore[valid-type]
         return _public(
             service.update_draft(
@@ -101,13 +104,18 @@ def _routes(kind: StandardKind, writer: Any) -> None:
             )
         )
 
-    def new_version(version_id: int, access: writer, session: SessionDep) -> StandardVersionPublic:  # type: ignore[valid-type]
+    def new_version(
+        version_id: ObjectId, access: writer, session: SessionDep
+    ) -> StandardVersionPublic:  # type: ignore[valid-type]
         return _public(
             service.new_version(session, scope=access.scope, kind=kind, version_id=version_id)
         )
 
     def publish(
-        version_id: int, access: writer, session: SessionDep, expected_version: int | None = None
+        version_id: ObjectId,
+        access: writer,
+        session: SessionDep,
+        expected_version: int | None = None,
     ) -> StandardVersionPublic:  # type: ignore[valid-type]
         return _public(
             service.publish(
@@ -121,7 +129,10 @@ def _routes(kind: StandardKind, writer: Any) -> None:
         )
 
     def retire(
-        version_id: int, access: writer, session: SessionDep, expected_version: int | None = None
+        version_id: ObjectId,
+        access: writer,
+        session: SessionDep,
+        expected_version: int | None = None,
     ) -> StandardVersionPublic:  # type: ignore[valid-type]
         return _public(
             service.retire(
@@ -197,7 +208,7 @@ _routes(StandardKind.baseline, RegulatorAccess)
     operation_id="standards-baseline_check",
 )
 def baseline_check(
-    version_id: int,
+    version_id: ObjectId,
     access: ManagerAccess,
     session: SessionDep,
 ) -> BaselineCheckPublic:
@@ -233,7 +244,7 @@ def baseline_check(
     operation_id="standards-self_check",
 )
 def self_check(
-    version_id: int, data: SelfCheckIn, access: Applicant, session: SessionDep
+    version_id: ObjectId, data: SelfCheckIn, access: Applicant, session: SessionDep
 ) -> SelfCheckPublic:
     verdict = service.self_check(
         session, scope=access.scope, version_id=version_id, facts=data.facts
@@ -271,7 +282,7 @@ def list_equivalence(access: Regulator, session: SessionDep) -> EquivalenceVersi
     operation_id="standards-update_equivalence",
 )
 def update_equivalence(
-    equivalence_id: int, data: DocumentIn, access: Regulator, session: SessionDep
+    equivalence_id: ObjectId, data: DocumentIn, access: Regulator, session: SessionDep
 ) -> EquivalenceVersionPublic:
     return _equivalence(
         service.update_equivalence_draft(
@@ -286,7 +297,10 @@ def update_equivalence(
     operation_id="standards-publish_equivalence",
 )
 def publish_equivalence(
-    equivalence_id: int, access: Regulator, session: SessionDep, expected_version: int | None = None
+    equivalence_id: ObjectId,
+    access: Regulator,
+    session: SessionDep,
+    expected_version: int | None = None,
 ) -> EquivalenceVersionPublic:
     return _equivalence(
         service.publish_equivalence(

@@ -6,9 +6,9 @@ from fastapi import APIRouter, BackgroundTasks, Query, Request
 
 from audit.flags import SIGNALS
 from review_service.dependencies import EnterpriseAdminAccess as EnterpriseAdmin
+from review_service.dependencies import KeyFilter, ObjectId, Offset, SessionDep
 from review_service.dependencies import ManagerAccess as Managers
 from review_service.dependencies import RegulatorAccess as Regulator
-from review_service.dependencies import SessionDep
 from review_service.supervision import flows, service
 from review_service.supervision.models import Case, Flag, QualityGrade, SupervisionMeasure
 from review_service.supervision.schemas import (
@@ -103,7 +103,7 @@ def list_runs(
     access: Regulator,
     session: SessionDep,
     period: str | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> AuditRunsPublic:
     rows, count = service.list_runs(session, period=period, offset=offset, limit=limit)
@@ -113,7 +113,7 @@ def list_runs(
 @router.get(
     "/audit-runs/{run_id}", response_model=AuditRunPublic, operation_id="supervision-get_run"
 )
-def get_run(run_id: int, access: Regulator, session: SessionDep) -> AuditRunPublic:
+def get_run(run_id: ObjectId, access: Regulator, session: SessionDep) -> AuditRunPublic:
     return AuditRunPublic(**service.get_run(session, run_id=run_id).model_dump())
 
 
@@ -122,7 +122,7 @@ def get_run(run_id: int, access: Regulator, session: SessionDep) -> AuditRunPubl
     response_model=RunComparison,
     operation_id="supervision-compare_run",
 )
-def compare_run(run_id: int, access: Regulator, session: SessionDep) -> RunComparison:
+def compare_run(run_id: ObjectId, access: Regulator, session: SessionDep) -> RunComparison:
     found = service.compare_runs(session, run_id=run_id)
     return RunComparison(
         run_id=found["run_id"],
@@ -139,7 +139,7 @@ def compare_run(run_id: int, access: Regulator, session: SessionDep) -> RunCompa
     response_model=GradesPublic,
     operation_id="supervision-list_grades",
 )
-def list_grades(run_id: int, access: Regulator, session: SessionDep) -> GradesPublic:
+def list_grades(run_id: ObjectId, access: Regulator, session: SessionDep) -> GradesPublic:
     rows = service.list_grades(session, run_id=run_id)
     return GradesPublic(data=[_grade(r) for r in rows], count=len(rows))
 
@@ -148,13 +148,13 @@ def list_grades(run_id: int, access: Regulator, session: SessionDep) -> GradesPu
 def list_flags(
     access: Regulator,
     session: SessionDep,
-    run_id: int | None = None,
+    run_id: KeyFilter = None,
     signal: str | None = None,
     severity: str | None = None,
     band: str | None = None,
     scope: str | None = None,
-    enterprise_id: int | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    enterprise_id: KeyFilter = None,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> FlagsPublic:
     """Flags of a run (default: the latest finished run), filtered."""
@@ -175,7 +175,7 @@ def list_flags(
 @router.get(
     "/flags/{flag_id}", response_model=FlagEvidencePublic, operation_id="supervision-get_flag"
 )
-def get_flag(flag_id: int, access: Regulator, session: SessionDep) -> FlagEvidencePublic:
+def get_flag(flag_id: ObjectId, access: Regulator, session: SessionDep) -> FlagEvidencePublic:
     flag = service.get_flag(session, flag_id=flag_id)
     public = _flags(session, [flag])[0]
     return FlagEvidencePublic(**public.model_dump(), evidence=flag.evidence)
@@ -187,7 +187,9 @@ def get_flag(flag_id: int, access: Regulator, session: SessionDep) -> FlagEviden
     status_code=201,
     operation_id="supervision-open_case",
 )
-def open_case(flag_id: int, data: CaseOpen, access: Regulator, session: SessionDep) -> CasePublic:
+def open_case(
+    flag_id: ObjectId, data: CaseOpen, access: Regulator, session: SessionDep
+) -> CasePublic:
     case = service.open_case(session, actor=access.principal, flag_id=flag_id, note=data.note)
     return _case(session, case, notes=True)
 
@@ -197,9 +199,9 @@ def list_cases(
     access: Regulator,
     session: SessionDep,
     status: CaseStatus | None = None,
-    assignee_id: int | None = None,
-    enterprise_id: int | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    assignee_id: KeyFilter = None,
+    enterprise_id: KeyFilter = None,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> CasesPublic:
     rows, count = service.list_cases(
@@ -214,7 +216,7 @@ def list_cases(
 
 
 @router.get("/cases/{case_id}", response_model=CasePublic, operation_id="supervision-get_case")
-def get_case(case_id: int, access: Regulator, session: SessionDep) -> CasePublic:
+def get_case(case_id: ObjectId, access: Regulator, session: SessionDep) -> CasePublic:
     return _case(session, service.get_case(session, case_id=case_id), notes=True)
 
 
@@ -222,7 +224,7 @@ def get_case(case_id: int, access: Regulator, session: SessionDep) -> CasePublic
     "/cases/{case_id}/assign", response_model=CasePublic, operation_id="supervision-assign_case"
 )
 def assign_case(
-    case_id: int, data: CaseAssign, access: Regulator, session: SessionDep
+    case_id: ObjectId, data: CaseAssign, access: Regulator, session: SessionDep
 ) -> CasePublic:
     case = service.assign_case(session, actor=access.principal, case_id=case_id, data=data)
     return _case(session, case, notes=True)
@@ -235,7 +237,7 @@ def assign_case(
     operation_id="supervision-note_case",
 )
 def note_case(
-    case_id: int, data: CaseNoteCreate, access: Regulator, session: SessionDep
+    case_id: ObjectId, data: CaseNoteCreate, access: Regulator, session: SessionDep
 ) -> CasePublic:
     service.add_note(session, actor=access.principal, case_id=case_id, text=data.text)
     return _case(session, service.get_case(session, case_id=case_id), notes=True)
@@ -243,7 +245,7 @@ def note_case(
 
 def _decide(target: CaseStatus, name: str) -> None:
     def decide(
-        case_id: int, data: CaseDecision, access: Regulator, session: SessionDep
+        case_id: ObjectId, data: CaseDecision, access: Regulator, session: SessionDep
     ) -> CasePublic:
         case = service.decide_case(
             session, actor=access.principal, case_id=case_id, target=target, data=data
@@ -271,7 +273,7 @@ _decide(CaseStatus.dismissed, "dismiss")
     operation_id="supervision-take_measure",
 )
 def take_measure(
-    enterprise_id: int, data: MeasureCreate, access: Regulator, session: SessionDep
+    enterprise_id: ObjectId, data: MeasureCreate, access: Regulator, session: SessionDep
 ) -> MeasurePublic:
     row = service.take_measure(session, scope=access.scope, enterprise_id=enterprise_id, data=data)
     return _measure(row)
@@ -282,7 +284,7 @@ def take_measure(
     response_model=MeasuresPublic,
     operation_id="supervision-list_measures",
 )
-def list_measures(enterprise_id: int, access: Managers, session: SessionDep) -> MeasuresPublic:
+def list_measures(enterprise_id: ObjectId, access: Managers, session: SessionDep) -> MeasuresPublic:
     rows = service.list_measures(session, scope=access.scope, enterprise_id=enterprise_id)
     return MeasuresPublic(data=[_measure(r) for r in rows], count=len(rows))
 
@@ -293,7 +295,7 @@ def list_measures(enterprise_id: int, access: Managers, session: SessionDep) -> 
     operation_id="supervision-lift_measure",
 )
 def lift_measure(
-    measure_id: int, data: MeasureLift, access: Regulator, session: SessionDep
+    measure_id: ObjectId, data: MeasureLift, access: Regulator, session: SessionDep
 ) -> MeasurePublic:
     row = service.lift_measure(session, scope=access.scope, measure_id=measure_id, data=data)
     return _measure(row)

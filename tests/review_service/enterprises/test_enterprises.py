@@ -156,3 +156,15 @@ def test_malformed_json_is_a_clear_422(client, world: World) -> None:
     assert r.status_code == 422
     assert r.json()["error"]["code"] == "malformed_json"
     assert r.json()["error"]["message_en"]
+
+
+def test_keys_beyond_64_bits_are_a_clear_422(client, world: World) -> None:
+    huge = 2**70
+    r = client.get(f"{API}/enterprises/{huge}", headers=world.auth("regulator"))
+    assert r.status_code == 422
+    assert r.json()["error"]["details"][0]["field"] == "enterprise_id"
+    r = client.get(f"{API}/enterprises", params={"offset": huge}, headers=world.auth("regulator"))
+    assert r.status_code == 422
+    assert r.json()["error"]["details"][0]["field"] == "offset"
+    r = client.get(f"{API}/events", params={"actor_id": huge}, headers=world.auth("regulator"))
+    assert r.status_code == 422
