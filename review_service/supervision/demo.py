@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 import logging
 import random
-import sys
 from datetime import date
 
 from sqlmodel import Session, select
 
-from review_service.config import PROJECT_ROOT, Settings
+from review_service.config import Settings
 from review_service.demo import demo_credit_code, register_demo_step
 from review_service.enterprises.models import Enterprise
 from review_service.events.service import record
@@ -35,12 +34,7 @@ DEMO_PERIOD = "2026"
 
 @register_demo_step
 def filings_and_audit(session: Session, settings: Settings, rng: random.Random) -> None:
-    if not (PROJECT_ROOT / "bench").is_dir():  # an installed package without the repository
-        log.info("bench generator not available: no demo filings")
-        return
-    if str(PROJECT_ROOT) not in sys.path:  # the console script does not run from the checkout
-        sys.path.append(str(PROJECT_ROOT))
-    from bench.generator import GeneratorConfig, generate
+    from bench.generator import GeneratorConfig, generate  # numpy-heavy: only when loading
 
     data = generate(
         GeneratorConfig(
