@@ -38,7 +38,7 @@ def list_users(
         offset=offset,
         limit=limit,
     )
-    return UsersPublic(data=[service.to_public(session, u) for u in rows], count=count)
+    return UsersPublic(data=service.many_to_public(session, rows), count=count)
 
 
 @router.get("/users/{user_id}", response_model=UserPublic, operation_id="users-get")
@@ -64,4 +64,4 @@ def expert_pool(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> UsersPublic:
     rows, count = service.expert_pool(session, offset=offset, limit=limit)
-    return UsersPublic(data=[service.to_public(session, u) for u in rows], count=count)
+    return UsersPublic(data=service.many_to_public(session, rows), count=count)

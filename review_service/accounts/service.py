@@ -243,10 +243,26 @@ def update_user(session: Session, *, scope: TenantScope, user_id: int, data: Use
 
 
 def to_public(session: Session, user: User) -> UserPublic:
-    profile = session.get(ExpertProfile, user.id)
-    return UserPublic.model_validate(
-        {
-            **user.model_dump(),
-            "expert": ExpertProfilePublic.model_validate(profile.model_dump()) if profile else None,
-        }
-    )
+    return many_to_public(session, [user])[0]
+
+
+def many_to_public(session: Session, users: list[User]) -> list[UserPublic]:
+    """Users with their expert profiles, read in one query rather than one per user."""
+    ids = [u.id for u in users]
+    profiles = {
+        p.user_id: p
+        for p in session.exec(
+            select(ExpertProfile).where(col(ExpertProfile.user_id).in_(ids))
+        ).all()
+    }
+    return [
+        UserPublic.model_validate(
+            {
+                **user.model_dump(),
+                "expert": ExpertProfilePublic.model_validate(profiles[user.id].model_dump())
+                if user.id in profiles
+                else None,
+            }
+        )
+        for user in users
+    ]
