@@ -50,7 +50,7 @@ pytest-postgres: $(STAMP)
 	fi
 
 frontend-test: frontend
-	@if [ -f frontend/package.json ]; then (cd frontend && npm run --silent test); fi
+	@if [ -f frontend/package.json ]; then (cd frontend && npm run --silent typecheck && npm run --silent test); fi
 
 test: $(STAMP) lint typecheck frontend-test pytest-sqlite pytest-postgres
 
