@@ -8,7 +8,7 @@ FRONTEND_STAMP := frontend/node_modules/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup frontend lint typecheck pytest pytest-sqlite pytest-postgres bench clean
+.PHONY: run test setup frontend frontend-test lint typecheck pytest-sqlite pytest-postgres pytest-both bench clean
 
 setup: $(STAMP)
 
@@ -49,10 +49,21 @@ pytest-postgres: $(STAMP)
 		echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; \
 	fi
 
+# The two database passes are independent (each makes its own database), so they run side by
+# side on the two cores; each pass's output is shown whole once both have finished.
+pytest-both: $(STAMP)
+	@if [ -z "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory pytest-sqlite; exit $$?; fi; \
+	out=$$(mktemp -d); \
+	REVIEW_TEST_BACKEND=sqlite $(BIN)/python -m pytest > $$out/sqlite.log 2>&1 & s=$$!; \
+	REVIEW_TEST_BACKEND=postgres $(BIN)/python -m pytest > $$out/postgres.log 2>&1 & p=$$!; \
+	wait $$s; rs=$$?; wait $$p; rp=$$?; \
+	echo "== SQLite pass"; cat $$out/sqlite.log; echo "== PostgreSQL pass"; cat $$out/postgres.log; \
+	rm -rf $$out; test $$rs -eq 0 -a $$rp -eq 0
+
 frontend-test: frontend
 	@if [ -f frontend/package.json ]; then (cd frontend && npm run --silent typecheck && npm run --silent test); fi
 
-test: $(STAMP) lint typecheck frontend-test pytest-sqlite pytest-postgres
+test: $(STAMP) lint typecheck frontend-test pytest-both
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.speed --scale demo
