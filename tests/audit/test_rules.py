@@ -11,11 +11,13 @@ import factories
 import numpy as np
 import pytest
 
+from audit.eligibility import EligibilityCache, ineligible_approvals
 from audit.features import build_features
 from audit.flags import Flag
 from audit.pipeline import AuditSettings, run_audit
 from audit.registry import EducationRecord, EmploymentRecord, Registries
-from audit.rules import EligibilityCache, decisions, find_baseline, ineligible_approvals
+from audit.signals.decision_inconsistent import decisions
+from audit.signals.standard_laxity import find_baseline
 from standards.decision import decide
 from standards.document import Standard
 from standards.levels import Education
