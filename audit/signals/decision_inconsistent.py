@@ -1,6 +1,10 @@
 """``rule.decision_inconsistent``: the decision is not what quorum, vote threshold and pass
 score give (``standards.decision.decide``, vectorised over all applications with the same
-arithmetic; ``decide`` itself explains each flagged one)."""
+arithmetic; ``decide`` itself explains each flagged one).
+
+A rejection whose scores and votes pass is still consistent when the applicant fails a hard
+requirement of the standard (``standards.eligibility.evaluate``, the exceptional track
+included): the panel may not approve an ineligible applicant, whatever the scores."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from audit.dataset import AuditDataset, BoolArray, IntArray
+from audit.eligibility import verdicts
 from audit.features import Features
 from audit.flags import Flag, Severity, SignalInfo
 from audit.signals.base import RULE_BANDS, Context, Refs, Signal, rule_flag
@@ -77,8 +82,14 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
     computed = decisions(ds, features)
     refs = Refs(ds)
     apps = features.applications
+    differ = np.flatnonzero(computed.approved != ds.app_approved).tolist()
+    # Rejected although scores and votes pass: consistent when a hard requirement fails.
+    rejected = [a for a in differ if not ds.app_approved[a]]
+    ineligible = {a for a, v in verdicts(ds, rejected, context.cache) if not v.eligible}
     out: list[Flag] = []
-    for a in np.flatnonzero(computed.approved != ds.app_approved).tolist():
+    for a in differ:
+        if a in ineligible:
+            continue
         standard = ds.standards[int(ds.session_standard[ds.app_session[a]])]
         final = float(apps.final_score[a])
         decision = decide(

@@ -138,6 +138,26 @@ def test_rejected_although_everything_passes_is_flagged_medium() -> None:
     assert flag.observed is not None and flag.observed >= 60 and flag.expected == 60
 
 
+def test_rejected_because_a_hard_requirement_fails_is_consistent() -> None:
+    # Scores and votes pass, but 1.5 years as assistant is short of the standard's years:
+    # the panel rightly rejected, whatever the scores.
+    raw = factories.filing_doc(4)
+    raw["applications"][3]["approved"] = False
+    raw["applications"][3]["facts"] = factories.facts_doc(years_as_assistant=1.5)
+    assert of(audit(raw), "rule.decision_inconsistent") == []
+
+
+def test_rejected_although_eligible_via_the_exceptional_track_is_still_flagged() -> None:
+    raw = factories.filing_doc(4)
+    raw["applications"][3]["approved"] = False
+    raw["applications"][3]["exceptional"] = True
+    raw["applications"][3]["facts"] = factories.facts_doc(
+        years_as_assistant=1.5, awards=["市级技术能手"]
+    )
+    [flag] = of(audit(raw), "rule.decision_inconsistent")
+    assert flag.application_ref == "a3" and flag.severity == "medium"
+
+
 def test_vectorised_decisions_agree_with_decide_on_every_application() -> None:
     rng = np.random.default_rng(11)
     applications = []
