@@ -15,7 +15,7 @@ from audit.eligibility import EligibilityCache, ineligible_approvals
 from audit.features import build_features
 from audit.flags import Flag
 from audit.pipeline import AuditSettings, run_audit
-from audit.registry import EducationRecord, EmploymentRecord, Registries
+from audit.registry import EducationRecord, EmploymentRecord, Registries, parse_employment_csv
 from audit.signals.decision_inconsistent import decisions
 from audit.signals.standard_laxity import find_baseline
 from standards.decision import decide
@@ -381,7 +381,7 @@ def test_applicants_not_insured_by_the_enterprise_are_flagged() -> None:
         employment=[
             _employment(person[0], 1, date(2020, 1, 1)),  # clean
             _employment(person[1], 7, date(2020, 1, 1)),  # another employer
-            _employment(person[2], 1, date(2026, 3, 1)),  # two months by the session
+            _employment(person[2], 1, date(2026, 3, 1)),  # March to May: three months
             _employment(person[3], 1, date(2025, 1, 1), date(2025, 10, 31)),  # spells that
             _employment(person[3], 1, date(2025, 11, 15)),  # follow each other: merged
         ]  # person[4]: no record at all
@@ -390,9 +390,65 @@ def test_applicants_not_insured_by_the_enterprise_are_flagged() -> None:
     found = {f.application_ref: f for f in flags}
     assert set(found) == {"a1", "a2", "a4"}
     assert not found["a1"].details["covering_record"]
-    assert found["a2"].details["covering_record"] and found["a2"].observed == 2
+    assert found["a2"].details["covering_record"] and found["a2"].observed == 3
     assert found["a2"].expected == 6
     assert found["a4"].observed == 0
+
+
+@pytest.mark.parametrize(
+    ("row", "months"),
+    [
+        # Six months ending in the session's month (2026-05-20): December to May, inclusive.
+        ("end=2026-05-20,months=6", 6),
+        ("end=2026-05-10,months=6", 6),
+        ("end=2026-05-20,months=5", 5),
+        ("start=2025-12-31", 6),  # December is touched: it counts
+        ("start=2026-01-01", 5),
+        ("start=2025-12-01,end=2026-05-01", 6),  # insured in May: the session month counts
+        ("start=2025-10-01,end=2026-04-30", 0),  # ended before the session's month
+    ],
+)
+def test_insured_months_are_whole_calendar_months_up_to_the_session_date(
+    row: str, months: int
+) -> None:
+    fields = dict(part.split("=") for part in row.split(","))
+    text = (
+        "resident_id,employer_credit_code,start,end,months\n"
+        f"{factories.resident_id(10_000)},{factories.credit_code(1)},"
+        f"{fields.get('start', '')},{fields.get('end', '')},{fields.get('months', '')}\n"
+    )
+    records, problems = parse_employment_csv(text, factories.KEY, as_of=date(2026, 6, 30))
+    assert problems == []
+    raw = factories.filing_doc(1, targets=[80])
+    flags = of(audit(raw, registries=Registries(employment=records)), "rule.not_insured")
+    if months >= 6:
+        assert flags == []
+    else:
+        [flag] = flags
+        assert flag.observed == months and flag.expected == 6
+        assert flag.details["covering_record"] == (months > 0)
+        if months:
+            assert f"{months} consecutive calendar months" in flag.reason_en
+            assert f"共{months}个月" in flag.reason
+
+
+def test_a_gap_of_a_whole_month_splits_the_spell() -> None:
+    person = 10_000
+    raw = factories.filing_doc(1, targets=[80])
+    joined = [
+        _employment(person, 1, date(2025, 6, 1), date(2025, 11, 30)),
+        _employment(person, 1, date(2025, 12, 20)),  # December touched: no month missing
+    ]
+    assert of(audit(raw, registries=Registries(employment=joined)), "rule.not_insured") == []
+    gap = [
+        _employment(person, 1, date(2025, 6, 1), date(2025, 10, 31)),
+        _employment(person, 1, date(2025, 12, 1)),  # November missing: December to May, 6
+        _employment(person + 1, 1, date(2025, 6, 1), date(2025, 10, 31)),
+    ]
+    assert of(audit(raw, registries=Registries(employment=gap)), "rule.not_insured") == []
+    gap[1] = _employment(person, 1, date(2026, 1, 1))  # December missing: 5 months
+    [flag] = of(audit(raw, registries=Registries(employment=gap)), "rule.not_insured")
+    assert flag.observed == 5
 
 
 def test_third_party_bodies_review_other_employers_staff() -> None:
