@@ -45,7 +45,12 @@ class RuleSettings:
     """The numbers rules use; regulator-editable defaults, not constants in code."""
 
     min_insured_months: int = 6
-    exceptional_max_share: float = 0.10  # when the standard sets none
+    # Reference share of exceptional-track applications when the standard sets no cap: tested
+    # (one-sided binomial), not a limit anyone broke.
+    exceptional_max_share: float = 0.10
+    # A session may always hold this many less one: a single exceptional application in a
+    # small session is no overuse, whatever the share.
+    exceptional_min_count: int = 2
     final_score_tolerance: float = 0.01
     # Education registries cover higher education; lower claims cannot be checked there.
     registry_min_education: Education = Education.junior_college

@@ -504,9 +504,9 @@ def test_only_the_imported_registry_is_checked() -> None:
 
 @pytest.mark.parametrize(
     ("max_share", "exceptional", "flagged", "limit"),
-    [(0.1, 3, True, 0.1), (0.1, 1, False, 0.1), (None, 2, True, 0.1), (0.3, 2, False, 0.3)],
+    [(0.1, 3, True, 0.1), (0.1, 1, False, 0.1), (0.3, 2, False, 0.3), (0.15, 2, True, 0.15)],
 )
-def test_exceptional_track_overuse(
+def test_exceptional_track_above_the_standards_own_cap(
     max_share: float | None, exceptional: int, flagged: bool, limit: float
 ) -> None:
     standard = factories.standard_doc()
@@ -517,6 +517,38 @@ def test_exceptional_track_overuse(
     flags = of(audit(raw), "rule.exceptional_overuse")
     assert bool(flags) == flagged
     if flagged:
-        assert flags[0].observed == pytest.approx(exceptional / 10)
-        assert flags[0].expected == pytest.approx(limit)
-        assert len(flags[0].records) == exceptional
+        [flag] = flags
+        assert flag.band == "certain" and flag.details["cap_source"] == "standard"
+        assert flag.observed == pytest.approx(exceptional / 10)
+        assert flag.expected == pytest.approx(limit)
+        assert len(flag.records) == exceptional
+        assert "规定的破格比例上限" in flag.reason and "that the standard" in flag.reason_en
+
+
+@pytest.mark.parametrize("max_share", [0.1, None])
+def test_one_exceptional_application_in_a_session_of_eight_is_no_overuse(
+    max_share: float | None,
+) -> None:
+    standard = factories.standard_doc()
+    standard["exceptional"]["max_share"] = max_share
+    raw = factories.filing_doc(8, standard=standard)
+    raw["applications"][0]["exceptional"] = True
+    assert of(audit(raw), "rule.exceptional_overuse") == []
+
+
+def test_without_a_cap_in_the_standard_the_count_is_tested_against_the_reference() -> None:
+    standard = factories.standard_doc()
+    standard["exceptional"]["max_share"] = None
+    raw = factories.filing_doc(10, standard=standard)
+    for app in raw["applications"][:2]:
+        app["exceptional"] = True
+    # 2 of 10 at a 10% reference share: P(X >= 2) = 0.26, nothing unusual.
+    assert of(audit(raw), "rule.exceptional_overuse") == []
+    for app in raw["applications"][:5]:
+        app["exceptional"] = True
+    [flag] = of(audit(raw), "rule.exceptional_overuse")
+    # P(X >= 5 | n=10, p=0.1) = 0.0016: an alarm, and the reason says no cap was set.
+    assert flag.band == "alarm" and flag.p_value == pytest.approx(0.001634937, rel=1e-4)
+    assert flag.details["cap_source"] == "reference"
+    assert "未规定破格比例上限" in flag.reason and "sets no cap" in flag.reason_en
+    assert "above the maximum" not in flag.reason_en
