@@ -405,6 +405,63 @@ def test_two_enterprises_in_different_periods_or_two_sessions_of_one_are_not_fla
     assert of(audit(first, again), "rule.multiple_enterprises") == []
 
 
+def _assistant_filing(held_on: date, *, period: str = "2024", session_ref: str = "A1") -> dict:
+    """Enterprise 1 approving its usual applicants (10_000..) for assistant on ``held_on``."""
+    standard = factories.standard_doc(
+        level="assistant",
+        requirements=[{"code": "edu", "kind": "min_education", "minimum": "junior_college"}],
+        exceptional=None,
+    )
+    raw = factories.filing_doc(
+        2, period=period, session_ref=session_ref, standard=standard, targets=[80, 80]
+    )
+    raw["session"]["level"] = "assistant"
+    raw["session"]["held_on"] = held_on.isoformat()
+    return raw
+
+
+def test_consecutive_levels_sooner_than_the_required_years_are_flagged() -> None:
+    # Assistant in May 2024, intermediate in May 2026: 2 years, the standard asks 4.
+    lower = _assistant_filing(date(2024, 5, 20))
+    higher = factories.filing_doc(2, targets=[80, 80])
+    [flag, other] = of(audit(lower, higher), "rule.promotion_too_soon")
+    assert {flag.application_ref, other.application_ref} == {"a0", "a1"}
+    assert flag.filing_id == "F-1-S1" and flag.severity == "high"
+    assert flag.observed == pytest.approx(730 / 365.25) and flag.expected == 4
+    assert flag.records == ["F-1-A1/a0", "F-1-S1/a0"]
+    assert "间隔2.0年" in flag.reason and "满4年" in flag.reason
+    assert "2.0 years apart, fewer than the 4 years" in flag.reason_en
+    assert "申报人10000" in flag.reason
+
+
+def test_consecutive_levels_after_the_required_years_are_not_flagged() -> None:
+    lower = _assistant_filing(date(2021, 5, 20), period="2021")
+    higher = factories.filing_doc(2, targets=[80, 80])
+    assert of(audit(lower, higher), "rule.promotion_too_soon") == []
+
+
+def test_two_live_applications_of_one_person_are_flagged() -> None:
+    # The same applicants in an assistant and an intermediate session of one period.
+    lower = _assistant_filing(date(2026, 5, 20), period="2026")
+    higher = factories.filing_doc(2, targets=[40, 45])
+    flags = of(audit(lower, higher), "rule.concurrent_applications")
+    assert {(f.filing_id, f.application_ref) for f in flags} == {
+        ("F-1-A1", "a0"),
+        ("F-1-A1", "a1"),
+        ("F-1-S1", "a0"),
+        ("F-1-S1", "a1"),
+    }
+    assert all(f.n == 2 for f in flags)
+    assert "同时有2份在审申报" in flags[0].reason and "申报人1000" in flags[0].reason
+
+
+def test_applying_again_in_a_later_session_for_the_same_level_is_not_concurrent() -> None:
+    first = factories.filing_doc(2, session_ref="S1", targets=[40, 45])
+    again = factories.filing_doc(2, session_ref="S2", targets=[80, 85])
+    again["session"]["held_on"] = "2026-06-20"
+    assert of(audit(first, again), "rule.concurrent_applications") == []
+
+
 # --- registries -----------------------------------------------------------------------------------
 
 
