@@ -14,6 +14,7 @@ from review_service import tables  # noqa: F401  (complete metadata)
 from review_service.accounts.router import router as accounts_router
 from review_service.auth.router import router as auth_router
 from review_service.config import Settings, get_settings
+from review_service.credit.router import router as credit_router
 from review_service.db import make_engine
 from review_service.dependencies import public
 from review_service.enterprises.router import router as enterprises_router
@@ -47,6 +48,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     filings_router,
     supervision_router,
     reviews_router,
+    credit_router,
 )
 
 
