@@ -20,6 +20,7 @@ from review_service.dependencies import public
 from review_service.enterprises.router import router as enterprises_router
 from review_service.errors import install_error_handlers
 from review_service.events.router import router as events_router
+from review_service.experts.router import router as experts_router
 from review_service.filings.router import router as filings_router
 from review_service.reviews.router import router as reviews_router
 from review_service.standard_versions.router import router as standards_router
@@ -49,6 +50,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     supervision_router,
     reviews_router,
     credit_router,
+    experts_router,
 )
 
 

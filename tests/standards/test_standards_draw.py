@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 from standards.document import PanelRules
@@ -139,7 +138,8 @@ def test_a_declining_external_is_replaced_by_the_first_reserve_keeping_the_share
     assert replacement("1", members, [], pool, RULES) is None
 
 
-def test_eleven_from_five_thousand_with_every_exclusion_within_a_second():
+def test_eleven_from_five_thousand_with_every_exclusion():
+    # Speed is bench/draw.py's to report (docs/benchmarks.md), not a timed test.
     pool = [expert(i, specialty="welding" if i % 4 else "textiles") for i in range(5000)]
     req = request(
         size=11,
@@ -148,9 +148,8 @@ def test_eleven_from_five_thousand_with_every_exclusion_within_a_second():
         excluded_persons={f"pk{i}": "近亲属" for i in range(0, 5000, 50)},
         recent_expert_ids=frozenset(str(i) for i in range(0, 5000, 70)),
     )
-    started = time.perf_counter()
     result = draw_panel("seed", pool, req)
-    elapsed = time.perf_counter() - started
     assert len(result.members) == 11 and result.problems == []
-    # Generous bound for a shared CI machine; bench/draw.py reports the real figure.
-    assert elapsed < 5
+    assert all(int(m) % 4 for m in result.members)  # every member a welding specialist
+    excluded = {e.code for e in result.excluded}
+    assert {"draw.specialty", "draw.related", "draw.recent"} <= excluded
