@@ -14,11 +14,13 @@ from review_service import tables  # noqa: F401  (complete metadata)
 from review_service.accounts.router import router as accounts_router
 from review_service.auth.router import router as auth_router
 from review_service.config import Settings, get_settings
+from review_service.credit.router import router as credit_router
 from review_service.db import make_engine
 from review_service.dependencies import public
 from review_service.enterprises.router import router as enterprises_router
 from review_service.errors import install_error_handlers
 from review_service.events.router import router as events_router
+from review_service.experts.router import router as experts_router
 from review_service.filings.router import router as filings_router
 from review_service.reviews.router import router as reviews_router
 from review_service.standard_versions.router import router as standards_router
@@ -47,6 +49,8 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     filings_router,
     supervision_router,
     reviews_router,
+    credit_router,
+    experts_router,
 )
 
 

@@ -2,6 +2,7 @@
 
 from review_service.accounts import models as accounts_models
 from review_service.auth import models as auth_models
+from review_service.credit import models as credit_models
 from review_service.enterprises import models as enterprises_models
 from review_service.events import models as events_models
 from review_service.filings import models as filings_models
@@ -12,6 +13,7 @@ from review_service.supervision import models as supervision_models
 __all__ = [
     "accounts_models",
     "auth_models",
+    "credit_models",
     "enterprises_models",
     "events_models",
     "filings_models",

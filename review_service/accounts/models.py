@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
@@ -43,3 +43,14 @@ class ExpertProfile(SQLModel, table=True):
     home_credit_code: str | None = Field(default=None, max_length=18)
     # In the city's pool, invitable by any enterprise; internal experts belong to one enterprise.
     external: bool = False
+    # Series (title track) or trade (skill track) code, from the catalogue.
+    series: str | None = Field(default=None, max_length=64)
+    level_since: date | None = None
+    # A term in the pool lasts at most three years; a drawn or seated expert must be in term.
+    term_start: date | None = None
+    term_end: date | None = None
+    birth_date: date | None = None
+    contact: str | None = Field(default=None, max_length=200)
+    # active, suspended or removed (from the pool, e.g. after a credit finding), with why.
+    status: str = Field(default="active", max_length=16, index=True)
+    status_reason: str | None = Field(default=None, max_length=500)

@@ -5,7 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from review_service.accounts import service
-from review_service.accounts.schemas import UserCreate, UserPublic, UsersPublic, UserUpdate
+from review_service.accounts.schemas import (
+    ExpertStatusChange,
+    UserCreate,
+    UserPublic,
+    UsersPublic,
+    UserUpdate,
+)
 from review_service.auth.principal import Role
 from review_service.dependencies import KeyFilter, ObjectId, Offset, SessionDep, SettingsDep
 from review_service.dependencies import ManagerAccess as Managers
@@ -65,3 +71,11 @@ def expert_pool(
 ) -> UsersPublic:
     rows, count = service.expert_pool(session, offset=offset, limit=limit)
     return UsersPublic(data=service.many_to_public(session, rows), count=count)
+
+
+@router.post("/users/{user_id}/expert-status", response_model=UserPublic)
+def change_expert_status(
+    user_id: ObjectId, data: ExpertStatusChange, access: Managers, session: SessionDep
+) -> UserPublic:
+    user = service.change_expert_status(session, scope=access.scope, user_id=user_id, data=data)
+    return service.to_public(session, user)

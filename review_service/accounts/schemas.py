@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,10 +14,32 @@ class ExpertProfileIn(BaseModel):
     specialty: str = Field(min_length=1, max_length=100)
     home_organisation: str = Field(min_length=1, max_length=200)
     home_credit_code: str | None = Field(default=None, min_length=18, max_length=18)
+    series: str | None = Field(default=None, min_length=1, max_length=64)
+    level_since: date | None = None
+    # A term in the pool lasts at most three years.
+    term_start: date | None = None
+    term_end: date | None = None
+    birth_date: date | None = None
+    contact: str | None = Field(default=None, max_length=200)
+
+
+class ExpertStatus(StrEnum):
+    active = "active"
+    suspended = "suspended"
+    removed = "removed"
 
 
 class ExpertProfilePublic(ExpertProfileIn):
     external: bool
+    status: ExpertStatus = ExpertStatus.active
+    status_reason: str | None = None
+
+
+class ExpertStatusChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: ExpertStatus
+    reason: str = Field(min_length=2, max_length=500)
 
 
 class UserCreate(BaseModel):

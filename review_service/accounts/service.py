@@ -6,12 +6,15 @@ enterprise."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session, col, func, select
 
 from review_service.accounts.models import ExpertProfile, User
 from review_service.accounts.schemas import (
     ExpertProfileIn,
     ExpertProfilePublic,
+    ExpertStatusChange,
     UserCreate,
     UserPublic,
     UserUpdate,
@@ -27,6 +30,7 @@ from standards import identifiers
 from standards.levels import Track, is_level
 
 USER = ("用户", "user")
+TERM_YEARS = 3
 
 # Which roles each role may create (DESIGN §2).
 _MAY_CREATE: dict[Role, frozenset[Role]] = {
@@ -151,7 +155,66 @@ def _profile_problems(profile: ExpertProfileIn) -> list[FieldProblem]:
         bad = identifiers.credit_code_problem(profile.home_credit_code)
         if bad:
             problems.append(FieldProblem("expert.home_credit_code", bad.message, bad.message_en))
+    if (profile.term_start is None) != (profile.term_end is None):
+        problems.append(
+            FieldProblem("expert.term_end", "聘期须有起止日期", "a term needs a start and an end")
+        )
+    elif profile.term_start is not None and profile.term_end is not None:
+        if profile.term_end <= profile.term_start:
+            problems.append(
+                FieldProblem(
+                    "expert.term_end", "聘期结束早于开始", "the term ends before it starts"
+                )
+            )
+        elif profile.term_end > _years_after(profile.term_start, TERM_YEARS):
+            problems.append(
+                FieldProblem(
+                    "expert.term_end",
+                    f"专家聘期最长{TERM_YEARS}年",
+                    f"a term lasts at most {TERM_YEARS} years",
+                )
+            )
+    if profile.birth_date is not None and profile.birth_date > date.today():
+        problems.append(FieldProblem("expert.birth_date", "出生日期晚于今天", "born after today"))
     return problems
+
+
+def _years_after(start: date, years: int) -> date:
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)
+
+
+def change_expert_status(
+    session: Session, *, scope: TenantScope, user_id: int, data: ExpertStatusChange
+) -> User:
+    """Suspend, remove or reinstate an expert: the regulator for the city's pool, an
+    enterprise for its own experts. A removed or suspended expert is never drawn or seated."""
+    user = get_user(session, scope=scope, user_id=user_id)
+    profile = session.get(ExpertProfile, user.id)
+    if profile is None:
+        raise NotFound("专家", "expert", user_id)
+    mine = scope.everything or (
+        scope.principal.role is Role.enterprise_admin
+        and user.enterprise_id == scope.principal.enterprise_id
+    )
+    if not mine:
+        raise Forbidden("无权变更该专家的状态", "you may not change this expert's status")
+    before = snapshot(profile)
+    profile.status = data.status.value
+    profile.status_reason = data.reason
+    session.add(profile)
+    record(
+        session,
+        actor=scope.principal,
+        action=f"expert.{data.status.value}",
+        subject=profile,
+        object_id=profile.user_id,
+        enterprise_id=user.enterprise_id,
+        before=before,
+    )
+    return user
 
 
 def get_user(session: Session, *, scope: TenantScope, user_id: int) -> User:

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from review_service.accounts.models import User
 from review_service.auth.principal import Role
 from review_service.config import Settings
+from review_service.credit import service as credit
 from review_service.db import utcnow
 from review_service.errors import Conflict, FieldProblem, Invalid, NotFound
 from review_service.events.service import record, snapshot
@@ -184,6 +185,7 @@ def submit(
             code="invalid_application",
         )
     person_key = identifiers.resident_id_digest(data.resident_id, settings.id_hash_key_bytes)
+    credit.refuse_if_barred(session, person_key=person_key, today=today)
     key = live_key(person_key, rs.track, rs.level, rs.period)
     taken = session.exec(select(Application).where(Application.live_key == key)).first()
     if taken is not None:

@@ -159,7 +159,7 @@ def review_rounds(session: Session, settings: Settings, rng: random.Random) -> N
                 session,
                 scope=hr,
                 session_id=sid,
-                data=PanelMemberCreate(user_id=user.id or 0, role=role),
+                data=PanelMemberCreate(user_id=user.id or 0, role=role, reason="演示：按专业指定"),
             )
         move(sid, TransitionTarget.open)
         out = []

@@ -61,6 +61,11 @@ class PanelMember(SQLModel, table=True):
     track: str = Field(max_length=16)
     level: str = Field(max_length=32)
     external: bool = False
+    # drawn (随机抽取), reserve (called in after a decline) or hand_picked (with a reason).
+    selection: str = Field(default="hand_picked", max_length=16)
+    selection_reason: str | None = Field(default=None, max_length=500)
+    # A drawn expert confirms or declines; scoring waits for every seat to be confirmed.
+    response: str = Field(default="confirmed", max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -208,3 +213,30 @@ class Objection(SQLModel, table=True):
     resolved_by: int | None = Field(default=None, foreign_key="user_account.id")
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PanelDraw(SQLModel, table=True):
+    """A session's random panel draw: the seed's hash is fixed (committed) before the draw and
+    published with the session; the seed, the candidates and the result are kept after it so
+    the regulator can re-run the draw."""
+
+    __tablename__ = "panel_draw"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="review_session.id", unique=True)
+    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
+    commitment: str = Field(max_length=64)
+    # Secret until the draw; shown only afterwards.
+    seed: str = Field(max_length=64)
+    status: str = Field(default="committed", max_length=16)
+    algorithm: str | None = Field(default=None, max_length=64)
+    request: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    candidates: list[dict[str, Any]] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
+    result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # Reserves not yet called in, in call order.
+    reserves_left: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    declined: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    committed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    drawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

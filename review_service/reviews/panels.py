@@ -3,6 +3,8 @@ against the standard's panel rules before scoring can start."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session, col, select
 
 from review_service.accounts.models import ExpertProfile, User
@@ -13,7 +15,9 @@ from review_service.reviews import conflicts
 from review_service.reviews.models import Conflict as ConflictRow
 from review_service.reviews.models import PanelMember, ReviewSession
 from review_service.reviews.schemas import (
+    MemberResponse,
     MemberRole,
+    MemberSelection,
     PanelMemberCreate,
     PanelMemberPublic,
     PanelPublic,
@@ -62,6 +66,7 @@ def add_member(
     if not invitable:
         raise NotFound(*EXPERT, data.user_id)
     assert user is not None and profile is not None
+    refuse_unseatable(profile, user, today=date.today())
     seated = members(session, rs.id or 0)
     if any(m.user_id == user.id for m in seated):
         raise Conflict(
@@ -86,6 +91,8 @@ def add_member(
         track=profile.track,
         level=profile.level,
         external=profile.external,
+        selection=MemberSelection.hand_picked.value,
+        selection_reason=data.reason,
     )
     session.add(member)
     session.flush()
@@ -124,9 +131,42 @@ def remove_member(session: Session, *, scope: TenantScope, session_id: int, memb
     session.delete(member)
 
 
+def refuse_unseatable(profile: ExpertProfile, user: User, *, today: date) -> None:
+    """A suspended or removed expert, or one whose term has ended, cannot be seated."""
+    if profile.status != "active":
+        raise Conflict(
+            f"专家{user.display_name}状态为{profile.status}，不能担任评委"
+            + (f"（{profile.status_reason}）" if profile.status_reason else ""),
+            f"expert {user.username} is {profile.status} and cannot sit on a panel",
+            details=[FieldProblem("user_id", "专家不在任", "expert not active")],
+            code="expert_not_active",
+        )
+    if profile.term_end is not None and profile.term_end < today:
+        raise Conflict(
+            f"专家{user.display_name}的聘期已于{profile.term_end.isoformat()}届满",
+            f"expert {user.username}'s term ended on {profile.term_end.isoformat()}",
+            details=[FieldProblem("user_id", "聘期已满", "term ended")],
+            code="expert_term_ended",
+        )
+
+
 def check(session: Session, rs: ReviewSession) -> list[Problem]:
     """Every panel rule the current members break (empty when the panel may start)."""
     standard = session_standard(session, rs)
+    seated = members(session, rs.id or 0)
+    pending = [m for m in seated if m.response == MemberResponse.pending]
+    waiting = (
+        [
+            Problem(
+                "members",
+                "panel.unconfirmed",
+                f"{len(pending)}名抽取的评委尚未确认参加",
+                f"{len(pending)} drawn members have not confirmed yet",
+            )
+        ]
+        if pending
+        else []
+    )
     facts = [
         PanelMemberFacts(
             member_id=str(m.id),
@@ -135,14 +175,31 @@ def check(session: Session, rs: ReviewSession) -> list[Problem]:
             external=m.external,
             chair=m.role == MemberRole.chair,
         )
-        for m in members(session, rs.id or 0)
+        for m in seated
     ]
-    return panel_problems(standard.panel, Track(rs.track), rs.level, facts)
+    return panel_problems(standard.panel, Track(rs.track), rs.level, facts) + waiting
 
 
 def problem_public(p: Problem, prefix: str = "panel") -> ProblemPublic:
     return ProblemPublic(
         field=f"{prefix}.{p.path}", code=p.code, problem=p.message, problem_en=p.message_en
+    )
+
+
+def member_public(session: Session, m: PanelMember) -> PanelMemberPublic:
+    user = session.get(User, m.user_id)
+    return PanelMemberPublic(
+        id=m.id or 0,
+        session_id=m.session_id,
+        user_id=m.user_id,
+        display_name=user.display_name if user else "",
+        role=MemberRole(m.role),
+        track=Track(m.track),
+        level=m.level,
+        external=m.external,
+        selection=MemberSelection(m.selection),
+        selection_reason=m.selection_reason,
+        response=MemberResponse(m.response),
     )
 
 
@@ -167,6 +224,9 @@ def view(session: Session, *, scope: TenantScope, session_id: int) -> PanelPubli
                 track=Track(m.track),
                 level=m.level,
                 external=m.external,
+                selection=MemberSelection(m.selection),
+                selection_reason=m.selection_reason,
+                response=MemberResponse(m.response),
             )
             for m in seated
         ],

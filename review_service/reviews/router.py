@@ -12,13 +12,18 @@ from review_service.dependencies import (
     Access,
     ObjectId,
     Offset,
+    RegulatorAccess,
     RequireRole,
     SessionDep,
     SettingsDep,
 )
+from review_service.dependencies import (
+    ManagerAccess as Managers,
+)
 from review_service.reviews import (
     applications,
     conflicts,
+    draw,
     filing,
     notice,
     panels,
@@ -38,13 +43,18 @@ from review_service.reviews.schemas import (
     ConflictResolution,
     ConflictsPublic,
     DecisionPublic,
+    DrawVerification,
     FilingReceipt,
     ObjectionCreate,
     ObjectionPublic,
     ObjectionResolution,
     ObjectionsPublic,
+    PanelDrawCreate,
+    PanelDrawPublic,
     PanelMemberCreate,
+    PanelMemberPublic,
     PanelPublic,
+    PanelResponse,
     PublicNoticePublic,
     ReviewSessionCreate,
     ReviewSessionPublic,
@@ -466,3 +476,46 @@ def resolve_objection(
     return _objection(
         notice.resolve(session, scope=access.scope, objection_id=objection_id, data=data)
     )
+
+
+# --- random panel draw (随机抽取) --------------------------------------------------------------
+
+
+@router.post("/review-sessions/{session_id}/panel/draw/commitment", response_model=PanelDrawPublic)
+def commit_draw(session_id: ObjectId, access: Admin, session: SessionDep) -> PanelDrawPublic:
+    row = draw.commit(session, scope=access.scope, session_id=session_id)
+    return draw.to_public(row)
+
+
+@router.post("/review-sessions/{session_id}/panel/draw", response_model=PanelDrawPublic)
+def draw_panel(
+    session_id: ObjectId, data: PanelDrawCreate, access: Admin, session: SessionDep, on: Today
+) -> PanelDrawPublic:
+    row = draw.draw(session, scope=access.scope, session_id=session_id, data=data, today=on)
+    return draw.to_public(row)
+
+
+@router.get("/review-sessions/{session_id}/panel/draw", response_model=PanelDrawPublic)
+def get_draw(session_id: ObjectId, access: Managers, session: SessionDep) -> PanelDrawPublic:
+    return draw.view(session, scope=access.scope, session_id=session_id)
+
+
+@router.get(
+    "/review-sessions/{session_id}/panel/draw/verification", response_model=DrawVerification
+)
+def verify_draw(
+    session_id: ObjectId, access: RegulatorAccess, session: SessionDep
+) -> DrawVerification:
+    return draw.verify(session, scope=access.scope, session_id=session_id)
+
+
+@router.post(
+    "/review-sessions/{session_id}/panel/response", response_model=PanelMemberPublic | None
+)
+def answer_draw(
+    session_id: ObjectId, data: PanelResponse, access: Expert, session: SessionDep
+) -> PanelMemberPublic | None:
+    seat = draw.respond(session, scope=access.scope, session_id=session_id, data=data)
+    if seat is None:
+        return None
+    return panels.member_public(session, seat)

@@ -139,11 +139,24 @@ class ReviewSessionsPublic(BaseModel):
 # --- panel -----------------------------------------------------------------------------------
 
 
+class MemberSelection(StrEnum):
+    drawn = "drawn"
+    reserve = "reserve"
+    hand_picked = "hand_picked"
+
+
+class MemberResponse(StrEnum):
+    pending = "pending"
+    confirmed = "confirmed"
+
+
 class PanelMemberCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     user_id: int
     role: MemberRole = MemberRole.member
+    # Panels are drawn at random; a member picked by hand says why (and shows as such).
+    reason: str = Field(min_length=2, max_length=500)
 
 
 class PanelMemberPublic(BaseModel):
@@ -155,6 +168,64 @@ class PanelMemberPublic(BaseModel):
     track: Track
     level: str
     external: bool
+    selection: MemberSelection = MemberSelection.hand_picked
+    selection_reason: str | None = None
+    response: MemberResponse = MemberResponse.confirmed
+
+
+class PanelDrawCreate(BaseModel):
+    """What HR asks of a draw; the panel rules come from the session's standard."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    size: int | None = Field(default=None, ge=1, le=99, description="default: the rules' minimum")
+    reserves: int = Field(default=2, ge=0, le=20)
+    specialty: str | None = Field(default=None, min_length=1, max_length=100)
+    # Leave out experts who sat with this enterprise in each of its last N sessions (0: none).
+    recent_sessions: int = Field(default=3, ge=0, le=20)
+    max_age: int | None = Field(default=None, ge=18, le=100)
+
+
+class DrawExclusionPublic(BaseModel):
+    expert_id: str
+    code: str
+    message_zh: str
+    message_en: str
+
+
+class PanelDrawPublic(BaseModel):
+    session_id: int
+    status: str
+    commitment: str
+    committed_at: datetime
+    # Revealed only once the panel is drawn.
+    seed: str | None
+    algorithm: str | None
+    candidate_digest: str | None
+    candidates: int
+    eligible: int | None
+    members: list[str]
+    reserves: list[str]
+    reserves_left: list[str]
+    declined: list[str]
+    excluded: list[DrawExclusionPublic]
+    drawn_at: datetime | None
+
+
+class DrawVerification(BaseModel):
+    session_id: int
+    commitment_matches: bool
+    candidates_unchanged: bool
+    same_panel: bool
+    members: list[str]
+    reserves: list[str]
+
+
+class PanelResponse(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    accept: bool
+    reason: str | None = Field(default=None, max_length=500)
 
 
 class ProblemPublic(BaseModel):

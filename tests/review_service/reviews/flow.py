@@ -191,7 +191,7 @@ class Flow:
     def seat(self, session_id: int, username: str, role: str = "member", who: str = "a_admin"):  # type: ignore[no-untyped-def]
         return self.client.post(
             f"{API}/review-sessions/{session_id}/panel/members",
-            json={"user_id": self.user_id(username), "role": role},
+            json={"user_id": self.user_id(username), "role": role, "reason": "专业对口"},
             headers=self.auth(who),
         )
 
