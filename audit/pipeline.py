@@ -33,9 +33,9 @@ from typing import Any
 import numpy as np
 
 from audit import statistics
-from audit.dataset import AuditDataset, FloatArray, IntArray
-from audit.detector import isolation_flags
-from audit.features import JUST_ABOVE_WIDTH, Features, build_features
+from audit.dataset import AuditDataset, IntArray
+from audit.detector import explain_outlier, isolation_flags
+from audit.features import JUST_ABOVE_WIDTH, Features, build_features, detector_inputs
 from audit.feedback import SignalWeights
 from audit.flags import SIGNALS, Flag, Scope, Severity, make_flag, sort_flags
 from audit.grading import EnterpriseGrade, grade_enterprises
@@ -98,8 +98,9 @@ class AuditSettings:
     identical_tol: float = 0.02
     identical_min_apps: int = 5
     calibration_min_n: int = 5
-    # Practical significance: a bias must also be material, not merely detectable.
-    calibration_min_deviation: float = 5.0
+    # A lean is judged against the spread of honest leans among peers (member_calibration);
+    # an absolute floor in points on top of that is optional (0: none).
+    calibration_min_deviation: float = 0.0
     calibration_max_spread_ratio: float = 0.5
     speed_floor_seconds: float = 60.0
     reciprocal_min_n: int = 5
@@ -139,6 +140,11 @@ def _test_en(statistic_name: str) -> str:
 
 def _test_zh(statistic_name: str) -> str:
     return "贝塔二项" if "beta-binomial" in statistic_name else "二项"
+
+
+def _finite(x: float) -> float | None:
+    # Flag details are JSON: an undefined statistic is absent, not NaN.
+    return float(x) if np.isfinite(x) else None
 
 
 def _fmt_p(p: float) -> str:
@@ -335,6 +341,7 @@ class _Run:
             ds.score_app,
             sheets.total,
             ds.member_session[ds.score_member],
+            self.level_peers()[ds.app_session[ds.score_app]],
             min_n=self.settings.calibration_min_n,
             flagged_only=True,
         )
@@ -347,18 +354,30 @@ class _Run:
             m = int(bias.member)
             member_id = str(ds.member_id[m])
             if bias.kind == "central":
-                observed, expected = bias.spread_ratio, 1.0
-                stat, value = "SD ratio (member / panel)", bias.spread_ratio
-                what = f"其总分标准差为同组其他评委的{bias.spread_ratio:.2f}倍"
-                what_en = f"the SD of their totals is {bias.spread_ratio:.2f} times the panel's"
+                observed, expected = bias.spread_ratio, bias.typical_spread_ratio
+                stat, value = "z (log SD ratio against peers)", bias.z_spread
+                what = (
+                    f"其总分标准差为同组其他评委的{bias.spread_ratio:.2f}倍，"
+                    f"同类评审中评委通常为{bias.typical_spread_ratio:.2f}倍"
+                )
+                what_en = (
+                    f"the SD of their totals is {bias.spread_ratio:.2f} times the panel's, "
+                    f"against a typical {bias.typical_spread_ratio:.2f} among peers"
+                )
             else:
-                observed, expected = bias.mean_deviation, 0.0
-                stat, value = "z (mean deviation from the other members)", bias.z
+                observed, expected = bias.mean_deviation, bias.peer_centre
+                stat, value = "z (lean against the spread of peers' leans)", bias.z
                 higher = "高" if bias.mean_deviation > 0 else "低"
-                what = f"总分平均比其他评委{higher}{abs(bias.mean_deviation):.1f}分"
+                what = (
+                    f"总分平均比同组其他评委{higher}{abs(bias.mean_deviation):.1f}分；"
+                    f"同类评审中评委的偏差中位数{bias.peer_centre:+.1f}分、"
+                    f"评委间标准差{bias.peer_sd:.1f}分"
+                )
                 what_en = (
                     f"their totals average {abs(bias.mean_deviation):.1f} points "
-                    f"{'above' if bias.mean_deviation > 0 else 'below'} the other members'"
+                    f"{'above' if bias.mean_deviation > 0 else 'below'} the other members'; "
+                    f"among peers the median lean is {bias.peer_centre:+.1f} points and "
+                    f"leans vary by {bias.peer_sd:.1f} points (SD) between members"
                 )
             out.append(
                 self.stat_flag(
@@ -378,7 +397,18 @@ class _Run:
                     f"（p={_fmt_p(bias.p_value)}）",
                     reason_en=f"member {member_id} scores {en[bias.kind]}: over {bias.n} "
                     f"applications {what_en} (p={_fmt_p(bias.p_value)})",
-                    details={"kind": bias.kind, "z": bias.z, "spread_ratio": bias.spread_ratio},
+                    details={
+                        "kind": bias.kind,
+                        "z": bias.z,
+                        "spread_ratio": bias.spread_ratio,
+                        "peer_centre": bias.peer_centre,
+                        "peer_sd": bias.peer_sd,
+                        "typical_spread_ratio": bias.typical_spread_ratio,
+                        "p_bias": bias.p_bias,
+                        "p_central": bias.p_central,
+                        "df": bias.df,
+                        "test": "robust peer null, Student t",
+                    },
                     key_extra=(bias.kind,),
                 )
             )
@@ -390,6 +420,16 @@ class _Run:
             return bias.spread_ratio <= self.settings.calibration_max_spread_ratio
         return abs(bias.mean_deviation) >= self.settings.calibration_min_deviation
 
+    def level_peers(self) -> IntArray:
+        """Per session, its track and level: members are compared with members reviewing
+        the same level."""
+        ds = self.ds
+        level = np.char.add(
+            ds.session_track.astype(str), np.char.add(":", ds.session_level.astype(str))
+        )
+        codes: IntArray = np.unique(level, return_inverse=True)[1].reshape(-1).astype(np.int64)
+        return codes
+
     def scoring_speed(self) -> list[Flag]:
         ds = self.ds
         floor = self.settings.speed_floor_seconds
@@ -397,6 +437,7 @@ class _Run:
             ds.score_member,
             self.f.sheets.duration,
             ds.member_session[ds.score_member],
+            self.level_peers()[ds.app_session[ds.score_app]],
             floor_seconds=floor,
             flagged_only=True,
         )
@@ -404,32 +445,69 @@ class _Run:
         for speed in results:
             m = int(speed.member)
             member_id = str(ds.member_id[m])
+            reference = (
+                speed.panel_median_seconds
+                if np.isfinite(speed.panel_median_seconds)
+                else speed.peer_median_seconds
+            )
+            if speed.test == "own sheets":
+                stat, value = "binomial (sheets far faster than the member's own median)", None
+            else:
+                stat, value = "z (log duration against panel and peers)", speed.statistic
+            panel_zh = (
+                f"同组其他评委中位数 {speed.panel_median_seconds / 60:.1f} 分钟，"
+                if np.isfinite(speed.panel_median_seconds)
+                else ""
+            )
+            panel_en = (
+                f"other members of the panel {speed.panel_median_seconds / 60:.1f} min, "
+                if np.isfinite(speed.panel_median_seconds)
+                else ""
+            )
+            certain_zh = f"，低于{floor:g}秒的下限" if speed.band == "certain" else ""
+            certain_en = f", below the {floor:g}-second floor" if speed.band == "certain" else ""
             out.append(
                 self.stat_flag(
                     "stat.scoring_speed",
                     self.member_refs(m),
                     speed,
-                    observed=speed.share_fast,
-                    expected=speed.expected_share,
+                    observed=speed.median_seconds,
+                    expected=reference,
                     n=speed.n,
-                    statistic="z (binomial, scorings under the floor)",
-                    statistic_value=speed.statistic,
+                    statistic=stat,
+                    statistic_value=value,
                     records=[
                         f"member:{member_id}",
                         str(ds.session_filing_id[ds.member_session[m]]),
                     ],
                     reason=(
-                        f"评委{member_id}的{speed.n}次评分中{speed.n_fast}次（{speed.share_fast:.0%}）"
-                        f"用时不足{floor:g}秒，中位用时{speed.median_seconds:.0f}秒；其他评委该比例为"
-                        f"{speed.expected_share:.0%}（p={_fmt_p(speed.p_value)}）"
+                        f"评委{member_id}的{speed.n}份评分每份用时中位数 "
+                        f"{speed.median_seconds / 60:.1f} 分钟{certain_zh}；{panel_zh}"
+                        f"同类评审中位数 {speed.peer_median_seconds / 60:.1f} 分钟；"
+                        f"{speed.n_fast}份不足{floor:g}秒，{speed.n_rushed}份远快于本人其他评分"
+                        f"（p={_fmt_p(speed.p_value)}）"
                     ),
                     reason_en=(
-                        f"member {member_id}: {speed.n_fast} of {speed.n} scorings "
-                        f"({speed.share_fast:.0%}) took under {floor:g} s, median "
-                        f"{speed.median_seconds:.0f} s; other members {speed.expected_share:.0%} "
-                        f"(p={_fmt_p(speed.p_value)})"
+                        f"member {member_id}: median time per score sheet "
+                        f"{speed.median_seconds / 60:.1f} min over {speed.n} sheets{certain_en}; "
+                        f"{panel_en}peer median {speed.peer_median_seconds / 60:.1f} min; "
+                        f"{speed.n_fast} sheets under {floor:g} s, {speed.n_rushed} far faster "
+                        f"than the member's own other sheets (p={_fmt_p(speed.p_value)})"
                     ),
-                    details={"median_seconds": speed.median_seconds, "n_fast": speed.n_fast},
+                    details={
+                        "median_seconds": speed.median_seconds,
+                        "panel_median_seconds": _finite(speed.panel_median_seconds),
+                        "peer_median_seconds": speed.peer_median_seconds,
+                        "n_fast": speed.n_fast,
+                        "n_rushed": speed.n_rushed,
+                        "floor_seconds": floor,
+                        "z_panel": _finite(speed.z_panel),
+                        "z_peer": _finite(speed.z_peer),
+                        "p_panel": _finite(speed.p_panel),
+                        "p_peer": _finite(speed.p_peer),
+                        "p_own": _finite(speed.p_own),
+                        "test": speed.test,
+                    },
                 )
             )
         return out
@@ -632,68 +710,10 @@ class _Run:
     # detector -----------------------------------------------------------------------------
 
     def detector(self) -> list[Flag]:
-        ds, f = self.ds, self.f
-        apps, members, units = f.applications, f.members, f.units
-        cluster = ds.enterprise_cluster[ds.session_enterprise].astype(str)
-        level = np.char.add(ds.session_track.astype(str), ds.session_level.astype(str))
-        session_peer = np.unique(np.char.add(cluster, level), return_inverse=True)[1]
-        level_peer = np.unique(level, return_inverse=True)[1]
         contamination = self.settings.detector_contamination
         out: list[Flag] = []
-        tables: list[tuple[Scope, list[str], list[FloatArray], IntArray]] = [
-            (
-                "application",
-                ["margin", "spread", "unanimous", "mean_duration_log", "exceptional", "approved"],
-                [
-                    apps.margin,
-                    apps.spread,
-                    apps.unanimous.astype(float),
-                    np.log1p(np.maximum(apps.mean_duration, 0)),
-                    ds.app_exceptional.astype(float),
-                    ds.app_approved.astype(float),
-                ],
-                session_peer[ds.app_session],
-            ),
-            (
-                "member",
-                ["mean_leniency", "sd_total", "median_duration_log", "approve_share"],
-                [
-                    members.mean_leniency,
-                    members.sd_total,
-                    np.log1p(np.maximum(members.median_duration, 0)),
-                    members.approve_share,
-                ],
-                level_peer[ds.member_session],
-            ),
-            (
-                "enterprise",
-                [
-                    "pass_rate",
-                    "mean_margin",
-                    "just_above_share",
-                    "mean_spread",
-                    "unanimous_share",
-                    "exceptional_share",
-                    "external_share",
-                    "median_duration_log",
-                ],
-                [
-                    units.pass_rate,
-                    units.mean_margin,
-                    units.just_above_share,
-                    units.mean_spread,
-                    units.unanimous_share,
-                    units.exceptional_share,
-                    units.external_share,
-                    np.log1p(np.maximum(units.median_duration, 0)),
-                ],
-                np.unique(ds.enterprise_cluster[units.enterprise].astype(str), return_inverse=True)[
-                    1
-                ],
-            ),
-        ]
-        for scope, names, columns, groups in tables:
-            X = np.column_stack(columns) if columns[0].size else np.zeros((0, len(names)))
+        for table in detector_inputs(self.ds, self.f):
+            X = table.X
             if len(X) < 20:
                 continue
             # The forest takes no missing values: a missing feature reads as the median.
@@ -701,24 +721,32 @@ class _Run:
             X = np.where(np.isfinite(X), X, np.nan_to_num(medians)[None, :])
             result = isolation_flags(
                 X,
-                names,
-                groups,
-                contamination=contamination.get(scope, 0.01),
+                table.names,
+                table.groups,
+                contamination=contamination.get(table.scope, 0.01),
                 random_state=self.settings.random_state,
                 max_forests=self.settings.detector_max_forests,
             )
             threshold = float(result.scores[result.outlier].min()) if result.outlier.any() else 1.0
             for row in np.flatnonzero(result.outlier).tolist():
-                top = result.top_features[row]
-                score = float(result.scores[row])
-                out.append(self.detector_flag(scope, row, top, score, threshold, len(X)))
+                why_zh, why_en, evidence = explain_outlier(result, row, table.names, X)
+                out.append(
+                    self.detector_flag(
+                        table.scope,
+                        row,
+                        (why_zh, why_en, evidence),
+                        float(result.scores[row]),
+                        threshold,
+                        len(X),
+                    )
+                )
         return out
 
     def detector_flag(
         self,
         scope: Scope,
         row: int,
-        top: list[tuple[str, float]],
+        why: tuple[str, str, list[dict[str, Any]]],
         score: float,
         threshold: float,
         n: int,
@@ -736,8 +764,7 @@ class _Run:
         else:
             refs = self.unit_refs(row)
             what, what_en = f"本单位{refs['period']}期间的评审", f"the reviews of {refs['period']}"
-        drivers = "、".join(f"{name}（稳健z={z:+.1f}）" for name, z in top)
-        drivers_en = ", ".join(f"{name} (robust z={z:+.1f})" for name, z in top)
+        why_zh, why_en, evidence = why
         return make_flag(
             "detector.isolation",
             scope=scope,
@@ -750,9 +777,13 @@ class _Run:
             statistic="isolation forest anomaly score",
             statistic_value=score,
             records=[refs.get("filing_id") or refs["enterprise_credit_code"]],
-            reason=f"异常检测：{what}与同类明显不同，主要因为{drivers}",
-            reason_en=f"detector: {what_en} is unlike its peers, mainly {drivers_en}",
-            details={"top_features": [[name, z] for name, z in top], "scope": scope},
+            reason=f"异常检测：{what}与同类明显不同：{why_zh}",
+            reason_en=f"detector: {what_en} is unlike its peers: {why_en}",
+            details={
+                "top_features": [[e["feature"], e["robust_z"]] for e in evidence],
+                "evidence": evidence,
+                "scope": scope,
+            },
         )
 
 

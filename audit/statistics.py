@@ -803,6 +803,7 @@ def scoring_speed(
     floor_seconds: float = 60.0,
     min_n: int = 3,
     rushed_sd: float = 3.0,
+    max_ratio: float = 0.5,
     min_expected_share: float = 0.01,
     min_peer_members: int = 20,
     flagged_only: bool = False,
@@ -827,7 +828,9 @@ def scoring_speed(
     The first two are z-scores against the spread honest members of the peer group show
     (``peer_null``: robust between-member variance plus the sampling variance of a median,
     π/2 · σ²/n, σ the pooled robust within-member SD), referred one-sided to a Student t
-    with the honest tail (``tail_df``). The reported p is the smallest of the tests
+    with the honest tail (``tail_df``); they count only when the member's median is also at
+    most ``max_ratio`` times the reference (a pace half the panel's is material, one a fifth
+    slower merely detectable over many sheets). The reported p is the smallest of the tests
     available, Bonferroni-multiplied by their number. A member whose median sheet took less
     than ``floor_seconds`` is ``"certain"``: nobody reads and scores an application that
     fast, whatever the peers do. Cf. response-time screens for careless responding, Huang et
@@ -872,6 +875,10 @@ def scoring_speed(
         z_peer = (t_own - peer_nul.centre) / np.sqrt(peer_nul.tau2 + samp_var)
     p_panel = np.where(np.isfinite(z_panel), stats.t.cdf(z_panel, panel_null.df), np.nan)
     p_peer = np.where(np.isfinite(z_peer), stats.t.cdf(z_peer, peer_nul.df), np.nan)
+    # Practical significance: the member's pace must also be well below the reference.
+    material = np.log(max_ratio)
+    p_panel = np.where(t_panel <= material, p_panel, np.maximum(p_panel, ALERT_P))
+    p_peer = np.where(t_own - peer_nul.centre <= material, p_peer, np.maximum(p_peer, ALERT_P))
     # Own sheets: hurried relative to the member's own pace.
     rushed = multi & (resid < -rushed_sd * sigma)
     k_rushed = np.bincount(minv, weights=rushed, minlength=units).round().astype(np.int64)
@@ -889,7 +896,7 @@ def scoring_speed(
     which = np.argmin(np.where(np.isfinite(tests), tests, np.inf), axis=1)
     fast = dur < floor_seconds
     n_fast = np.bincount(minv, weights=fast, minlength=units).round().astype(np.int64)
-    median_seconds = np.exp(med)
+    median_seconds = _median_by(dur, minv, units)
     certain = tested & (median_seconds < floor_seconds)
     bands: list[SpeedBand | None] = list(_bands(p))
     idx = np.flatnonzero(tested)
