@@ -43,6 +43,9 @@ class DetectorResult:
     # Per row and feature, the peer group's median and mean the row was judged against.
     peer_median: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     peer_mean: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    # Per row, the share of the rows of its forest scoring at least as high: an empirical
+    # upper-tail p-value, the detector's comparable surprise measure.
+    tail_share: FloatArray = field(default_factory=lambda: np.zeros(0))
 
 
 def _group_median(values: FloatArray, codes: IntArray, count: int) -> FloatArray:
@@ -137,9 +140,10 @@ def isolation_flags(
     scores = np.zeros(n_rows)
     outlier = np.zeros(n_rows, dtype=bool)
     pooled = np.zeros(n_rows, dtype=bool)
+    tail = np.ones(n_rows)
     if n_rows == 0:
         empty = np.zeros_like(data)
-        return DetectorResult(scores, outlier, [], pooled, empty, empty, empty)
+        return DetectorResult(scores, outlier, [], pooled, empty, empty, empty, np.ones(0))
     uniq, codes = np.unique(np.asarray(groups).reshape(-1), return_inverse=True)
     codes = codes.reshape(-1).astype(np.int64)
     sizes = np.bincount(codes, minlength=uniq.size)
@@ -168,6 +172,9 @@ def isolation_flags(
         raw = forest.score_samples(z[rows])
         scores[rows] = -raw
         outlier[rows] = raw < np.percentile(raw, 100.0 * contamination)
+        # Rows scoring at least as high, over the forest's rows (ties count against).
+        ranked_raw = np.sort(raw)
+        tail[rows] = np.searchsorted(ranked_raw, raw, side="right") / rows.size
 
     top_features: list[list[tuple[str, float]]] = [[] for _ in range(n_rows)]
     flagged = np.flatnonzero(outlier)
@@ -176,7 +183,7 @@ def isolation_flags(
         order = np.argsort(-np.abs(z[flagged]), axis=1, kind="stable")[:, :top_k]
         for row, cols in zip(flagged.tolist(), order.tolist(), strict=True):
             top_features[row] = [(feature_names[c], float(z[row, c])) for c in cols]
-    return DetectorResult(scores, outlier, top_features, pooled, z, peer_median, peer_mean)
+    return DetectorResult(scores, outlier, top_features, pooled, z, peer_median, peer_mean, tail)
 
 
 def explain_outlier(

@@ -738,6 +738,7 @@ class _Run:
                         float(result.scores[row]),
                         threshold,
                         len(X),
+                        float(result.tail_share[row]),
                     )
                 )
         return out
@@ -750,6 +751,7 @@ class _Run:
         score: float,
         threshold: float,
         n: int,
+        tail_share: float = 1.0,
     ) -> Flag:
         ds = self.ds
         if scope == "application":
@@ -776,6 +778,8 @@ class _Run:
             n=n,
             statistic="isolation forest anomaly score",
             statistic_value=score,
+            # Empirical: the share of the forest's rows scoring at least as high.
+            p_value=tail_share,
             records=[refs.get("filing_id") or refs["enterprise_credit_code"]],
             reason=f"异常检测：{what}与同类明显不同：{why_zh}",
             reason_en=f"detector: {what_en} is unlike its peers: {why_en}",
