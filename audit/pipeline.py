@@ -250,10 +250,15 @@ class _Run:
 
     def rubber_stamp(self) -> list[Flag]:
         apps = self.f.applications
+        # Honest spread depends on the standard and the panel size: judged within both.
+        stratum = (self.ds.session_standard.astype(np.int64) * 1000 + self.f.sessions.panel_size)[
+            self.ds.app_session
+        ]
         results = statistics.rubber_stamp(
             apps.spread,
             apps.unanimous,
             self.ds.app_session,
+            stratum,
             min_n=self.settings.rubber_stamp_min_n,
             flagged_only=True,
         )
@@ -296,6 +301,7 @@ class _Run:
             ds.score_app,
             self.f.sheets.normalised,
             ds.member_session[ds.score_member],
+            ds.session_standard[ds.app_session[ds.score_app]],
             tol=self.settings.identical_tol,
             min_apps=self.settings.identical_min_apps,
             flagged_only=True,

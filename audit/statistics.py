@@ -340,9 +340,11 @@ def rubber_stamp(
     spread_per_app: npt.ArrayLike,
     unanimous_per_app: npt.ArrayLike,
     groups: npt.ArrayLike,
+    strata: npt.ArrayLike | None = None,
     *,
     min_n: int = 5,
     quantile: float = 0.10,
+    min_stratum_apps: int = 100,
     min_groups: int = 10,
     trim_rounds: int = 3,
     flagged_only: bool = False,
@@ -350,9 +352,12 @@ def rubber_stamp(
     """Panels that agree too perfectly: no spread of member totals and unanimous votes.
 
     An application is "stamped" when the spread of its member totals (e.g. their SD) is at
-    or below the population's ``quantile`` of spreads AND the vote was unanimous. A panel
-    with honest disagreement stamps a small share of its applications, a rubber stamp
-    nearly all.
+    or below the ``quantile`` of spreads AND the vote was unanimous. A panel with honest
+    disagreement stamps a small share of its applications, a rubber stamp nearly all. How
+    far honest totals spread depends on the panel size and the standard (eight criteria
+    average out more noise than three; coarse maxima round it), so with ``strata`` (per
+    application, e.g. standard and panel size) the quantile is taken within the stratum
+    when it holds at least ``min_stratum_apps`` applications, else over the population.
 
     The null is a beta-binomial, not a binomial: honest panels differ in how often they
     stamp (panel size, how alike the members are, how clear-cut the applicants are), so
@@ -373,13 +378,24 @@ def rubber_stamp(
     unanimous = np.asarray(unanimous_per_app, dtype=bool).reshape(-1)
     grp = np.asarray(groups).reshape(-1)
     ok = np.isfinite(spread)
+    strat = np.zeros(ok.size, dtype=np.int64) if strata is None else strata
+    strat = np.asarray(strat).reshape(-1)[ok]
     spread, unanimous, grp = spread[ok], unanimous[ok], grp[ok]
     if spread.size == 0:
         return []
     uniq, gi = _codes(grp)
     count = uniq.size
-    threshold = float(np.quantile(spread, quantile))
-    low = spread <= threshold
+    _, si = _codes(strat)
+    pooled_threshold = float(np.quantile(spread, quantile))
+    s_size = np.bincount(si)
+    s_threshold = np.full(s_size.size, pooled_threshold)
+    for code in np.flatnonzero(s_size >= min_stratum_apps).tolist():
+        s_threshold[code] = float(np.quantile(spread[si == code], quantile))
+    app_threshold = s_threshold[si]
+    low = spread <= app_threshold
+    g_first = np.zeros(count, dtype=np.int64)
+    g_first[gi[::-1]] = np.arange(gi.size)[::-1]
+    threshold = app_threshold[g_first]
     stamped = low & unanimous
     n = np.bincount(gi, minlength=count)
     k = np.bincount(gi, weights=stamped, minlength=count).round().astype(np.int64)
@@ -431,7 +447,7 @@ def rubber_stamp(
                     "stamped": int(k[i]),
                     "low_spread": int(n_low[i]),
                     "unanimous": int(n_unan[i]),
-                    "spread_threshold": threshold,
+                    "spread_threshold": float(threshold[i]),
                     "median_spread": float(med[i]),
                     "population_median_spread": pop_median,
                     "overdispersion_rho": float(rho),
@@ -450,10 +466,12 @@ def near_identical_pairs(
     app_ids: npt.ArrayLike,
     vectors: npt.ArrayLike,
     groups: npt.ArrayLike,
+    strata: npt.ArrayLike | None = None,
     *,
     tol: float = 0.02,
     min_apps: int = 5,
     min_expected_share: float = 0.01,
+    min_stratum_pairs: int = 200,
     flagged_only: bool = False,
 ) -> list[PairResult]:
     """Pairs of members of one panel whose criterion scores are (nearly) copies.
@@ -462,8 +480,12 @@ def near_identical_pairs(
     pair of members who scored the same applications of a group, an application counts
     as identical when no criterion differs by more than ``tol``. The count is tested with
     a one-sided exact binomial test against the share identical among all other pairs of
-    the population (at least ``min_expected_share``), and the p-values are Holm-adjusted
-    within each group (Holm 1979, "A simple sequentially rejective multiple test
+    the population (at least ``min_expected_share``). How often honest members agree to the
+    last point depends on the standard: three criteria scored 0..5 in whole points coincide
+    far more often than eight scored 0..100, so with ``strata`` (per row, e.g. the
+    standard) the expected share is that of the other pairs of the same stratum, when it
+    has at least ``min_stratum_pairs`` other pair-applications. The p-values are
+    Holm-adjusted within each group (Holm 1979, "A simple sequentially rejective multiple test
     procedure", Scand. J. Statist.), so a panel's many pairs do not raise false alarms.
     """
     mem = np.asarray(member_ids).reshape(-1)
@@ -473,16 +495,19 @@ def near_identical_pairs(
     grp = np.asarray(groups).reshape(-1)
     if mem.size == 0:
         return []
+    strat = np.zeros(mem.size, dtype=np.int64) if strata is None else strata
+    _, sc = _codes(np.asarray(strat).reshape(-1))
     mem_uniq, mc = _codes(mem)
     grp_uniq, gc = _codes(grp)
     _, ac = _codes(app_ids)
     order = np.lexsort((mc, ac, gc))
-    gs, as_, ms, vs = gc[order], ac[order], mc[order], vec[order]
+    gs, as_, ms, vs, ss = gc[order], ac[order], mc[order], vec[order], sc[order]
     new_block = np.r_[True, (gs[1:] != gs[:-1]) | (as_[1:] != as_[:-1])]
     block = np.cumsum(new_block) - 1
     max_size = int(np.bincount(block).max())
     n_mem = np.int64(mem_uniq.size)
     keys_parts: list[IntArray] = []
+    strat_parts: list[IntArray] = []
     mad_parts: list[FloatArray] = []
     ident_parts: list[npt.NDArray[np.bool_]] = []
     # Rows of one block are contiguous, so pairing row i with row i + k for each offset k
@@ -492,6 +517,7 @@ def near_identical_pairs(
         right = left + k
         diff = np.abs(vs[left] - vs[right])
         keys_parts.append((gs[left] * n_mem + ms[left]) * n_mem + ms[right])
+        strat_parts.append(ss[left])
         mad_parts.append(diff.mean(axis=1))
         ident_parts.append(diff.max(axis=1) <= tol)
     if not keys_parts:
@@ -501,13 +527,22 @@ def near_identical_pairs(
         return []
     mad = np.concatenate(mad_parts)
     ident = np.concatenate(ident_parts)
+    pair_strat = np.concatenate(strat_parts)
     pair_keys, pinv = np.unique(keys, return_inverse=True)
+    pinv = pinv.reshape(-1)
     n = np.bincount(pinv)
     k_ident = np.bincount(pinv, weights=ident).round().astype(np.int64)
     mean_mad = np.bincount(pinv, weights=mad) / n
     rest_n = keys.size - n
     rest_k = int(ident.sum()) - k_ident
     p0 = np.where(rest_n > 0, rest_k / np.maximum(rest_n, 1), 0.0)
+    # The same share among the other pairs of the pair's stratum, where there are enough.
+    first = np.zeros(pair_keys.size, dtype=np.int64)
+    first[pinv[::-1]] = np.arange(pinv.size)[::-1]
+    stratum = pair_strat[first]
+    s_n = np.bincount(pair_strat)[stratum] - n
+    s_k = np.bincount(pair_strat, weights=ident).round().astype(np.int64)[stratum] - k_ident
+    p0 = np.where(s_n >= min_stratum_pairs, s_k / np.maximum(s_n, 1), p0)
     p0 = np.clip(p0, min_expected_share, 1.0 - 1e-9)
     tested = n >= min_apps
     p_raw = np.where(tested, stats.binom.sf(k_ident - 1, n, p0), np.nan)

@@ -215,6 +215,37 @@ def test_rubber_stamp_small_planted_panel_still_alarms() -> None:
     assert results[999].band == "alarm"
 
 
+def _two_standards(seed: int, plant: list[int] | None = None) -> tuple[np.ndarray, ...]:
+    """Honest panels on two standards: on the first (eight criteria, panels of 9) totals
+    spread a third as much as on the second (three coarse criteria, panels of 3)."""
+    spread, unanimous, groups = _overdispersed_panels(seed, 600, plant=plant)
+    stratum = (groups % 2 == 0).astype(int)
+    spread = np.where(stratum == 1, spread / 3, spread)
+    return spread, unanimous, groups, stratum
+
+
+def test_rubber_stamp_spread_is_judged_within_the_standard_and_panel_size() -> None:
+    spread, unanimous, groups, stratum = _two_standards(14)
+    pooled = rubber_stamp(spread, unanimous, groups)
+    within = rubber_stamp(spread, unanimous, groups, stratum)
+    # Pooled, the tight standard's panels stamp far more: a wide null that blunts the test.
+    pooled_rho = pooled[0].details["overdispersion_rho"]
+    assert pooled_rho > 2 * within[0].details["overdispersion_rho"]
+    assert sum(r.band == "alarm" for r in within) <= 3
+    assert sum(r.band is not None for r in within) <= 0.07 * len(within)
+    thresholds = {r.details["spread_threshold"] for r in within}
+    assert len(thresholds) == 2
+
+
+def test_rubber_stamp_planted_on_the_tight_standard_still_alarms() -> None:
+    planted = [10, 250, 421]  # even groups: the tight standard
+    spread, unanimous, groups, stratum = _two_standards(15, plant=planted)
+    results = {r.group: r for r in rubber_stamp(spread, unanimous, groups, stratum)}
+    pooled = {r.group: r for r in rubber_stamp(spread, unanimous, groups)}
+    assert all(results[i].band == "alarm" for i in planted)
+    assert all(results[i].p_value < pooled[i].p_value / 1000 for i in planted)
+
+
 def test_rubber_stamp_few_panels_fall_back_to_binomial() -> None:
     spread, unanimous, groups = _panels(4, plant=2)
     keep = groups < 6
@@ -277,6 +308,55 @@ def test_near_identical_pairs_is_independent_of_row_order() -> None:
     first = near_identical_pairs(member, app, vectors, session)
     second = near_identical_pairs(member[perm], app[perm], vectors[perm], session[perm])
     assert first == second
+
+
+def _mixed_standards(seed: int) -> tuple[np.ndarray, ...]:
+    """Half the panels score 3 criteria 0..5 in whole points (honest members often agree to
+    the point), half 8 criteria 0..100: each criterion normalised, padded with zeros."""
+    rng = np.random.default_rng(seed)
+    rows_m, rows_a, rows_v, rows_s, rows_std = [], [], [], [], []
+    next_app = 0
+    for s in range(60):
+        coarse = s % 2 == 0
+        c, maximum = (3, 5.0) if coarse else (8, 100.0)
+        k = int(rng.integers(3, 8))
+        apps = int(rng.integers(6, 11))
+        quality = np.clip(rng.normal(0.72, 0.12, apps), 0, 1)
+        raw = quality[:, None, None] + rng.normal(0, 0.08, (apps, k, c))
+        scores = np.clip(np.round(raw * maximum), 0, maximum) / maximum
+        vec = np.zeros((apps, k, 8))
+        vec[:, :, :c] = scores
+        rows_m.append(np.tile(np.arange(k) + 100 * s, apps))
+        rows_a.append(np.repeat(np.arange(apps) + next_app, k))
+        rows_v.append(vec.reshape(apps * k, 8))
+        rows_s.append(np.full(apps * k, s))
+        rows_std.append(np.full(apps * k, int(coarse)))
+        next_app += apps
+    return tuple(np.concatenate(x) for x in (rows_m, rows_a, rows_v, rows_s, rows_std))
+
+
+def test_near_identical_pairs_expect_more_agreement_on_coarse_standards() -> None:
+    member, app, vectors, session, standard = _mixed_standards(31)
+    pooled = near_identical_pairs(member, app, vectors, session)
+    by_standard = near_identical_pairs(member, app, vectors, session, standard)
+    coarse = {r.group for r in by_standard if r.group % 2 == 0}
+    assert coarse
+    # Pooled over both standards, honest coarse panels look like copying.
+    assert sum(r.band == "alarm" for r in pooled) > 0
+    assert not [r for r in by_standard if r.band == "alarm"]
+    assert sum(r.band is not None for r in by_standard) <= 0.05 * len(by_standard)
+    coarse_p0 = {r.expected_share for r in by_standard if r.group % 2 == 0}
+    fine_p0 = {r.expected_share for r in by_standard if r.group % 2 == 1}
+    assert min(coarse_p0) > 5 * max(fine_p0)
+
+
+def test_near_identical_pairs_copying_on_a_coarse_standard_still_alarms() -> None:
+    member, app, vectors, session, standard = _mixed_standards(32)
+    a, b = 400, 401  # panel 4: coarse
+    vectors[member == b] = vectors[member == a]
+    results = near_identical_pairs(member, app, vectors, session, standard)
+    flagged = [(r.member_a, r.member_b) for r in results if r.band == "alarm"]
+    assert flagged == [(a, b)]
 
 
 # ---------------------------------------------------------------------------
