@@ -978,14 +978,20 @@ def funnel_pass_rates(
     passed: npt.ArrayLike,
     totals: npt.ArrayLike,
     peer_groups: npt.ArrayLike,
+    fallback_groups: npt.ArrayLike | None = None,
     *,
     winsor: float = 0.10,
     max_prior_strength: float = 1e6,
+    min_peer_units: int = 5,
     flagged_only: bool = False,
 ) -> list[FunnelResult]:
     """Pass rates far above the peer group, on an over-dispersed funnel plot.
 
-    Target: the peer group's pooled rate p. Each unit's z = (r - p) / sqrt(p(1-p)/n) is
+    Peer groups with fewer than ``min_peer_units`` units (an industry cluster of two review
+    bodies says little about either) use their ``fallback_groups`` key instead (e.g. the
+    same level in every cluster), when given. Target: the pooled rate p of the *other*
+    units of the peer group (leave-one-out, so a large body does not set its own
+    benchmark; the pooled rate when it is alone). Each unit's z = (r - p) / sqrt(p(1-p)/n) is
     divided by sqrt(phi), where phi is the mean squared z after winsorising the group's
     z-scores at ``winsor`` (taken as 1 when below 1); the funnel limits are
     p ± q sqrt(phi p(1-p)/n) with the one-sided 95% and 99.8% normal quantiles q, so a
@@ -1001,16 +1007,27 @@ def funnel_pass_rates(
     grp = np.asarray(peer_groups).reshape(-1)
     if y.size == 0:
         return []
+    valid = n > 0
+    if fallback_groups is not None:
+        fb = np.asarray(fallback_groups).reshape(-1)
+        _, own = _codes(grp)
+        small = np.bincount(own, weights=valid)[own] < min_peer_units
+        grp = np.where(small, np.char.add("*", fb.astype(str)), np.char.add("=", grp.astype(str)))
     grp_uniq, gc = _codes(grp)
     count = grp_uniq.size
-    valid = n > 0
     w_n = np.where(valid, n, 0.0)
-    g_y = np.bincount(gc, weights=np.where(valid, y, 0.0), minlength=count)
+    y_ok = np.where(valid, y, 0.0)
+    g_y = np.bincount(gc, weights=y_ok, minlength=count)
     g_n = np.bincount(gc, weights=w_n, minlength=count)
     g_units = np.bincount(gc, weights=valid, minlength=count)
     safe_gn = np.maximum(g_n, 1.0)
     target = np.clip(g_y / safe_gn, 0.5 / safe_gn, 1 - 0.5 / safe_gn)
-    p_bar = target[gc]
+    rest_n = g_n[gc] - w_n
+    rest_y = g_y[gc] - y_ok
+    safe_rest = np.maximum(rest_n, 1.0)
+    p_bar = np.where(
+        rest_n > 0, np.clip(rest_y / safe_rest, 0.5 / safe_rest, 1 - 0.5 / safe_rest), target[gc]
+    )
     safe_n = np.maximum(n, 1.0)
     rate = np.where(valid, y / safe_n, np.nan)
     var1 = p_bar * (1 - p_bar) / safe_n

@@ -708,7 +708,35 @@ def test_funnel_compares_each_unit_with_its_own_peer_group() -> None:
     results = funnel_pass_rates(passed, totals, peers)
     assert all(r.band is None for r in results[:6])
     assert results[12].band == "alarm"
-    assert results[12].peer_rate == pytest.approx(270 / 700)
+    assert results[12].peer_rate == pytest.approx(180 / 600)  # the other units of its group
+
+
+def test_funnel_a_large_body_does_not_set_its_own_benchmark() -> None:
+    # Five small bodies pass 55%; one of 400 applicants passes 80%. Pooled, the target
+    # would be about 76% and the large body ordinary.
+    passed = np.array([11, 12, 10, 11, 11, 320])
+    totals = np.array([20, 20, 20, 20, 20, 400])
+    big = funnel_pass_rates(passed, totals, np.zeros(6, dtype=int))[5]
+    assert big.peer_rate == pytest.approx(55 / 100)
+    assert big.band == "alarm"
+
+
+def test_funnel_small_peer_groups_fall_back_to_the_broader_group() -> None:
+    rng = np.random.default_rng(20)
+    units = 60
+    totals = rng.integers(20, 60, units)
+    passed = rng.binomial(totals, 0.6)
+    # Open cluster catalogue: three clusters of two bodies each, the rest in one cluster.
+    clusters = np.where(np.arange(units) < 6, np.arange(units) // 2, 9)
+    totals[0], passed[0] = 40, 38
+    alone = funnel_pass_rates(passed, totals, clusters)
+    broad = funnel_pass_rates(passed, totals, clusters, np.zeros(units, dtype=int))
+    # Against its one partner the plant is judged on a sample of one; with the fallback it
+    # is judged against every body of the level.
+    assert broad[0].band == "alarm"
+    assert (broad[0].peer_group, broad[-1].peer_group) == ("*0", "=9")
+    assert broad[0].p_value < alone[0].p_value
+    assert sum(r.band == "alarm" for r in broad) == 1
 
 
 # ---------------------------------------------------------------------------
@@ -812,6 +840,7 @@ def test_funnel_p_value_is_the_exact_binomial_tail_without_over_dispersion() -> 
     results = funnel_pass_rates(passed, totals, np.zeros(7, dtype=int))
     top = results[6]
     assert top.phi == 1.0  # winsorising keeps the one high unit from inflating phi
+    assert top.peer_rate == pytest.approx(0.6)  # the other six units
     assert top.p_value == pytest.approx(stats.binom.sf(74, 100, top.peer_rate), rel=1e-6)
-    assert top.limits_95[1] < top.rate < top.limits_998[1]
-    assert top.band == "alert"
+    assert top.limits_998[1] < top.rate
+    assert top.band == "alarm"
