@@ -660,6 +660,10 @@ class _Run:
         expert = member_org[m]
         applicant = ds.session_enterprise[s]
         external = ds.member_external[m] & (expert >= 0)
+        # Who scored: the person where known, else the panel seat; one expert's rows share
+        # one lean.
+        person = ds.member_person[m]
+        who = np.where(person >= 0, person, -1 - m.astype(np.int64))
         period_names, period_code = np.unique(ds.session_period.astype(str), return_inverse=True)
         out = []
         for p, period in enumerate(period_names.tolist()):
@@ -670,6 +674,7 @@ class _Run:
                 expert[rows],
                 applicant[rows],
                 self.f.sheets.leniency[rows],
+                who[rows],
                 min_n=self.settings.reciprocal_min_n,
                 flagged_only=True,
             )

@@ -1196,6 +1196,7 @@ def reciprocal_scoring(
     expert_org: npt.ArrayLike,
     applicant_org: npt.ArrayLike,
     leniency: npt.ArrayLike,
+    experts: npt.ArrayLike | None = None,
     *,
     min_n: int = 5,
     flagged_only: bool = False,
@@ -1209,11 +1210,19 @@ def reciprocal_scoring(
     directions, each direction's mean leniency gets a one-sided z against the population SD
     of leniency; the pair's p is the larger of the two (intersection-union test: both must
     be lenient), Holm-adjusted across all pairs tested (Holm 1979).
+
+    With ``experts`` (per row, who scored), rows of one expert are not independent: honest
+    experts differ in lean, so one naturally lenient expert scoring twenty applicants is
+    one lean, not twenty. Each direction's mean then has variance
+    tau² Σ n_e² / N² + σ_w² / N (n_e rows of expert e among N), with σ_w² the pooled
+    within-expert variance and tau² the between-expert variance of leans, estimated
+    robustly (MAD of expert means less their median sampling variance).
     """
     a_raw = np.asarray(expert_org).reshape(-1)
     b_raw = np.asarray(applicant_org).reshape(-1)
     lev = np.asarray(leniency, dtype=float).reshape(-1)
     ok = np.isfinite(lev) & (a_raw != b_raw) & _known(a_raw) & _known(b_raw)
+    who = None if experts is None else np.asarray(experts).reshape(-1)[ok]
     a_raw, b_raw, lev = a_raw[ok], b_raw[ok], lev[ok]
     if lev.size < 2:
         return []
@@ -1238,8 +1247,21 @@ def reciprocal_scoring(
     ab, ba = ab[enough], ba[enough]
     if ab.size == 0:
         return []
-    z_ab = mean_dir[ab] / (sigma / np.sqrt(n_dir[ab]))
-    z_ba = mean_dir[ba] / (sigma / np.sqrt(n_dir[ba]))
+    var_dir = sigma**2 / n_dir
+    if who is not None:
+        _, ec = _codes(who)
+        n_e = np.bincount(ec)
+        m_e = np.bincount(ec, weights=lev) / n_e
+        df_w = lev.size - n_e.size
+        s2_w = float(np.sum((lev - m_e[ec]) ** 2) / df_w) if df_w > 0 else sigma**2
+        mad = 1.4826 * float(np.median(np.abs(m_e - np.median(m_e))))
+        tau2 = max(mad**2 - float(np.median(s2_w / n_e)), 0.0)
+        cells, cell_n = np.unique(kinv * np.int64(n_e.size) + ec, return_counts=True)
+        sum_sq = np.bincount(cells // n_e.size, weights=cell_n.astype(float) ** 2)
+        sum_sq = np.r_[sum_sq, np.zeros(n_dir.size - sum_sq.size)]
+        var_dir = tau2 * sum_sq / n_dir.astype(float) ** 2 + s2_w / n_dir
+    z_ab = mean_dir[ab] / np.sqrt(var_dir[ab])
+    z_ba = mean_dir[ba] / np.sqrt(var_dir[ba])
     p_raw = np.maximum(stats.norm.sf(z_ab), stats.norm.sf(z_ba))
     p_adj = _holm_within(p_raw, np.zeros(ab.size, dtype=np.int64))
     bands = _bands(p_adj)

@@ -801,6 +801,58 @@ def test_reciprocal_scoring_clean_data_and_own_organisation_are_ignored() -> Non
     assert all(r.org_a >= 0 for r in results)
 
 
+def _expert_city(seed: int) -> tuple[np.ndarray, ...]:
+    """External experts with heavy-tailed natural leans (t with 5 df, scale 2.5 points), each
+    from one of 30 organisations, scoring 5 to 25 applicants of 1 to 3 other bodies."""
+    rng = np.random.default_rng(seed)
+    rows_e, rows_a, rows_l, rows_x = [], [], [], []
+    for x in range(600):
+        org = int(rng.integers(0, 30))
+        lean = 2.5 * rng.standard_t(5)
+        for _ in range(int(rng.integers(1, 4))):
+            other = int(rng.integers(0, 30))
+            n = int(rng.integers(5, 26))
+            rows_e.append(np.full(n, org))
+            rows_a.append(np.full(n, other))
+            rows_l.append(lean + rng.normal(0, 5, n))
+            rows_x.append(np.full(n, x))
+    return tuple(np.concatenate(r) for r in (rows_e, rows_a, rows_l, rows_x))
+
+
+def test_reciprocal_scoring_one_lenient_expert_is_one_lean_not_many() -> None:
+    naive_flags = clustered_flags = 0
+    for seed in (23, 25, 26, 27):
+        expert, applicant, leniency, who = _expert_city(seed)
+        naive = reciprocal_scoring(expert, applicant, leniency)
+        clustered = reciprocal_scoring(expert, applicant, leniency, who)
+        assert len(clustered) == len(naive) > 200
+        naive_flags += sum(r.band is not None for r in naive)
+        clustered_flags += sum(r.band is not None for r in clustered)
+    # Counting rows as independent, honest lenient experts make "reciprocal" pairs.
+    assert naive_flags >= 4
+    assert clustered_flags == 0
+
+
+def test_reciprocal_scoring_planted_pair_found_with_experts_clustered() -> None:
+    expert, applicant, leniency, who = _expert_city(24)
+    rng = np.random.default_rng(0)
+    # Bodies 31 and 32 each seat four of the other's experts, 12 points lenient.
+    extra_e, extra_a, extra_l, extra_x = [], [], [], []
+    for k in range(8):
+        org, other = (31, 32) if k % 2 == 0 else (32, 31)
+        extra_e.append(np.full(8, org))
+        extra_a.append(np.full(8, other))
+        extra_l.append(12 + 3 * rng.standard_t(3) + rng.normal(0, 5, 8))
+        extra_x.append(np.full(8, 10_000 + k))
+    expert = np.r_[expert, np.concatenate(extra_e)]
+    applicant = np.r_[applicant, np.concatenate(extra_a)]
+    leniency = np.r_[leniency, np.concatenate(extra_l)]
+    who = np.r_[who, np.concatenate(extra_x)]
+    results = reciprocal_scoring(expert, applicant, leniency, who)
+    flagged = [(r.org_a, r.org_b) for r in results if r.band is not None]
+    assert (31, 32) in flagged
+
+
 # ---------------------------------------------------------------------------
 # determinism
 
