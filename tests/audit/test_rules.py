@@ -11,11 +11,13 @@ import factories
 import numpy as np
 import pytest
 
+from audit.eligibility import EligibilityCache, ineligible_approvals
 from audit.features import build_features
 from audit.flags import Flag
 from audit.pipeline import AuditSettings, run_audit
-from audit.registry import EducationRecord, EmploymentRecord, Registries
-from audit.rules import EligibilityCache, decisions, find_baseline, ineligible_approvals
+from audit.registry import EducationRecord, EmploymentRecord, Registries, parse_employment_csv
+from audit.signals.decision_inconsistent import decisions
+from audit.signals.standard_laxity import find_baseline
 from standards.decision import decide
 from standards.document import Standard
 from standards.levels import Education
@@ -134,6 +136,26 @@ def test_rejected_although_everything_passes_is_flagged_medium() -> None:
     [flag] = of(audit(raw), "rule.decision_inconsistent")
     assert flag.severity == "medium"
     assert flag.observed is not None and flag.observed >= 60 and flag.expected == 60
+
+
+def test_rejected_because_a_hard_requirement_fails_is_consistent() -> None:
+    # Scores and votes pass, but 1.5 years as assistant is short of the standard's years:
+    # the panel rightly rejected, whatever the scores.
+    raw = factories.filing_doc(4)
+    raw["applications"][3]["approved"] = False
+    raw["applications"][3]["facts"] = factories.facts_doc(years_as_assistant=1.5)
+    assert of(audit(raw), "rule.decision_inconsistent") == []
+
+
+def test_rejected_although_eligible_via_the_exceptional_track_is_still_flagged() -> None:
+    raw = factories.filing_doc(4)
+    raw["applications"][3]["approved"] = False
+    raw["applications"][3]["exceptional"] = True
+    raw["applications"][3]["facts"] = factories.facts_doc(
+        years_as_assistant=1.5, awards=["市级技术能手"]
+    )
+    [flag] = of(audit(raw), "rule.decision_inconsistent")
+    assert flag.application_ref == "a3" and flag.severity == "medium"
 
 
 def test_vectorised_decisions_agree_with_decide_on_every_application() -> None:
@@ -272,19 +294,45 @@ def test_a_compliant_panel_is_not_flagged() -> None:
 
 
 def test_evident_conflicts_without_recusal_are_flagged() -> None:
-    raw = factories.filing_doc(5)
+    raw = factories.filing_doc(6)
+    raw["schema_version"] = "1.1"
     apps = raw["applications"]
-    apps[1]["department"] = "board-1"  # m1 (internal) works in board-1
-    apps[2]["supervisor_member_id"] = "m2"
+    apps[2]["supervisor_member_id"] = "m2"  # the application names the supervisor
     apps[3]["applicant"]["resident_id"] = raw["panel"][2]["resident_id"]  # m3's own
+    raw["panel"][4]["supervises"] = ["a4"]  # the member lists whom they supervise
+    raw["panel"][5]["relatives"] = ["a5"]
+    apps[1]["relative_member_ids"] = ["m6"]  # a relative named by the application
+    raw["panel"][1]["declared_interests"] = ["a0"]
     flags = of(audit(raw), "rule.conflict_not_recused")
     found = {(f.application_ref, f.member_id): f for f in flags}
-    assert set(found) == {("a1", "m1"), ("a1", "m4"), ("a2", "m2"), ("a3", "m3")}
-    assert found["a1", "m1"].details["conflicts"] == ["same_department"]
-    assert found["a1", "m1"].severity == "medium"
+    assert set(found) == {
+        ("a0", "m2"),
+        ("a1", "m6"),
+        ("a2", "m2"),
+        ("a3", "m3"),
+        ("a4", "m5"),
+        ("a5", "m6"),
+    }
+    assert found["a0", "m2"].details["conflicts"] == ["declared_interest"]
+    assert found["a1", "m6"].details["conflicts"] == ["relative"]
     assert found["a2", "m2"].details["conflicts"] == ["supervisor"]
+    assert found["a4", "m5"].details["conflicts"] == ["supervisor"]
     assert found["a3", "m3"].details["conflicts"] == ["own_application"]
-    assert found["a3", "m3"].severity == "high"
+    assert all(f.severity == "high" and f.band == "certain" for f in flags)
+    assert found["a5", "m6"].details["acts"] == ["score", "vote"]
+    # The applicant is named as filed, with the masked ID, in both languages.
+    flag = found["a4", "m5"]
+    assert "申报人10004" in flag.reason and "直接上级" in flag.reason
+    assert "申报人10004, ID " in flag.reason_en and "direct supervisor" in flag.reason_en
+    assert "*" in flag.reason
+
+
+def test_same_department_alone_is_no_conflict() -> None:
+    # Internal members from the applicant's own department are the norm in self-review.
+    raw = factories.filing_doc(3)
+    for app in raw["applications"]:
+        app["department"] = "board-1"  # m1 and m4 are internal members of board-1
+    assert of(audit(raw), "rule.conflict_not_recused") == []
 
 
 def test_a_recused_member_or_an_external_one_is_not_flagged() -> None:
@@ -324,6 +372,18 @@ def test_the_same_person_approved_twice_for_a_level_is_flagged_on_both() -> None
     assert all(f.n == 2 and sorted(f.records) == ["F-1-S1/a0", "F-2-S1/a1"] for f in flags)
 
 
+def test_identity_reasons_name_the_person_as_filed_never_by_their_hash() -> None:
+    flags = of(audit(*_two_enterprises()), "rule.duplicate_approval")
+    flags += of(audit(*_two_enterprises(approve_second=False)), "rule.multiple_enterprises")
+    key = factories.person_key(10_000)
+    mask = factories.accept(factories.filing_doc(1)).applications[0].applicant.id_mask
+    assert mask and "*" in mask
+    for flag in flags:
+        assert "申报人10000" in flag.reason and "申报人10000" in flag.reason_en
+        assert f"身份证号{mask}" in flag.reason and f"ID {mask}" in flag.reason_en
+        assert key[:8] not in flag.reason + flag.reason_en
+
+
 def test_approved_once_and_rejected_once_is_no_duplicate_approval() -> None:
     flags = audit(*_two_enterprises(approve_second=False))
     assert of(flags, "rule.duplicate_approval") == []
@@ -345,6 +405,63 @@ def test_two_enterprises_in_different_periods_or_two_sessions_of_one_are_not_fla
     assert of(audit(first, again), "rule.multiple_enterprises") == []
 
 
+def _assistant_filing(held_on: date, *, period: str = "2024", session_ref: str = "A1") -> dict:
+    """Enterprise 1 approving its usual applicants (10_000..) for assistant on ``held_on``."""
+    standard = factories.standard_doc(
+        level="assistant",
+        requirements=[{"code": "edu", "kind": "min_education", "minimum": "junior_college"}],
+        exceptional=None,
+    )
+    raw = factories.filing_doc(
+        2, period=period, session_ref=session_ref, standard=standard, targets=[80, 80]
+    )
+    raw["session"]["level"] = "assistant"
+    raw["session"]["held_on"] = held_on.isoformat()
+    return raw
+
+
+def test_consecutive_levels_sooner_than_the_required_years_are_flagged() -> None:
+    # Assistant in May 2024, intermediate in May 2026: 2 years, the standard asks 4.
+    lower = _assistant_filing(date(2024, 5, 20))
+    higher = factories.filing_doc(2, targets=[80, 80])
+    [flag, other] = of(audit(lower, higher), "rule.promotion_too_soon")
+    assert {flag.application_ref, other.application_ref} == {"a0", "a1"}
+    assert flag.filing_id == "F-1-S1" and flag.severity == "high"
+    assert flag.observed == pytest.approx(730 / 365.25) and flag.expected == 4
+    assert flag.records == ["F-1-A1/a0", "F-1-S1/a0"]
+    assert "间隔2.0年" in flag.reason and "满4年" in flag.reason
+    assert "2.0 years apart, fewer than the 4 years" in flag.reason_en
+    assert "申报人10000" in flag.reason
+
+
+def test_consecutive_levels_after_the_required_years_are_not_flagged() -> None:
+    lower = _assistant_filing(date(2021, 5, 20), period="2021")
+    higher = factories.filing_doc(2, targets=[80, 80])
+    assert of(audit(lower, higher), "rule.promotion_too_soon") == []
+
+
+def test_two_live_applications_of_one_person_are_flagged() -> None:
+    # The same applicants in an assistant and an intermediate session of one period.
+    lower = _assistant_filing(date(2026, 5, 20), period="2026")
+    higher = factories.filing_doc(2, targets=[40, 45])
+    flags = of(audit(lower, higher), "rule.concurrent_applications")
+    assert {(f.filing_id, f.application_ref) for f in flags} == {
+        ("F-1-A1", "a0"),
+        ("F-1-A1", "a1"),
+        ("F-1-S1", "a0"),
+        ("F-1-S1", "a1"),
+    }
+    assert all(f.n == 2 for f in flags)
+    assert "同时有2份在审申报" in flags[0].reason and "申报人1000" in flags[0].reason
+
+
+def test_applying_again_in_a_later_session_for_the_same_level_is_not_concurrent() -> None:
+    first = factories.filing_doc(2, session_ref="S1", targets=[40, 45])
+    again = factories.filing_doc(2, session_ref="S2", targets=[80, 85])
+    again["session"]["held_on"] = "2026-06-20"
+    assert of(audit(first, again), "rule.concurrent_applications") == []
+
+
 # --- registries -----------------------------------------------------------------------------------
 
 
@@ -359,7 +476,7 @@ def test_applicants_not_insured_by_the_enterprise_are_flagged() -> None:
         employment=[
             _employment(person[0], 1, date(2020, 1, 1)),  # clean
             _employment(person[1], 7, date(2020, 1, 1)),  # another employer
-            _employment(person[2], 1, date(2026, 3, 1)),  # two months by the session
+            _employment(person[2], 1, date(2026, 3, 1)),  # March to May: three months
             _employment(person[3], 1, date(2025, 1, 1), date(2025, 10, 31)),  # spells that
             _employment(person[3], 1, date(2025, 11, 15)),  # follow each other: merged
         ]  # person[4]: no record at all
@@ -368,9 +485,65 @@ def test_applicants_not_insured_by_the_enterprise_are_flagged() -> None:
     found = {f.application_ref: f for f in flags}
     assert set(found) == {"a1", "a2", "a4"}
     assert not found["a1"].details["covering_record"]
-    assert found["a2"].details["covering_record"] and found["a2"].observed == 2
+    assert found["a2"].details["covering_record"] and found["a2"].observed == 3
     assert found["a2"].expected == 6
     assert found["a4"].observed == 0
+
+
+@pytest.mark.parametrize(
+    ("row", "months"),
+    [
+        # Six months ending in the session's month (2026-05-20): December to May, inclusive.
+        ("end=2026-05-20,months=6", 6),
+        ("end=2026-05-10,months=6", 6),
+        ("end=2026-05-20,months=5", 5),
+        ("start=2025-12-31", 6),  # December is touched: it counts
+        ("start=2026-01-01", 5),
+        ("start=2025-12-01,end=2026-05-01", 6),  # insured in May: the session month counts
+        ("start=2025-10-01,end=2026-04-30", 0),  # ended before the session's month
+    ],
+)
+def test_insured_months_are_whole_calendar_months_up_to_the_session_date(
+    row: str, months: int
+) -> None:
+    fields = dict(part.split("=") for part in row.split(","))
+    text = (
+        "resident_id,employer_credit_code,start,end,months\n"
+        f"{factories.resident_id(10_000)},{factories.credit_code(1)},"
+        f"{fields.get('start', '')},{fields.get('end', '')},{fields.get('months', '')}\n"
+    )
+    records, problems = parse_employment_csv(text, factories.KEY, as_of=date(2026, 6, 30))
+    assert problems == []
+    raw = factories.filing_doc(1, targets=[80])
+    flags = of(audit(raw, registries=Registries(employment=records)), "rule.not_insured")
+    if months >= 6:
+        assert flags == []
+    else:
+        [flag] = flags
+        assert flag.observed == months and flag.expected == 6
+        assert flag.details["covering_record"] == (months > 0)
+        if months:
+            assert f"{months} consecutive calendar months" in flag.reason_en
+            assert f"共{months}个月" in flag.reason
+
+
+def test_a_gap_of_a_whole_month_splits_the_spell() -> None:
+    person = 10_000
+    raw = factories.filing_doc(1, targets=[80])
+    joined = [
+        _employment(person, 1, date(2025, 6, 1), date(2025, 11, 30)),
+        _employment(person, 1, date(2025, 12, 20)),  # December touched: no month missing
+    ]
+    assert of(audit(raw, registries=Registries(employment=joined)), "rule.not_insured") == []
+    gap = [
+        _employment(person, 1, date(2025, 6, 1), date(2025, 10, 31)),
+        _employment(person, 1, date(2025, 12, 1)),  # November missing: December to May, 6
+        _employment(person + 1, 1, date(2025, 6, 1), date(2025, 10, 31)),
+    ]
+    assert of(audit(raw, registries=Registries(employment=gap)), "rule.not_insured") == []
+    gap[1] = _employment(person, 1, date(2026, 1, 1))  # December missing: 5 months
+    [flag] = of(audit(raw, registries=Registries(employment=gap)), "rule.not_insured")
+    assert flag.observed == 5
 
 
 def test_third_party_bodies_review_other_employers_staff() -> None:
@@ -426,9 +599,9 @@ def test_only_the_imported_registry_is_checked() -> None:
 
 @pytest.mark.parametrize(
     ("max_share", "exceptional", "flagged", "limit"),
-    [(0.1, 3, True, 0.1), (0.1, 1, False, 0.1), (None, 2, True, 0.1), (0.3, 2, False, 0.3)],
+    [(0.1, 3, True, 0.1), (0.1, 1, False, 0.1), (0.3, 2, False, 0.3), (0.15, 2, True, 0.15)],
 )
-def test_exceptional_track_overuse(
+def test_exceptional_track_above_the_standards_own_cap(
     max_share: float | None, exceptional: int, flagged: bool, limit: float
 ) -> None:
     standard = factories.standard_doc()
@@ -439,6 +612,38 @@ def test_exceptional_track_overuse(
     flags = of(audit(raw), "rule.exceptional_overuse")
     assert bool(flags) == flagged
     if flagged:
-        assert flags[0].observed == pytest.approx(exceptional / 10)
-        assert flags[0].expected == pytest.approx(limit)
-        assert len(flags[0].records) == exceptional
+        [flag] = flags
+        assert flag.band == "certain" and flag.details["cap_source"] == "standard"
+        assert flag.observed == pytest.approx(exceptional / 10)
+        assert flag.expected == pytest.approx(limit)
+        assert len(flag.records) == exceptional
+        assert "规定的破格比例上限" in flag.reason and "that the standard" in flag.reason_en
+
+
+@pytest.mark.parametrize("max_share", [0.1, None])
+def test_one_exceptional_application_in_a_session_of_eight_is_no_overuse(
+    max_share: float | None,
+) -> None:
+    standard = factories.standard_doc()
+    standard["exceptional"]["max_share"] = max_share
+    raw = factories.filing_doc(8, standard=standard)
+    raw["applications"][0]["exceptional"] = True
+    assert of(audit(raw), "rule.exceptional_overuse") == []
+
+
+def test_without_a_cap_in_the_standard_the_count_is_tested_against_the_reference() -> None:
+    standard = factories.standard_doc()
+    standard["exceptional"]["max_share"] = None
+    raw = factories.filing_doc(10, standard=standard)
+    for app in raw["applications"][:2]:
+        app["exceptional"] = True
+    # 2 of 10 at a 10% reference share: P(X >= 2) = 0.26, nothing unusual.
+    assert of(audit(raw), "rule.exceptional_overuse") == []
+    for app in raw["applications"][:5]:
+        app["exceptional"] = True
+    [flag] = of(audit(raw), "rule.exceptional_overuse")
+    # P(X >= 5 | n=10, p=0.1) = 0.0016: an alarm, and the reason says no cap was set.
+    assert flag.band == "alarm" and flag.p_value == pytest.approx(0.001634937, rel=1e-4)
+    assert flag.details["cap_source"] == "reference"
+    assert "未规定破格比例上限" in flag.reason and "sets no cap" in flag.reason_en
+    assert "above the maximum" not in flag.reason_en
