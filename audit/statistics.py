@@ -1296,37 +1296,3 @@ def _known(orgs: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     if orgs.dtype.kind in "US":
         return np.asarray(np.char.str_len(orgs) > 0)
     return np.array([o is not None and o != "" for o in orgs.tolist()], dtype=bool)
-
-
-def sheet_durations(
-    started: npt.ArrayLike,
-    submitted: npt.ArrayLike,
-    criterion_sheet: npt.ArrayLike | None = None,
-    criterion_started: npt.ArrayLike | None = None,
-    criterion_submitted: npt.ArrayLike | None = None,
-) -> FloatArray:
-    """Seconds spent on each score sheet.
-
-    With one timestamp pair per sheet: submitted minus started (NaN where either is
-    unknown). Where per-criterion timestamps are given (rows: the sheet's index, started,
-    submitted; optional since contract 1.1), a sheet whose criteria are all timed takes the
-    sum of its criterion durations instead, the time actually spent scoring, not the span
-    the sheet was open; a partly timed sheet keeps its sheet pair.
-    """
-    out = np.asarray(submitted, dtype=float).reshape(-1) - np.asarray(started, dtype=float).reshape(
-        -1
-    )
-    if criterion_sheet is None or criterion_started is None or criterion_submitted is None:
-        return out
-    sheet = np.asarray(criterion_sheet, dtype=np.int64).reshape(-1)
-    if sheet.size == 0:
-        return out
-    spent = np.asarray(criterion_submitted, dtype=float).reshape(-1) - np.asarray(
-        criterion_started, dtype=float
-    ).reshape(-1)
-    timed = np.isfinite(spent)
-    total = np.bincount(sheet[timed], weights=spent[timed], minlength=out.size)
-    rows = np.bincount(sheet, minlength=out.size)
-    n_timed = np.bincount(sheet[timed], minlength=out.size)
-    full = (rows > 0) & (n_timed == rows)
-    return np.where(full[: out.size], total[: out.size], out)

@@ -19,7 +19,6 @@ from audit.statistics import (
     reciprocal_scoring,
     rubber_stamp,
     scoring_speed,
-    sheet_durations,
     surges,
     threshold_bunching,
 )
@@ -629,18 +628,37 @@ def test_scoring_speed_compares_with_the_peer_group_not_the_whole_city() -> None
     assert alike[target].z_peer > by_peer[target].z_peer
 
 
-def test_sheet_durations_prefer_per_criterion_timestamps_when_complete() -> None:
-    started = np.array([0.0, 100.0, np.nan])
-    submitted = np.array([600.0, 400.0, 500.0])
-    # Sheet 0: two timed criteria (60 + 90 s); sheet 1: one criterion untimed; sheet 2: none.
-    sheet = np.array([0, 0, 1, 1])
-    c_start = np.array([10.0, 300.0, 110.0, np.nan])
-    c_end = np.array([70.0, 390.0, 150.0, 200.0])
-    out = sheet_durations(started, submitted, sheet, c_start, c_end)
-    assert out[0] == 150.0
-    assert out[1] == 300.0
-    assert np.isnan(out[2])
-    np.testing.assert_array_equal(sheet_durations(started, submitted)[:2], [600.0, 300.0])
+def test_sheet_durations_use_per_criterion_timestamps_when_every_criterion_is_timed() -> None:
+    """Contract 1.1: criterion_times are optional; a fully timed sheet counts the time spent
+    on its criteria, any other keeps its one timestamp pair."""
+    from datetime import datetime, timedelta
+
+    import factories
+
+    from audit.features import build_features
+
+    raw = factories.filing_doc(3)
+    raw["schema_version"] = "1.1"
+    sheets = [y for app in raw["applications"] for y in app["scores"]]
+    for i, sheet in enumerate(sheets[:2]):
+        begun = datetime.fromisoformat(sheet["submitted_at"]) - timedelta(hours=1)
+        codes = list(sheet["values"])
+        timed = codes if i == 0 else codes[:-1]  # the second sheet is partly timed
+        sheet["criterion_times"] = {
+            code: {
+                "started_at": (begun + timedelta(minutes=10 * k)).isoformat(),
+                "submitted_at": (begun + timedelta(minutes=10 * k, seconds=30)).isoformat(),
+            }
+            for k, code in enumerate(timed)
+        }
+    ds = factories.dataset(raw)
+    duration = build_features(ds).sheets.duration
+    pair = ds.score_submitted - ds.score_started
+    first = next(j for j in range(len(duration)) if np.isfinite(ds.score_criterion_seconds[j]))
+    assert duration[first] == 30.0 * len(sheets[0]["values"])
+    assert np.isfinite(ds.score_criterion_seconds).sum() == 1
+    others = ~np.isfinite(ds.score_criterion_seconds)
+    np.testing.assert_array_equal(duration[others], pair[others])
 
 
 # ---------------------------------------------------------------------------
