@@ -238,6 +238,7 @@ def threshold_bunching(
     width: float = 3.0,
     min_n: int = 8,
     prior_weight: float = 20.0,
+    lattice_steps: float = 3.0,
     flagged_only: bool = False,
 ) -> list[GroupTest]:
     """Too many final scores just above the pass line (bunching), per group.
@@ -264,10 +265,33 @@ def threshold_bunching(
     def tally(mask: npt.NDArray[np.bool_]) -> IntArray:
         return np.bincount(gi[mask], minlength=count).astype(np.int64)
 
-    above = tally((d >= 0) & (d < width))
-    below = tally((d >= -width) & (d < 0))
-    outer_hi = tally((d >= width) & (d < 3 * width))
-    outer_lo = tally((d >= -3 * width) & (d < -width))
+    # Coarse standards put final scores on a lattice (three criteria out of 5 and a panel of
+    # three: steps of about 2.2 points), and a window of a few points may then hold more
+    # lattice points above the line than below. A window of at least ``lattice_steps`` steps
+    # evens that out: the step is the smallest gap between a group's distinct scores (on
+    # continuous scores, far below the width).
+    pairs = np.unique(np.stack([gi, np.round(d, 6)]), axis=1)
+    same = pairs[0, 1:] == pairs[0, :-1]
+    gaps = np.diff(pairs[1])[same]
+    gap_group = pairs[0, 1:][same].astype(np.int64)
+    sizes = np.bincount(gap_group, minlength=count)
+    step = np.full(count, np.inf)
+    np.minimum.at(step, gap_group, gaps)
+    step = np.where(sizes >= 4, step, 0.0)  # too few distinct scores to tell
+    coarse = lattice_steps * step > width
+    j_steps = np.where(coarse, np.ceil(width / np.where(coarse, step, 1.0) - 1e-6), 0.0)
+    j_steps = np.maximum(j_steps, lattice_steps)
+    w_group = np.where(coarse, j_steps * step, width)
+    # On a lattice, count lattice points: with j steps on each side both windows hold j
+    # points whatever floating-point noise the scores carry.
+    row_step = np.where(coarse[gi], step[gi], 1.0)
+    k = np.where(d >= 0, np.floor(d / row_step + 1e-6), -np.floor(-d / row_step - 1e-6) - 1)
+    pos = np.where(coarse[gi], k, d)
+    w = np.where(coarse[gi], j_steps[gi], width)
+    above = tally((pos >= 0) & (pos < w))
+    below = tally((pos >= -w) & (pos < 0))
+    outer_hi = tally((pos >= w) & (pos < 3 * w))
+    outer_lo = tally((pos >= -3 * w) & (pos < -w))
     pool = outer_hi.sum() + outer_lo.sum()
     prior_hi = 0.5 if pool == 0 else outer_hi.sum() / pool
     hi = np.maximum(outer_hi + prior_weight * prior_hi, 0.5)
@@ -299,7 +323,8 @@ def threshold_bunching(
                     "just_below": int(below[i]),
                     "outer_above": int(outer_hi[i]),
                     "outer_below": int(outer_lo[i]),
-                    "width": float(width),
+                    "width": float(w_group[i]),
+                    "lattice_step": float(step[i]),
                     "test": "one-sided exact binomial",
                 },
                 statistic_name="z (binomial, just above pass line)",

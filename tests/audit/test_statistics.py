@@ -115,6 +115,47 @@ def test_threshold_bunching_expects_more_above_where_the_density_rises() -> None
     assert naive_p < 0.002
 
 
+def _coarse_bodies(seed: int, bodies: int = 150) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Honest bodies on a coarse standard: three equally weighted criteria scored 0..5 in
+    whole points by panels of three, so final scores sit on a lattice of 2.22 points with
+    a lattice point on the pass line of 60."""
+    rng = np.random.default_rng(seed)
+    finals, groups = [], []
+    for b in range(bodies):
+        apps = int(rng.integers(8, 40))
+        quality = 68 + 10 * rng.standard_t(4, apps)
+        lean = 3 * rng.standard_t(4, 3)
+        raw = quality[:, None, None] + lean[None, :, None] + rng.normal(0, 6, (apps, 3, 3))
+        scores = np.clip(np.round(raw / 20), 0, 5)
+        finals.append((100 * scores / 5).mean(axis=2).mean(axis=1))
+        groups.append(np.full(apps, b))
+    final = np.concatenate(finals)
+    return final, np.full(final.size, 60.0), np.concatenate(groups)
+
+
+def test_threshold_bunching_counts_lattice_points_on_coarse_standards() -> None:
+    final, passes, groups = _coarse_bodies(41)
+    results = threshold_bunching(final, passes, groups)
+    assert len(results) > 60
+    assert all(r.details["lattice_step"] == pytest.approx(100 / 45, abs=1e-3) for r in results)
+    assert all(r.details["width"] == pytest.approx(3 * 100 / 45, abs=1e-3) for r in results)
+    assert sum(r.band == "alarm" for r in results) <= 2
+    assert sum(r.band is not None for r in results) <= 0.09 * len(results)
+
+
+def test_threshold_bunching_planted_on_a_coarse_standard_alarms() -> None:
+    final, passes, groups = _coarse_bodies(42)
+    largest = int(np.argmax(np.bincount(groups)))
+    body = groups == largest
+    # Scores up to two lattice steps below the line are lifted onto it.
+    lifted = body & (final >= 60 - 4.5) & (final < 60)
+    final[lifted] = 60.0
+    final[body & (final >= 60 - 9) & (final < 60 - 4.5)] = 60 + 100 / 45
+    results = {r.group: r for r in threshold_bunching(final, passes, groups)}
+    assert results[largest].band == "alarm"
+    assert results[largest].details["just_below"] == 0
+
+
 def test_threshold_bunching_skips_small_groups() -> None:
     scores = np.array([60.5, 61.0, 61.5, 62.0])
     results = threshold_bunching(scores, np.full(4, 60.0), np.zeros(4, dtype=int), min_n=8)
