@@ -872,7 +872,7 @@ def scoring_speed(
     other score sheets, on log durations.
 
     Rows are score sheets (member × application) with a duration in seconds (submitted
-    minus started; NaN = unknown, ignored; at most 1 s counts as 1 s). Per member of a
+    minus started; NaN, zero or negative = unknown, ignored; under 1 s counts as 1 s). Per member of a
     group (panel), with m the median of the member's log durations:
 
     - panel: m minus the median of the other members' medians in the same group (the same
@@ -901,7 +901,9 @@ def scoring_speed(
     grp = np.asarray(groups).reshape(-1)
     peer = np.zeros(dur.size, dtype=np.int64) if peer_groups is None else peer_groups
     peer = np.asarray(peer).reshape(-1)
-    ok = np.isfinite(dur)
+    # A sheet submitted no later than it was started has a clock or export fault, not a
+    # speed: unknown, like a missing start.
+    ok = np.isfinite(dur) & (dur > 0)
     mem, dur, grp, peer = mem[ok], dur[ok], grp[ok], peer[ok]
     if dur.size == 0:
         return []

@@ -573,6 +573,17 @@ def test_scoring_speed_one_hurried_scoring_is_not_flagged_and_nan_is_ignored() -
     assert results[0].band is None
 
 
+def test_scoring_speed_zero_or_negative_durations_are_unknown_not_fast() -> None:
+    rng = np.random.default_rng(16)
+    member = np.repeat(np.arange(30), 8)
+    durations = rng.lognormal(np.log(480), 0.3, member.size)
+    durations[member == 4] = 0.0  # started_at copied from submitted_at by an export
+    durations[member == 5] = -3600.0  # clocks an hour apart
+    results = {r.member: r for r in scoring_speed(member, durations, member // 6)}
+    assert 4 not in results and 5 not in results
+    assert all(r.band != "certain" for r in results.values())
+
+
 def _speed_city(
     seed: int, *, bodies: int = 200, typical: float = 480.0, pace_df: float = 4.0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
