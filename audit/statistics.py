@@ -12,6 +12,13 @@ Bands: ``"alert"`` when p < 0.05 (about 95%) and ``"alarm"`` when p < 0.002 (abo
 above the pass line, faster scoring, higher pass rates). Per-unit p-values are nominal,
 as on a funnel plot; where one unit yields many tests (pairs of members in a panel,
 pairs of organisations) the p-values are Holm-adjusted and the raw value is kept too.
+
+Nulls are what an honest unit of the same size and peer group shows, not fixed floors:
+honest raters differ in severity and pace, standards differ in criteria and maxima, bodies
+hold 3 applications or 300. Where honest units vary beyond chance, the between-unit spread
+is estimated robustly from the peers (``peer_null``: median and MAD, so the manipulated few
+do not widen their own null) and the tail is a Student t matched to the honest z-scores
+(``tail_df``); counts are judged within strata that share a standard's structure.
 """
 
 from __future__ import annotations
