@@ -870,7 +870,7 @@ def scoring_speed(
     floor_seconds: float = 60.0,
     min_n: int = 3,
     rushed_sd: float = 3.0,
-    max_ratio: float = 0.5,
+    max_ratio: float = 1 / 3,
     min_expected_share: float = 0.01,
     min_peer_members: int = 20,
     flagged_only: bool = False,
@@ -896,8 +896,9 @@ def scoring_speed(
     (``peer_null``: robust between-member variance plus the sampling variance of a median,
     π/2 · σ²/n, σ the pooled robust within-member SD), referred one-sided to a Student t
     with the honest tail (``tail_df``); they count only when the member's median is also at
-    most ``max_ratio`` times the reference (a pace half the panel's is material, one a fifth
-    slower merely detectable over many sheets). The reported p is the smallest of the tests
+    most ``max_ratio`` times the reference (a third of the panel's pace is material; honest
+    fast readers at half of it are common, and a fifth faster is merely detectable over
+    many sheets). The reported p is the smallest of the tests
     available, Bonferroni-multiplied by their number. A member whose median sheet took less
     than ``floor_seconds`` is ``"certain"``: nobody reads and scores an application that
     fast, whatever the peers do. Cf. response-time screens for careless responding, Huang et
