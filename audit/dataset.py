@@ -367,11 +367,12 @@ class _Builder:
                         col["l_member"].append(member)
                         col["l_kind"].append(kind)
         for i, x in enumerate(applications):
-            for member_id in x.get("relative_member_ids") or ():
-                if member_id in rows:
-                    col["l_app"].append(first_app + i)
-                    col["l_member"].append(rows[member_id])
-                    col["l_kind"].append(_RELATION_CODE["relative"])
+            for field, kind in _APPLICATION_RELATION_FIELDS:
+                for member_id in x.get(field) or ():
+                    if member_id in rows:
+                        col["l_app"].append(first_app + i)
+                        col["l_member"].append(rows[member_id])
+                        col["l_kind"].append(kind)
         # Facts of every application: approvals are re-checked for eligibility, and a
         # rejection is consistent when a hard requirement fails.
         col["a_facts"].extend([x["facts"] for x in applications])
@@ -561,6 +562,12 @@ _RELATION_FIELDS = (
     ("supervises", _RELATION_CODE["supervisor"]),
     ("relatives", _RELATION_CODE["relative"]),
     ("declared_interests", _RELATION_CODE["declared_interest"]),
+)
+# An application's relation lists: relatives, and members the applicant supervises (a line
+# relation either way is 直接上下级).
+_APPLICATION_RELATION_FIELDS = (
+    ("relative_member_ids", _RELATION_CODE["relative"]),
+    ("subordinate_member_ids", _RELATION_CODE["supervisor"]),
 )
 
 
