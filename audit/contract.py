@@ -45,6 +45,7 @@ SCHEMA_VERSIONS: tuple[str, ...] = ("1.0", "1.1")
 
 ReviewBodyKind = Literal["enterprise", "industry_committee", "third_party"]
 MemberRole = Literal["chair", "member"]
+MemberSelection = Literal["drawn", "reserve", "hand_picked"]
 VoteKind = Literal["approve", "reject", "abstain"]
 RecusalKind = Literal[
     "relative", "same_department", "supervisor", "own_application", "collaborator", "other"
@@ -128,6 +129,17 @@ class FilingPanelMember(_Contract):
         description="application refs this member declared an interest in (1.1)",
     )
     role: MemberRole = "member"
+    selection: MemberSelection | None = Field(
+        default=None,
+        description="how the member came to the panel: drawn at random from the expert pool "
+        "(随机抽取), a reserve called in after a decline, or hand_picked (1.1)",
+    )
+    selection_reason: str | None = Field(
+        default=None, max_length=500, description="why a hand-picked member was chosen (1.1)"
+    )
+    term_end: date | None = Field(
+        default=None, description="when the member's term in the expert pool ends (1.1)"
+    )
     resident_id: str | None = Field(
         default=None, description="on intake only (GB 11643); replaced by person_key"
     )

@@ -184,6 +184,9 @@ class AuditDataset:
     member_department: IntArray  # department code, -1 for none
     member_supervisor: IntArray  # member row of the member's supervisor, -1 for none
     member_person: IntArray  # person code, -1 for none
+    member_selection: ObjArray  # drawn / reserve / hand_picked, "" when not filed (1.0)
+    member_reasoned: BoolArray  # a hand-picked member's reason was filed
+    member_term_end: npt.NDArray[np.datetime64]  # NaT when not filed
 
     app_session: IntArray
     app_ref: ObjArray
@@ -334,6 +337,9 @@ class _Builder:
         col["m_dept"].extend([department(m.get("department")) for m in panel])
         col["m_person"].extend([person(m.get("person_key")) for m in panel])
         col["m_supervisor"].extend([rows.get(m.get("supervisor_member_id"), -1) for m in panel])
+        col["m_selection"].extend([m.get("selection") or "" for m in panel])
+        col["m_reasoned"].extend([bool((m.get("selection_reason") or "").strip()) for m in panel])
+        col["m_term_end"].extend([m.get("term_end") or "NaT" for m in panel])
 
         codes = self.criterion_codes[std]
         # itemgetter reads a sheet's scores in criterion order in C; a single code gives a
@@ -461,6 +467,11 @@ class _Builder:
             member_department=_ints(col["m_dept"]),
             member_supervisor=_ints(col["m_supervisor"]),
             member_person=_ints(col["m_person"]),
+            member_selection=_objects(col["m_selection"]),
+            member_reasoned=_bools(col["m_reasoned"]),
+            member_term_end=np.asarray(col["m_term_end"], dtype="datetime64[D]").reshape(
+                len(col["m_term_end"])
+            ),
             app_session=_ints(col["a_session"]),
             app_ref=_objects(col["a_ref"]),
             app_person=_ints(col["a_person"]),
@@ -523,6 +534,9 @@ _COLUMNS = [
     "m_dept",
     "m_person",
     "m_supervisor",
+    "m_selection",
+    "m_reasoned",
+    "m_term_end",
     "a_session",
     "a_ref",
     "a_person",

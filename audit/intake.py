@@ -277,6 +277,8 @@ class _FilingChecker:
                 )
             else:
                 self.member_ref(f"{path}.supervisor_member_id", member.supervisor_member_id)
+            for newer in ("selection", "selection_reason", "term_end"):
+                self.newer_field(f"{path}.{newer}", getattr(member, newer) is not None)
             for field in ("supervises", "relatives", "declared_interests"):
                 refs: list[str] = getattr(member, field)
                 self.newer_field(f"{path}.{field}", bool(refs))

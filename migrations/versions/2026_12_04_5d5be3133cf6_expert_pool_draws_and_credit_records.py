@@ -1,7 +1,7 @@
 """Expert pool terms and status, random panel draws, credit records (失信记录)
 
 Revision ID: 5d5be3133cf6
-Revises: be1700fe7b9f
+Revises: c4e1a7d2b905
 Create Date: 2026-12-04 14:09:24.249445
 """
 
@@ -15,7 +15,7 @@ import review_service.db
 
 
 revision: str = '5d5be3133cf6'
-down_revision: str | None = 'be1700fe7b9f'
+down_revision: str | None = 'c4e1a7d2b905'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -71,6 +71,9 @@ def build_package(session: Session, *, rs: ReviewSession, settings: Settings) ->
                 "department": user.department,
                 "supervisor_member_id": pseudonym.get(user.supervisor_id or -1),
                 "role": m.role,
+                "selection": m.selection,
+                "selection_reason": m.selection_reason,
+                "term_end": profile.term_end.isoformat() if profile and profile.term_end else None,
                 "person_key": user.person_key,
             }
         )

@@ -22,7 +22,7 @@ def _arrays_equal(a: AuditDataset, b: AuditDataset) -> None:
         x, y = getattr(a, name), getattr(b, name)
         if isinstance(x, np.ndarray):
             assert x.dtype == y.dtype, name
-            assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), name
+            assert np.array_equal(x, y, equal_nan=x.dtype.kind in "fM"), name
         elif name == "standards":
             assert [s.model_dump() for s in x] == [s.model_dump() for s in y]
         else:
