@@ -36,6 +36,25 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
+@app.command("init-env")
+def init_env(
+    path: Path = typer.Option(Path(".env"), help="where to write it"),
+    environment: str = typer.Option("development", help="development, test or production"),
+) -> None:
+    """Write a .env with random keys, once: an existing file is kept as it is."""
+    from review_service.config import env_file_text
+
+    if environment not in ("development", "test", "production"):
+        console.print(f"[red]unknown environment {environment}[/red]")
+        raise typer.Exit(2)
+    if path.exists():
+        console.print(f"{path} exists, kept")
+        return
+    path.write_text(env_file_text(environment))  # type: ignore[arg-type]
+    path.chmod(0o600)
+    console.print(f"[green]{path} written with random keys ({environment})[/green]")
+
+
 @app.command()
 def migrate(revision: str = "head") -> None:
     """Bring the database schema up to ``revision`` (default: the newest)."""

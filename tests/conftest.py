@@ -20,6 +20,12 @@ from review_service.db import make_engine, normalize_database_url
 
 BACKEND = os.environ.get("REVIEW_TEST_BACKEND", "sqlite")
 
+# Settings read from the environment (the CLI's) need a named environment and real keys:
+# the defaults fail closed. Tests that build Settings themselves pass their own.
+os.environ.setdefault("REVIEW_ENVIRONMENT", "test")
+os.environ.setdefault("REVIEW_SECRET_KEY", secrets.token_urlsafe(48))
+os.environ.setdefault("REVIEW_ID_HASH_KEY", secrets.token_urlsafe(48))
+
 
 def _postgres_admin_url() -> str:
     url = os.environ.get("TEST_DATABASE_URL")
