@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from review_service import tables  # noqa: F401  (complete metadata)
 from review_service.config import PROJECT_ROOT, get_settings
-from review_service.db import make_engine
+from review_service.db import engine_for
 
 app = typer.Typer(
     help="南通企业自主评审 · enterprise self-review service",
@@ -82,7 +82,7 @@ def create_regulator(
     if problem:
         console.print(f"[red]{problem[0]} / {problem[1]}[/red]")
         raise typer.Exit(2)
-    engine = make_engine(get_settings().database_url)
+    engine = engine_for(get_settings())
     with Session(engine) as session:
         if session.exec(select(User).where(User.username == username.lower())).first():
             console.print(f"[red]user {username} exists[/red]")
@@ -112,7 +112,7 @@ def verify_log() -> None:
     """Check the event log's hash chain and name the first broken row."""
     from review_service.events.service import verify_chain
 
-    engine = make_engine(get_settings().database_url)
+    engine = engine_for(get_settings())
     with Session(engine) as session:
         report = verify_chain(session)
     if report.intact:
@@ -133,7 +133,7 @@ def demo(seed: int = 2026) -> None:
     from review_service.supervision import demo as _supervision_demo  # noqa: F401  (registers)
 
     settings = get_settings()
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings)
     with Session(engine) as session:
         loaded = load_demo(session, settings, seed=seed)
         seal(session)
@@ -161,7 +161,7 @@ def audit_run(
     data = AuditRunCreate(
         period=period, scope=scope, cluster=cluster or None, enterprise_ids=enterprise
     )
-    engine = make_engine(get_settings().database_url)
+    engine = engine_for(get_settings())
     with Session(engine, expire_on_commit=False) as session:
         run = service.create_run(session, actor=None, data=data)
         seal(session)
