@@ -133,3 +133,17 @@ def read_only(engine: Engine) -> Engine:
     """The same engine for work that only reads: on SQLite its transactions do not take the
     write lock, so requests keep writing while, say, an audit loads every filing."""
     return engine.execution_options(read_only=True)
+
+
+LIKE_ESCAPE = "\\"
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its own ``%``, ``_`` and ``\\`` taken
+    literally (use with ``escape=LIKE_ESCAPE``): a search for "%" must not match everything."""
+    escaped = (
+        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+    return f"%{escaped}%"

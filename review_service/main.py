@@ -21,6 +21,7 @@ from review_service.enterprises.router import router as enterprises_router
 from review_service.errors import install_error_handlers
 from review_service.events.router import router as events_router
 from review_service.filings.router import router as filings_router
+from review_service.request_guard import RequestGuard
 from review_service.reviews.router import router as reviews_router
 from review_service.standard_versions.router import router as standards_router
 from review_service.supervision.router import router as supervision_router
@@ -84,6 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine_for(settings)
     install_error_handlers(app)
+    # Inside CORS (added first), so that its refusals carry the CORS headers too.
+    app.add_middleware(RequestGuard, max_bytes=settings.max_request_bytes)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
