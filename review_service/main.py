@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlmodel import Session
 
 from review_service import tables  # noqa: F401  (complete metadata)
 from review_service.accounts.router import router as accounts_router
 from review_service.auth.router import router as auth_router
 from review_service.config import Settings, get_settings
-from review_service.db import engine_for
+from review_service.db import engine_for, utcnow
 from review_service.dependencies import public
 from review_service.enterprises.router import router as enterprises_router
 from review_service.errors import install_error_handlers
 from review_service.events.router import router as events_router
+from review_service.events.service import seal
 from review_service.filings.router import router as filings_router
 from review_service.request_guard import RequestGuard
 from review_service.reviews.router import router as reviews_router
 from review_service.standard_versions.router import router as standards_router
 from review_service.supervision.router import router as supervision_router
+
+log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -71,9 +82,33 @@ def _operation_id(route: APIRoute) -> str:
     return route.operation_id or f"{route.tags[0] if route.tags else 'app'}-{route.name}"
 
 
+def _reap_stale_audit_runs(engine: Engine) -> None:
+    """Runs left running by a worker that died with the previous process fail, with why."""
+    from review_service.supervision.service import reap_stale_runs
+
+    try:
+        with Session(engine) as session:
+            reaped = [run.id for run in reap_stale_runs(session, now=utcnow())]
+            seal(session)
+            session.commit()
+    except (OperationalError, InterfaceError, PoolTimeout):
+        # The database is away: start anyway (/health/ready says so); the next list reaps.
+        log.warning("stale audit runs not reaped at startup: database unavailable")
+        return
+    if reaped:
+        log.warning("reaped %d stale audit run(s): %s", len(reaped), reaped)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    await anyio.to_thread.run_sync(_reap_stale_audit_runs, app.state.engine)
+    yield
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="南通企业职称和职业技能等级自主评审 · Enterprise self-review",
         version="0.1.0",
         description="Enterprises review their own staff; the regulator audits after the fact.",
