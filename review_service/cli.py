@@ -130,7 +130,6 @@ def demo(seed: int = 2026) -> None:
     """Load the demo data set once (skipped when the database already has enterprises)."""
     from review_service.demo import DEMO_PASSWORD, load_demo
     from review_service.events.service import seal
-    from review_service.supervision import demo as _supervision_demo  # noqa: F401  (registers)
 
     settings = get_settings()
     engine = engine_for(settings)
