@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,7 +11,8 @@ from pathlib import Path
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
@@ -38,6 +40,7 @@ from review_service.supervision.router import router as supervision_router
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
+DOCS_ASSETS = "/docs/assets"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
@@ -114,7 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Enterprises review their own staff; the regulator audits after the fact.",
         generate_unique_id_function=_operation_id,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served from local assets below, never from a CDN
         redoc_url=None,
     )
     app.state.settings = settings
@@ -132,8 +135,46 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for router in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
+    _mount_docs(app)
     _mount_frontend(app)
     return app
+
+
+def swagger_ui_assets() -> Path:
+    """Swagger UI's files (with its Apache-2.0 licence) as shipped by the ``swagger-ui-py``
+    package, located without importing it."""
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("swagger-ui-py is not installed (a dependency of the service)")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """The interactive API docs at /docs, working offline (bureau networks are): Swagger UI's
+    script and style come from this server, not from a CDN."""
+    assets = swagger_ui_assets()
+    app.mount(DOCS_ASSETS, StaticFiles(directory=assets), name="docs-assets")
+    openapi_url = app.openapi_url or ""
+    redirect_url = app.swagger_ui_oauth2_redirect_url or "/docs/oauth2-redirect"
+
+    async def docs(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "").rstrip("/")
+        return get_swagger_ui_html(
+            openapi_url=root + openapi_url,
+            title=f"{app.title} - Swagger UI",
+            swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon-32x32.png",
+            oauth2_redirect_url=root + redirect_url,
+            # No badge from the public validator service: nothing leaves the bureau's network.
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+
+    async def oauth2_redirect(_: Request) -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    app.add_route("/docs", docs, include_in_schema=False)
+    app.add_route(redirect_url, oauth2_redirect, include_in_schema=False)
 
 
 def _mount_frontend(app: FastAPI) -> None:
