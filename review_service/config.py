@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me-development-only"
@@ -81,9 +81,23 @@ class Settings(BaseSettings):
         return self.id_hash_key.encode()
 
 
+class SettingsRefused(RuntimeError):
+    """The environment's settings would run the service open: it refuses to start."""
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()  # type: ignore[call-arg]  # environment: from REVIEW_ENVIRONMENT
+    try:
+        return Settings()  # type: ignore[call-arg]  # environment: from REVIEW_ENVIRONMENT
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        raise SettingsRefused(
+            f"refusing to start: {problems}. Name REVIEW_ENVIRONMENT (development, test or "
+            "production) and, outside development, set REVIEW_SECRET_KEY and "
+            "REVIEW_ID_HASH_KEY; `review-service init-env` writes a .env with random keys."
+        ) from exc
 
 
 def env_file_text(environment: Environment = "development") -> str:

@@ -17,6 +17,7 @@ from review_service.config import (
     DEFAULT_SECRET,
     DefaultKeyRefused,
     Settings,
+    SettingsRefused,
 )
 from review_service.main import create_app
 
@@ -82,7 +83,11 @@ def test_the_service_refuses_to_start_without_real_keys(
 
     get_settings.cache_clear()
     try:
-        with pytest.raises(ValidationError, match="REVIEW_SECRET_KEY"):
+        with pytest.raises(SettingsRefused, match="REVIEW_SECRET_KEY must be set"):
+            create_app()
+        monkeypatch.delenv("REVIEW_ENVIRONMENT")
+        get_settings.cache_clear()
+        with pytest.raises(SettingsRefused, match="environment: Field required"):
             create_app()
     finally:
         get_settings.cache_clear()
