@@ -48,8 +48,11 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: int = Field(default=5, ge=1, le=120)
     db_statement_timeout_ms: int = Field(default=30_000, ge=100)
     db_lock_timeout_ms: int = Field(default=10_000, ge=100)
-    # Largest request body taken (a 10,000-application filing is about 10 MB of JSON).
+    # Largest request body taken by the bulk intakes (filings, registry extracts): a
+    # 10,000-application filing is about 25 MB of JSON.
     max_request_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    # Every other request: small bodies, whose JSON the framework parses on the event loop.
+    max_ordinary_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 DOCS_ASSETS = "/docs/assets"
+# The only routes that take large bodies: a filing (parsed off the event loop by the request
+# guard) and a registry extract (a CSV file).
+BULK_INTAKE_PATHS = (f"{API_PREFIX}/filings", f"{API_PREFIX}/registries/")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
@@ -124,7 +127,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine_for(settings)
     install_error_handlers(app)
     # Inside CORS (added first), so that its refusals carry the CORS headers too.
-    app.add_middleware(RequestGuard, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        RequestGuard,
+        max_bytes=settings.max_ordinary_request_bytes,
+        bulk_max_bytes=settings.max_request_bytes,
+        bulk_paths=BULK_INTAKE_PATHS,
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

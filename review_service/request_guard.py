@@ -1,7 +1,8 @@
 """What every request must satisfy before any route sees it, checked in one place:
 
-- the body is at most ``max_request_bytes`` (413 otherwise, counted as it arrives, so a
-  246 MB upload is cut off at the limit instead of being held in memory);
+- the body is at most ``max_ordinary_request_bytes`` (2 MB), or ``max_request_bytes``
+  (32 MB) for the bulk intakes (filings, registry extracts): 413 otherwise, counted as it
+  arrives, so a 246 MB upload is cut off at the limit instead of being held in memory;
 - a JSON body nests at most ``MAX_JSON_DEPTH`` levels, holds only finite numbers (no NaN,
   Infinity or 1e999) and no NUL character in any string or key; query strings, form fields
   and the path hold no NUL either (PostgreSQL cannot store it, and no name needs it).
@@ -151,6 +152,20 @@ def _pairs_problems(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
     ][:MAX_REPORTED]
 
 
+def refuse_nul(field: str, text: str) -> None:
+    """The same refusal for text that arrives another way (an uploaded file)."""
+    if "\x00" in text:
+        from review_service.errors import FieldProblem, Invalid
+
+        _, zh, en = NUL
+        raise Invalid(
+            "请求数据校验未通过",
+            "the request did not pass validation",
+            code="validation_failed",
+            details=[FieldProblem(field, f"{zh}（{NUL[0]}）", f"{en} ({NUL[0]})")],
+        )
+
+
 def parsed_json(request: Request) -> Any:
     """The JSON body as the guard parsed it, or ``None`` when it did not (not JSON)."""
     return request.scope.get(_SCOPE_KEY)
@@ -166,9 +181,25 @@ def _is_json(content_type: str) -> bool:
 class RequestGuard:
     """Pure ASGI middleware (no per-request task group), applied to every HTTP request."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        bulk_max_bytes: int | None = None,
+        bulk_paths: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.bulk_max_bytes = bulk_max_bytes or max_bytes
+        # A path equal to one of these, or under one ending in "/", takes the bulk limit.
+        self.bulk_paths = bulk_paths
+
+    def limit_for(self, path: str) -> int:
+        for bulk in self.bulk_paths:
+            if path == bulk.rstrip("/") or (bulk.endswith("/") and path.startswith(bulk)):
+                return self.bulk_max_bytes
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -184,9 +215,10 @@ class RequestGuard:
             await _refuse(scope, receive, send, problems)
             return
         headers = Headers(scope=scope)
+        limit = self.limit_for(scope.get("path", ""))
         length = headers.get("content-length")
-        if length and length.isdigit() and int(length) > self.max_bytes:
-            await self._too_large(scope, receive, send)
+        if length and length.isdigit() and int(length) > limit:
+            await self._too_large(scope, receive, send, limit)
             return
         if length in (None, "0") and "transfer-encoding" not in headers:
             await self.app(scope, receive, send)  # no body to look at
@@ -200,8 +232,8 @@ class RequestGuard:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._too_large(scope, receive, send)
+            if size > limit:
+                await self._too_large(scope, receive, send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -236,15 +268,15 @@ class RequestGuard:
 
         await self.app(scope, replay, send)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limit_mb = self.max_bytes / (1024 * 1024)
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        limit_mb = limit / (1024 * 1024)
         response = JSONResponse(
             status_code=413,
             content=error_body(
                 "request_too_large",
                 f"请求体超过上限（{limit_mb:g} MB）",
                 f"the request body is larger than the limit ({limit_mb:g} MB)",
-                max_bytes=self.max_bytes,
+                max_bytes=limit,
             ),
             headers={"Connection": "close"},
         )

@@ -20,11 +20,9 @@ from review_service.db import make_engine, normalize_database_url
 
 BACKEND = os.environ.get("REVIEW_TEST_BACKEND", "sqlite")
 
-# Settings read from the environment (the CLI's) need a named environment and real keys:
-# the defaults fail closed. Tests that build Settings themselves pass their own.
-os.environ.setdefault("REVIEW_ENVIRONMENT", "test")
-os.environ.setdefault("REVIEW_SECRET_KEY", secrets.token_urlsafe(48))
-os.environ.setdefault("REVIEW_ID_HASH_KEY", secrets.token_urlsafe(48))
+# Settings read from the environment (the CLI's) need a named environment: the defaults fail
+# closed. Tests that build Settings themselves name theirs, with real keys outside development.
+os.environ.setdefault("REVIEW_ENVIRONMENT", "development")
 
 
 def _postgres_admin_url() -> str:

@@ -28,7 +28,7 @@ from review_service.filings.schemas import (
     RegistryImportPublic,
     RegistryImportsPublic,
 )
-from review_service.request_guard import parsed_json
+from review_service.request_guard import parsed_json, refuse_nul
 
 router = APIRouter(tags=["filings"])
 
@@ -187,6 +187,7 @@ def import_registry(
         raise Invalid(
             "文件不是UTF-8编码的CSV", "the file is not UTF-8 CSV", code="invalid_registry"
         ) from exc
+    refuse_nul("file", text)
     row = service.import_registry(
         session,
         actor=access.principal,

@@ -137,6 +137,7 @@ def small_app(database_url: str, db):  # type: ignore[no-untyped-def]
         secret_key="guard-secret-key-0123456789abcdef0123",
         id_hash_key="guard-id-hash-key-0123456789abcdef0123",
         max_request_bytes=4096,
+        max_ordinary_request_bytes=2048,
     )
     app = create_app(settings)
     yield app
@@ -157,8 +158,24 @@ def test_a_body_over_the_limit_is_refused_with_413(small_app) -> None:  # type: 
 
         streamed = client.post(f"{API}/filings", content=chunks(), headers=JSON)
         assert streamed.status_code == 413
-        small = client.post(f"{API}/filings", content="{}", headers=JSON)
-        assert small.status_code == 401  # under the limit: on to the filing key check
+        # Under the bulk limit: on to the filing key check.
+        medium = json.dumps({"filing_id": "x" * 3000})
+        assert client.post(f"{API}/filings", content=medium, headers=JSON).status_code == 401
+        # Any other route takes the ordinary limit only (its JSON is parsed on the event loop).
+        ordinary = client.post(f"{API}/standards", content=medium, headers=JSON)
+        assert ordinary.status_code == 413
+        assert ordinary.json()["error"]["max_bytes"] == 2048
+
+
+def test_nul_in_an_uploaded_registry_extract_is_refused(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    csv = b"person_key,credit_code\nab\x00c,913206000000000001\n"
+    r = client.post(
+        f"{API}/registries/employment",
+        files={"file": ("extract.csv", csv, "text/csv")},
+        data={"as_of": "2026-06-30"},
+        headers=world.auth("regulator"),
+    )
+    _refused(r, "file", "nul_character")
 
 
 def test_enterprise_search_takes_wildcards_literally(client, world: World) -> None:  # type: ignore[no-untyped-def]
