@@ -27,7 +27,9 @@ frontend:
 		(cd frontend && npm run --silent build); \
 	fi
 
+# First run: a .env with random keys (kept afterwards), so nothing runs on the public defaults.
 run: $(STAMP) frontend
+	$(BIN)/review-service init-env
 	$(BIN)/review-service migrate
 	$(BIN)/review-service demo
 	$(BIN)/review-service serve --host $(HOST) --port $(PORT)

@@ -54,7 +54,12 @@ def _free_port() -> int:
 
 def measure(url: str, apps: int) -> dict[str, object]:
     _migrate(url)
-    settings = Settings(environment="test", database_url=url, id_hash_key="bench-" + "k" * 32)
+    settings = Settings(
+        environment="test",
+        database_url=url,
+        secret_key="bench-" + "s" * 32,
+        id_hash_key="bench-" + "k" * 32,
+    )
     document = generate(
         GeneratorConfig(bodies=1, apps_per_body=apps, sessions_per_body=1, share_manipulated=0.0)
     ).documents(intake=True)[0]

@@ -41,7 +41,8 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(_url())
+    # A migration may rewrite big tables: no statement or lock timeout of the service's.
+    engine = make_engine(_url(), statement_timeout_ms=0, lock_timeout_ms=0)
     with engine.connect() as connection:
         _run(connection)
     engine.dispose()

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from review_service import tables  # noqa: F401  (complete metadata)
 from review_service.config import PROJECT_ROOT, get_settings
-from review_service.db import make_engine
+from review_service.db import engine_for
 
 app = typer.Typer(
     help="南通企业自主评审 · enterprise self-review service",
@@ -34,6 +34,25 @@ def _ensure_sqlite_dir(url: str) -> None:
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+@app.command("init-env")
+def init_env(
+    path: Path = typer.Option(Path(".env"), help="where to write it"),
+    environment: str = typer.Option("development", help="development, test or production"),
+) -> None:
+    """Write a .env with random keys, once: an existing file is kept as it is."""
+    from review_service.config import env_file_text
+
+    if environment not in ("development", "test", "production"):
+        console.print(f"[red]unknown environment {environment}[/red]")
+        raise typer.Exit(2)
+    if path.exists():
+        console.print(f"{path} exists, kept")
+        return
+    path.write_text(env_file_text(environment))  # type: ignore[arg-type]
+    path.chmod(0o600)
+    console.print(f"[green]{path} written with random keys ({environment})[/green]")
 
 
 @app.command()
@@ -63,7 +82,7 @@ def create_regulator(
     if problem:
         console.print(f"[red]{problem[0]} / {problem[1]}[/red]")
         raise typer.Exit(2)
-    engine = make_engine(get_settings().database_url)
+    engine = engine_for(get_settings())
     with Session(engine) as session:
         if session.exec(select(User).where(User.username == username.lower())).first():
             console.print(f"[red]user {username} exists[/red]")
@@ -93,7 +112,7 @@ def verify_log() -> None:
     """Check the event log's hash chain and name the first broken row."""
     from review_service.events.service import verify_chain
 
-    engine = make_engine(get_settings().database_url)
+    engine = engine_for(get_settings())
     with Session(engine) as session:
         report = verify_chain(session)
     if report.intact:
@@ -111,10 +130,9 @@ def demo(seed: int = 2026) -> None:
     """Load the demo data set once (skipped when the database already has enterprises)."""
     from review_service.demo import DEMO_PASSWORD, load_demo
     from review_service.events.service import seal
-    from review_service.supervision import demo as _supervision_demo  # noqa: F401  (registers)
 
     settings = get_settings()
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings)
     with Session(engine) as session:
         loaded = load_demo(session, settings, seed=seed)
         seal(session)
@@ -142,7 +160,7 @@ def audit_run(
     data = AuditRunCreate(
         period=period, scope=scope, cluster=cluster or None, enterprise_ids=enterprise
     )
-    engine = make_engine(get_settings().database_url)
+    engine = engine_for(get_settings())
     with Session(engine, expire_on_commit=False) as session:
         run = service.create_run(session, actor=None, data=data)
         seal(session)

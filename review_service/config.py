@@ -1,23 +1,37 @@
-"""One settings object, read from the environment (prefix ``REVIEW_``) and ``.env``."""
+"""One settings object, read from the environment (prefix ``REVIEW_``) and ``.env``.
+
+Defaults fail closed: the environment must be named, and outside ``development`` the service
+refuses to start with the public default keys (anyone could sign a regulator's token with
+them, or recover resident ID numbers from their keyed hashes). ``review-service init-env``
+(run by ``make run``) writes a ``.env`` with random keys on first use."""
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me-development-only"
 DEFAULT_ID_HASH_KEY = "change-me-id-hash-development-only"
+MIN_SECRET_LENGTH = 32
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+Environment = Literal["development", "test", "production"]
+
+
+class DefaultKeyRefused(RuntimeError):
+    """A public default key was about to be used outside development."""
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REVIEW_", env_file=".env", extra="ignore")
 
-    environment: Literal["development", "test", "production"] = "development"
+    # No default: a forgotten setting must not turn a production server into a development one.
+    environment: Environment
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'app.db'}"
     secret_key: str = DEFAULT_SECRET
     # Keyed hash of resident ID numbers: rotating it breaks matching across filings.
@@ -29,27 +43,72 @@ class Settings(BaseSettings):
     cors_origins: list[str] = ["http://127.0.0.1:5173", "http://localhost:5173"]
     # Public holidays (ISO dates) skipped when counting public-notice working days.
     holidays: list[str] = []
+    # Bounded waits on the database, so an outage answers 503 quickly instead of hanging.
+    db_connect_timeout_seconds: int = Field(default=5, ge=1, le=60)
+    db_pool_timeout_seconds: int = Field(default=5, ge=1, le=120)
+    db_statement_timeout_ms: int = Field(default=30_000, ge=100)
+    db_lock_timeout_ms: int = Field(default=10_000, ge=100)
+    # Largest request body taken by the bulk intakes (filings, registry extracts): a
+    # 10,000-application filing is about 25 MB of JSON.
+    max_request_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    # Every other request: small bodies, whose JSON the framework parses on the event loop.
+    max_ordinary_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
-        if self.environment == "production":
+        if self.environment != "development":
             for name, default in (
                 ("secret_key", DEFAULT_SECRET),
                 ("id_hash_key", DEFAULT_ID_HASH_KEY),
             ):
                 value = getattr(self, name)
-                if value == default or len(value) < 32:
+                if value == default or len(value) < MIN_SECRET_LENGTH:
                     raise ValueError(
                         f"REVIEW_{name.upper()} must be set to a random value of at least "
-                        "32 characters outside development"
+                        f"{MIN_SECRET_LENGTH} characters outside development "
+                        "(`review-service init-env` writes a .env with random keys)"
                     )
         return self
 
     @property
+    def signing_key(self) -> str:
+        """The access-token key; the public default is never usable outside development."""
+        if self.secret_key == DEFAULT_SECRET and self.environment != "development":
+            raise DefaultKeyRefused("the default REVIEW_SECRET_KEY is for development only")
+        return self.secret_key
+
+    @property
     def id_hash_key_bytes(self) -> bytes:
+        if self.id_hash_key == DEFAULT_ID_HASH_KEY and self.environment != "development":
+            raise DefaultKeyRefused("the default REVIEW_ID_HASH_KEY is for development only")
         return self.id_hash_key.encode()
+
+
+class SettingsRefused(RuntimeError):
+    """The environment's settings would run the service open: it refuses to start."""
 
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    try:
+        return Settings()  # type: ignore[call-arg]  # environment: from REVIEW_ENVIRONMENT
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        raise SettingsRefused(
+            f"refusing to start: {problems}. Name REVIEW_ENVIRONMENT (development, test or "
+            "production) and, outside development, set REVIEW_SECRET_KEY and "
+            "REVIEW_ID_HASH_KEY; `review-service init-env` writes a .env with random keys."
+        ) from exc
+
+
+def env_file_text(environment: Environment = "development") -> str:
+    """A new ``.env``: the environment named and fresh random keys (written once, kept)."""
+    return (
+        "# Written by `review-service init-env`. Keep it private; never commit it.\n"
+        f"REVIEW_ENVIRONMENT={environment}\n"
+        f"REVIEW_SECRET_KEY={secrets.token_urlsafe(48)}\n"
+        "# Keyed hash of resident ID numbers: changing it breaks matching across filings.\n"
+        f"REVIEW_ID_HASH_KEY={secrets.token_urlsafe(48)}\n"
+    )

@@ -10,6 +10,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel, create_engine
 
+from review_service.config import Settings
+
 # Explicit constraint names so that migrations can drop and alter them by name on both engines.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -52,13 +54,58 @@ def normalize_database_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    connect_timeout: int = 5,
+    pool_timeout: int = 5,
+    statement_timeout_ms: int = 30_000,
+    lock_timeout_ms: int = 10_000,
+) -> Engine:
+    """The engine, with every wait on the database bounded: an unreachable or frozen server,
+    an exhausted pool, a runaway statement or a held lock end in an error (answered 503 with
+    ``Retry-After``) within seconds instead of holding the request and its thread."""
     url = normalize_database_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        in_memory = make_url(url).database in (None, "", ":memory:")
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            # An in-memory database has one connection per thread and no pool to wait on.
+            **({} if in_memory else {"pool_timeout": pool_timeout}),
+        )
         _serialise_sqlite_writers(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=pool_timeout,
+        connect_args={
+            # libpq's timeout covers the whole handshake, so a listener that accepts and never
+            # answers is given up on too; keepalives notice a peer that vanished.
+            "connect_timeout": connect_timeout,
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+            "options": (
+                f"-c statement_timeout={statement_timeout_ms} -c lock_timeout={lock_timeout_ms}"
+            ),
+        },
+    )
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The service's engine, with the waits its settings bound."""
+    return make_engine(
+        settings.database_url,
+        connect_timeout=settings.db_connect_timeout_seconds,
+        pool_timeout=settings.db_pool_timeout_seconds,
+        statement_timeout_ms=settings.db_statement_timeout_ms,
+        lock_timeout_ms=settings.db_lock_timeout_ms,
+    )
 
 
 def _serialise_sqlite_writers(engine: Engine) -> None:
@@ -86,3 +133,17 @@ def read_only(engine: Engine) -> Engine:
     """The same engine for work that only reads: on SQLite its transactions do not take the
     write lock, so requests keep writing while, say, an audit loads every filing."""
     return engine.execution_options(read_only=True)
+
+
+LIKE_ESCAPE = "\\"
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its own ``%``, ``_`` and ``\\`` taken
+    literally (use with ``escape=LIKE_ESCAPE``): a search for "%" must not match everything."""
+    escaped = (
+        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+    return f"%{escaped}%"

@@ -64,17 +64,15 @@ def get_principal(
     if not token:
         raise Unauthenticated("未登录，请先登录", "not authenticated: log in first")
     try:
-        claims = tokens.decode_access_token(token, secret=settings.secret_key)
+        claims = tokens.decode_access_token(token, secret=settings.signing_key)
     except tokens.TokenInvalid as exc:
         raise Unauthenticated(
             "登录凭证无效或已过期，请重新登录", "the access token is invalid or expired"
         ) from exc
     user = session.get(User, claims.user_id)
-    if (
-        user is None
-        or not user.is_active
-        or claims.issued_at < user.password_changed_at.replace(microsecond=0)
-    ):
+    # The version, not the issue time: a token issued in the same second as a password
+    # change (or before a logout) must not outlive it.
+    if user is None or not user.is_active or claims.version != user.token_version:
         raise Unauthenticated(
             "登录凭证已失效，请重新登录", "the access token is no longer valid; log in again"
         )

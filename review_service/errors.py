@@ -13,7 +13,8 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -97,6 +98,27 @@ class InvalidState(Conflict):
 class Invalid(DomainError):
     status_code = 422
     code = "invalid"
+
+
+# How long a client should wait before retrying when the database is out of reach.
+RETRY_AFTER_SECONDS = 5
+# PostgreSQL's SQLSTATEs of a transaction that lost a race and may simply be retried.
+_RETRYABLE_RACES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+# Waits the engine bounds on purpose (make_engine): the server is busy, not broken.
+_TIMED_OUT = {"57014": "statement", "55P03": "lock"}  # query_canceled, lock_not_available
+
+
+def database_unavailable(retry_after: int = RETRY_AFTER_SECONDS) -> JSONResponse:
+    return JSONResponse(
+        status_code=503,
+        content=error_body(
+            "database_unavailable",
+            "数据库暂时不可用，请稍后重试",
+            "the database is unavailable for the moment; retry later",
+            retry_after=retry_after,
+        ),
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 def error_body(
@@ -200,6 +222,7 @@ def install_error_handlers(app: FastAPI) -> None:
             404: ("资源不存在", "not found"),
             405: ("不支持该请求方法", "method not allowed"),
             401: ("未登录或登录已失效", "not authenticated"),
+            413: ("请求体过大", "the request body is too large"),
         }
         zh, en = messages.get(exc.status_code, ("请求无法处理", str(exc.detail)))
         return JSONResponse(
@@ -230,6 +253,42 @@ def install_error_handlers(app: FastAPI) -> None:
                 "concurrent_change",
                 "该记录已被另一请求修改，本次操作未生效，请刷新后重试",
                 "another request changed this record first; nothing was applied, reload and retry",
+            ),
+        )
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(PoolTimeout)
+    async def _database_down(_: Request, exc: Exception) -> JSONResponse:
+        # Refused, timed-out or dropped connections, an exhausted pool, a statement or lock
+        # wait cut short: the request did nothing (its transaction rolled back) and may be
+        # retried. A race lost on PostgreSQL's serialisation is the caller's 409 instead.
+        sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+        if sqlstate in _RETRYABLE_RACES:
+            return JSONResponse(
+                status_code=409,
+                content=error_body(
+                    "concurrent_change",
+                    "该记录正被另一请求修改，本次操作未生效，请重试",
+                    "another request was changing the same records; nothing was applied, retry",
+                ),
+            )
+        if sqlstate in _TIMED_OUT:
+            log.warning("database %s timeout: %s", _TIMED_OUT[sqlstate], exc)
+            return database_unavailable(retry_after=1)
+        log.warning("database unavailable: %s", exc)
+        return database_unavailable()
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # A bug: logged with its traceback by the server; the client still gets the JSON body.
+        log.exception("unexpected error", exc_info=exc)
+        return JSONResponse(
+            status_code=500,
+            content=error_body(
+                "internal_error",
+                "服务器内部错误，请稍后重试或联系管理员",
+                "internal server error; retry later or contact the administrator",
             ),
         )
 

@@ -13,7 +13,7 @@ from review_service.main import create_app
 
 
 def main() -> None:
-    app = create_app(Settings(environment="test", database_url="sqlite://"))
+    app = create_app(Settings(environment="development", database_url="sqlite://"))
     json.dump(app.openapi(), sys.stdout, ensure_ascii=False, indent=2, sort_keys=False)
     sys.stdout.write("\n")
 

@@ -20,6 +20,10 @@ from review_service.db import make_engine, normalize_database_url
 
 BACKEND = os.environ.get("REVIEW_TEST_BACKEND", "sqlite")
 
+# Settings read from the environment (the CLI's) need a named environment: the defaults fail
+# closed. Tests that build Settings themselves name theirs, with real keys outside development.
+os.environ.setdefault("REVIEW_ENVIRONMENT", "development")
+
 
 def _postgres_admin_url() -> str:
     url = os.environ.get("TEST_DATABASE_URL")

@@ -21,6 +21,8 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     is_active: bool = True
     password_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Carried by every access token as ``ver``; bumped to end all of them at once.
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # Organisational facts used to detect conflicts of interest (回避).
     department: str | None = Field(default=None, max_length=100)

@@ -286,6 +286,8 @@ def update_user(session: Session, *, scope: TenantScope, user_id: int, data: Use
                 "the supervisor must be another person of the same enterprise",
                 details=[FieldProblem("supervisor_id", "无效", "invalid")],
             )
+    if "is_active" in changes and changes["is_active"] != user.is_active:
+        user.token_version += 1  # disabling or re-enabling ends every access token issued
     for key, value in changes.items():
         setattr(user, key, value)
     session.add(user)

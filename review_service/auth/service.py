@@ -84,7 +84,9 @@ def refresh(session: Session, *, settings: Settings, token: str, now: datetime) 
         for other in family:
             other.revoked_at = now
             session.add(other)
-        if family:
+        if user is not None:
+            end_access_tokens(session, user)  # the thief may hold a live access token too
+        if family or user is not None:
             record(
                 session,
                 actor=principal_of(user) if user else None,
@@ -119,6 +121,9 @@ def logout(session: Session, *, principal: Principal, token: str, now: datetime)
     for item in family:
         item.revoked_at = item.revoked_at or now
         session.add(item)
+    user = session.get(User, principal.user_id)
+    if user is not None:
+        end_access_tokens(session, user)
     record(
         session,
         actor=principal,
@@ -145,7 +150,7 @@ def change_password(
     before = snapshot(user)
     user.password_hash = hash_password(new)
     user.password_changed_at = now
-    session.add(user)
+    end_access_tokens(session, user)
     for token in session.exec(
         select(RefreshToken).where(
             RefreshToken.user_id == user.id,
@@ -155,6 +160,12 @@ def change_password(
         token.revoked_at = now
         session.add(token)
     record(session, actor=principal, action="auth.password_changed", subject=user, before=before)
+
+
+def end_access_tokens(session: Session, user: User) -> None:
+    """Every access token issued to ``user`` so far stops working (their ``ver`` is stale)."""
+    user.token_version += 1
+    session.add(user)
 
 
 def principal_of(user: User) -> Principal:
@@ -176,10 +187,11 @@ def _issue(
     )
     lifetime = timedelta(minutes=settings.access_token_minutes)
     access = tokens.issue_access_token(
-        secret=settings.secret_key,
+        secret=settings.signing_key,
         user_id=user.id or 0,
         role=user.role,
         enterprise_id=user.enterprise_id,
+        version=user.token_version,
         now=now,
         lifetime=lifetime,
     )

@@ -1,7 +1,10 @@
 """All JWT handling lives here, so the JOSE library can be swapped in one place.
 
 Access tokens are short-lived HS256 JWTs; the algorithm list is pinned on decode so that
-``alg: none`` or an RS/HS confusion is refused. Refresh tokens are opaque random strings,
+``alg: none`` or an RS/HS confusion is refused. Each access token carries its user's token
+version (``ver``): bumping the version (password change, logout, a replayed refresh token,
+disabling or re-enabling the account) ends every access token issued before, even within
+the same second. Refresh tokens are opaque random strings,
 stored only as a SHA-256 digest."""
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ class AccessClaims:
     role: str
     enterprise_id: int | None
     issued_at: datetime
+    version: int
 
 
 def issue_access_token(
@@ -35,6 +39,7 @@ def issue_access_token(
     user_id: int,
     role: str,
     enterprise_id: int | None,
+    version: int,
     now: datetime,
     lifetime: timedelta,
 ) -> str:
@@ -45,6 +50,7 @@ def issue_access_token(
         "iat": int(now.timestamp()),
         "exp": int((now + lifetime).timestamp()),
         "typ": ACCESS_TYPE,
+        "ver": version,
     }
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
@@ -59,7 +65,7 @@ def decode_access_token(token: str, *, secret: str) -> AccessClaims:
         )
     except JWTError as exc:
         raise TokenInvalid(str(exc)) from exc
-    if claims.get("typ") != ACCESS_TYPE or "role" not in claims:
+    if claims.get("typ") != ACCESS_TYPE or "role" not in claims or "ver" not in claims:
         raise TokenInvalid("not an access token")
     try:
         user_id = int(claims["sub"])
@@ -67,9 +73,12 @@ def decode_access_token(token: str, *, secret: str) -> AccessClaims:
         if enterprise_id is not None:
             enterprise_id = int(enterprise_id)
         issued_at = datetime.fromtimestamp(int(claims["iat"])).astimezone()
+        version = claims["ver"]
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise TypeError("ver is not an integer")
     except (TypeError, ValueError) as exc:
         raise TokenInvalid("malformed claims") from exc
-    return AccessClaims(user_id, str(claims["role"]), enterprise_id, issued_at)
+    return AccessClaims(user_id, str(claims["role"]), enterprise_id, issued_at, version)
 
 
 def new_refresh_token() -> tuple[str, str]:

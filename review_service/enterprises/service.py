@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import Session, col, func, select
 
 from review_service.auth.principal import Principal
-from review_service.db import utcnow
+from review_service.db import LIKE_ESCAPE, contains_pattern, utcnow
 from review_service.enterprises.models import Authorization, Enterprise
 from review_service.enterprises.schemas import (
     AuthorizationChange,
@@ -97,8 +97,11 @@ def list_enterprises(
     if cluster:
         stmt = stmt.where(Enterprise.industry_cluster == cluster)
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(col(Enterprise.name).like(like) | col(Enterprise.credit_code).like(like))
+        like = contains_pattern(q)
+        stmt = stmt.where(
+            col(Enterprise.name).like(like, escape=LIKE_ESCAPE)
+            | col(Enterprise.credit_code).like(like, escape=LIKE_ESCAPE)
+        )
     count = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(stmt.order_by(col(Enterprise.id)).offset(offset).limit(limit)).all()
     return list(rows), count

@@ -28,6 +28,7 @@ from review_service.filings.schemas import (
     RegistryImportPublic,
     RegistryImportsPublic,
 )
+from review_service.request_guard import parsed_json, refuse_nul
 
 router = APIRouter(tags=["filings"])
 
@@ -42,7 +43,11 @@ def schema() -> dict[str, Any]:
 
 async def filing_body(request: Request) -> Any:
     """The raw JSON body, parsed with the cyclic collector paused: a 10,000-application filing
-    is millions of objects, and FastAPI's generic body validation would walk them again."""
+    is millions of objects, and FastAPI's generic body validation would walk them again.
+    Usually the request guard has parsed it already (off the event loop, checked)."""
+    checked = parsed_json(request)
+    if checked is not None:
+        return checked
     body = await request.body()
     try:
         with collection_paused():
@@ -182,6 +187,7 @@ def import_registry(
         raise Invalid(
             "文件不是UTF-8编码的CSV", "the file is not UTF-8 CSV", code="invalid_registry"
         ) from exc
+    refuse_nul("file", text)
     row = service.import_registry(
         session,
         actor=access.principal,

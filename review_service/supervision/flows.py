@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
@@ -24,6 +25,7 @@ from review_service.filings import service as filings
 from review_service.filings.models import FilingRecord
 from review_service.standard_versions import service as standard_versions
 from review_service.supervision import service
+from review_service.supervision.models import AuditRun
 from review_service.supervision.schemas import RunStatus
 from standards.defaults import load_baselines
 
@@ -90,25 +92,88 @@ def _history(session: Session, *, period: str, enterprise_ids: set[int] | None) 
     ]
 
 
+# How often a running audit's worker shows it is alive (service.STALE_AFTER reaps the silent).
+HEARTBEAT_SECONDS = 10.0
+
+
+class RunReaped(Exception):
+    """The run was marked failed as stale while this worker still held it: stop, store nothing."""
+
+
+class _Heartbeat:
+    """Touches the run's ``heartbeat_at`` every few seconds from a daemon thread while the
+    worker runs, so that a killed worker's run is told apart from a long analysis.
+
+    Bookkeeping only, written outside the event log (a row per beat would drown it); the
+    update is conditional, so a run reaped meanwhile is noticed, not revived."""
+
+    def __init__(self, engine: Engine, run_id: int) -> None:
+        self.engine = engine
+        self.run_id = run_id
+        self.reaped = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._loop, name=f"audit-run-{run_id}-heartbeat", daemon=True
+        )
+
+    def beat(self) -> None:
+        with self.engine.begin() as connection:
+            touched = connection.execute(
+                update(AuditRun)
+                .where(
+                    col(AuditRun.id) == self.run_id,
+                    col(AuditRun.status) == RunStatus.running.value,
+                )
+                .values(heartbeat_at=utcnow())
+            ).rowcount
+        if not touched:
+            self.reaped = True
+
+    def check(self) -> None:
+        if self.reaped:
+            raise RunReaped(f"audit run {self.run_id} was reaped as stale")
+
+    def _loop(self) -> None:
+        while not self._stop.wait(HEARTBEAT_SECONDS):
+            try:
+                self.beat()
+            except Exception:  # the database may be away for a moment; the next beat retries
+                log.warning("audit run %s: heartbeat failed", self.run_id, exc_info=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=HEARTBEAT_SECONDS + 5)
+
+
 def execute_run(engine: Engine, run_id: int) -> None:
     """Run a queued audit to the end (or to ``failed``), reporting stage and percentage."""
     try:
         _execute(engine, run_id)
+    except RunReaped:
+        log.warning("audit run %s was reaped as stale while running; result dropped", run_id)
     except Exception as exc:  # the job's whole outcome is the run's status
         log.exception("audit run %s failed", run_id)
         error = f"{type(exc).__name__}: {exc}"[:2000]
-        _step(
-            engine,
-            lambda s: service.advance_run(
-                s,
+
+        def fail(session: Session) -> None:
+            run = service.get_run(session, run_id=run_id)
+            if run.status == RunStatus.failed.value:
+                return  # reaped already, with its reason
+            service.advance_run(
+                session,
                 run_id=run_id,
                 stage="failed",
                 progress=100,
                 status=RunStatus.failed.value,
                 error=error,
                 finished_at=utcnow(),
-            ),
-        )
+            )
+
+        _step(engine, fail)
 
 
 class _Inputs:
@@ -155,40 +220,45 @@ def _execute(engine: Engine, run_id: int) -> None:
             progress=5,
             status=RunStatus.running.value,
             started_at=utcnow(),
+            heartbeat_at=utcnow(),
         ),
     )
-    with Session(read_only(engine)) as session:
-        inputs = _Inputs(session, run_id)
-    _step(
-        engine,
-        lambda s: service.advance_run(
-            s, run_id=run_id, stage="analysing", progress=20, **inputs.counts()
-        ),
-    )
-    last = [20]
+    with _Heartbeat(engine, run_id) as heartbeat:
+        with Session(read_only(engine)) as session:
+            inputs = _Inputs(session, run_id)
+        heartbeat.check()
+        _step(
+            engine,
+            lambda s: service.advance_run(
+                s, run_id=run_id, stage="analysing", progress=20, **inputs.counts()
+            ),
+        )
+        last = [20]
 
-    def progress(stage: str, fraction: float) -> None:
-        percent = 20 + int(70 * fraction)
-        if percent >= last[0] + 10:  # a few updates, not one per stage of the pipeline
-            last[0] = percent
-            _step(
-                engine,
-                lambda s: service.advance_run(
-                    s, run_id=run_id, stage=f"analysing:{stage}", progress=percent
-                ),
-            )
+        def progress(stage: str, fraction: float) -> None:
+            heartbeat.check()
+            percent = 20 + int(70 * fraction)
+            if percent >= last[0] + 10:  # a few updates, not one per stage of the pipeline
+                last[0] = percent
+                _step(
+                    engine,
+                    lambda s: service.advance_run(
+                        s, run_id=run_id, stage=f"analysing:{stage}", progress=percent
+                    ),
+                )
 
-    result = inputs.analyse(progress)
-    _step(
-        engine,
-        lambda s: service.store_results(
-            s,
-            run=service.get_run(s, run_id=run_id),
-            flags=result.flags,
-            grades=result.grades,
-            application_counts=inputs.application_counts,
-        ),
-    )
+        result = inputs.analyse(progress)
+        heartbeat.check()
+        _step(
+            engine,
+            lambda s: service.store_results(
+                s,
+                run=service.get_run(s, run_id=run_id),
+                flags=result.flags,
+                grades=result.grades,
+                application_counts=inputs.application_counts,
+            ),
+        )
 
 
 def execute_in_session(session: Session, run_id: int) -> None:

@@ -35,6 +35,9 @@ class AuditRun(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Touched by the worker while it runs; a queued or running run whose heartbeat is stale
+    # lost its worker (killed process) and is reaped as failed.
+    heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Flag(SQLModel, table=True):

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Query, Request
 
 from audit.flags import SIGNALS
+from review_service.db import utcnow
 from review_service.dependencies import EnterpriseAdminAccess as EnterpriseAdmin
 from review_service.dependencies import KeyFilter, ObjectId, Offset, SessionDep
 from review_service.dependencies import ManagerAccess as Managers
@@ -114,6 +115,7 @@ def list_runs(
     "/audit-runs/{run_id}", response_model=AuditRunPublic, operation_id="supervision-get_run"
 )
 def get_run(run_id: ObjectId, access: Regulator, session: SessionDep) -> AuditRunPublic:
+    service.reap_stale_runs(session, now=utcnow())  # a poller learns its worker died
     return AuditRunPublic(**service.get_run(session, run_id=run_id).model_dump())
 
 

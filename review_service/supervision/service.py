@@ -11,6 +11,7 @@ revokes them and is final. Enterprises see their own grade, reasons and measures
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -116,6 +117,43 @@ def create_run(session: Session, *, actor: Principal | None, data: AuditRunCreat
     return run
 
 
+# A run's worker touches its heartbeat every few seconds (flows.HEARTBEAT_SECONDS); a queued
+# or running run silent for this long lost its worker (process killed or restarted).
+STALE_AFTER = timedelta(minutes=2)
+_UNFINISHED = (RunStatus.queued.value, RunStatus.running.value)
+
+
+def reap_stale_runs(
+    session: Session, *, now: datetime, stale_after: timedelta = STALE_AFTER
+) -> list[AuditRun]:
+    """Mark failed, with the reason, every unfinished run whose worker stopped beating, so
+    that it does not show ``running`` forever and may be run again."""
+    cutoff = now - stale_after
+    last_sign = func.coalesce(
+        col(AuditRun.heartbeat_at), col(AuditRun.started_at), col(AuditRun.created_at)
+    )
+    stale = session.exec(
+        select(AuditRun)
+        .where(col(AuditRun.status).in_(_UNFINISHED), last_sign < cutoff)
+        .with_for_update(skip_locked=True)  # two reapers at once: each run reaped once
+    ).all()
+    for run in stale:
+        seen = run.heartbeat_at or run.started_at or run.created_at
+        advance_run(
+            session,
+            run_id=run.id or 0,
+            stage="failed",
+            progress=run.progress,
+            status=RunStatus.failed.value,
+            error=(
+                f"the worker stopped: no sign of life since {seen.isoformat(timespec='seconds')} "
+                f"(stage {run.stage}, {run.progress}%); start a new run"
+            ),
+            finished_at=now,
+        )
+    return list(stale)
+
+
 def get_run(session: Session, *, run_id: int) -> AuditRun:
     run = session.get(AuditRun, run_id)
     if run is None:
@@ -126,6 +164,7 @@ def get_run(session: Session, *, run_id: int) -> AuditRun:
 def list_runs(
     session: Session, *, period: str | None, offset: int, limit: int
 ) -> tuple[list[AuditRun], int]:
+    reap_stale_runs(session, now=utcnow())
     stmt = select(AuditRun)
     if period:
         stmt = stmt.where(AuditRun.period == period)
@@ -198,6 +237,12 @@ def store_results(
     application_counts: dict[str, int],
 ) -> None:
     """Store a run's flags and grades (one transaction) and record the run's completion."""
+    if run.status != RunStatus.running.value:
+        # Reaped as stale meanwhile (its worker was frozen, not dead): the failure stands.
+        raise InvalidState(
+            "该审查批次已不在运行中，结果未保存",
+            f"audit run {run.id} is {run.status}, no longer running: its results were not stored",
+        )
     codes = {f.enterprise_credit_code for f in flags} | {g.credit_code for g in grades}
     enterprise_by_code = _enterprise_ids(session, codes)
     assert run.id is not None

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from review_service.cli import alembic_config
 from review_service.config import Settings
 from review_service.demo import DEMO_PASSWORD, load_demo
+from review_service.demo.reviews import review_rounds
 from review_service.events.service import seal
 from review_service.main import STATIC_DIR, create_app
 
@@ -50,11 +51,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cfg.attributes["skip_logging"] = True
     command.upgrade(cfg, "head")
     settings = Settings(
-        environment="test", database_url=url, secret_key="browser-test-secret-0123456789abcdef"
+        environment="test",
+        database_url=url,
+        secret_key="browser-test-secret-0123456789abcdef",
+        id_hash_key="browser-test-id-hash-key-0123456789abcdef",
     )
     app = create_app(settings)
     with Session(app.state.engine) as session:
-        load_demo(session, settings)
+        # The review rounds the screens walk through (filings and an audit would add ~30 s).
+        load_demo(session, settings, steps=[review_rounds])
         seal(session)
         session.commit()
     with socket.socket() as s:

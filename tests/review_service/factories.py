@@ -50,6 +50,7 @@ def bearer(settings: Settings, user: User) -> dict[str, str]:
         user_id=user.id or 0,
         role=user.role,
         enterprise_id=user.enterprise_id,
+        version=user.token_version,
         now=datetime.now(UTC),
         lifetime=timedelta(minutes=15),
     )

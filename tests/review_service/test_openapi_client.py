@@ -12,7 +12,7 @@ from review_service.main import create_app
 
 
 def test_committed_schema_matches_the_api() -> None:
-    app = create_app(Settings(environment="test", database_url="sqlite://"))
+    app = create_app(Settings(environment="development", database_url="sqlite://"))
     committed = json.loads((PROJECT_ROOT / "frontend" / "openapi.json").read_text("utf-8"))
     live = json.loads(json.dumps(app.openapi()))
     assert sorted(committed["paths"]) == sorted(live["paths"]), (

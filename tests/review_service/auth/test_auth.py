@@ -90,6 +90,7 @@ def test_forged_tokens_are_refused(client, world: World) -> None:
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(minutes=5)).timestamp()),
         "typ": "access",
+        "ver": 0,
     }
     wrong_key = jwt.encode(good_claims, "some-other-key-entirely-0123456789", algorithm="HS256")
     alg_none = _b64({"alg": "none", "typ": "JWT"}) + "." + _b64(good_claims) + "."
@@ -98,6 +99,7 @@ def test_forged_tokens_are_refused(client, world: World) -> None:
         user_id=world.a.applicant.id,
         role="applicant",
         enterprise_id=world.a.enterprise.id,
+        version=0,
         now=now,
         lifetime=timedelta(minutes=5),
     )
@@ -108,6 +110,7 @@ def test_forged_tokens_are_refused(client, world: World) -> None:
         user_id=world.regulator.id,
         role="regulator",
         enterprise_id=None,
+        version=0,
         now=now - timedelta(hours=2),
         lifetime=timedelta(minutes=15),
     )

@@ -2,7 +2,8 @@
 manipulated, from the bench generator), their registry extracts, and one finished audit run,
 so the regulator's screens have flags, grades and cases to show right after ``make run``.
 
-Registered with ``review_service.demo.register_demo_step`` on import (the CLI imports it)."""
+The filings come from the bench generator, imported only when this step runs (the CLI's
+``demo`` command): the service itself never loads ``bench``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from review_service.config import Settings
-from review_service.demo import demo_credit_code, register_demo_step
+from review_service.demo.base import demo_credit_code
 from review_service.enterprises.models import Enterprise
 from review_service.events.service import record
 from review_service.filings import service as filings
@@ -32,7 +33,6 @@ DEMO_FILING_BODIES = 141  # every demo enterprise files, so peers and grades are
 DEMO_PERIOD = "2026"
 
 
-@register_demo_step
 def filings_and_audit(session: Session, settings: Settings, rng: random.Random) -> None:
     from bench.generator import GeneratorConfig, generate  # numpy-heavy: only when loading
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from review_service.accounts.models import ExpertProfile, User
 from review_service.auth.principal import Principal, Role
 from review_service.config import Settings
-from review_service.demo import demo_credit_code, register_demo_step
+from review_service.demo.base import demo_credit_code
 from review_service.enterprises.models import Enterprise
 from review_service.reviews import (
     applications,
@@ -111,7 +111,6 @@ def _resident_id(rng: random.Random) -> str:
     return body + resident_id_check_char(body)
 
 
-@register_demo_step
 def review_rounds(session: Session, settings: Settings, rng: random.Random) -> None:
     enterprise = session.exec(
         select(Enterprise).where(Enterprise.credit_code == demo_credit_code(1))

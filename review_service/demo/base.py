@@ -1,12 +1,10 @@
-"""Demo data for ``make run``: the 141 authorised enterprises of Nantong and their people.
-
-Loaded once, on a database without enterprises. Every account's password is ``DEMO_PASSWORD``.
-Later domains add their demo content through ``register_demo_step``."""
+"""The base of the demo data: the 141 authorised enterprises of Nantong, their people and
+standards. Every account's password is ``DEMO_PASSWORD``."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from sqlmodel import Session, select
@@ -72,13 +70,8 @@ CLUSTERS: list[tuple[str, list[str], list[tuple[str, str, list[str]]]]] = [
 ]
 PLACES = ["崇川", "通州", "海门", "启东", "如皋", "如东", "海安", "港闸", "开发区", "通州湾"]
 
+# A later part of the demo (review rounds, filings and an audit), run after the base.
 DemoStep = Callable[[Session, Settings, random.Random], None]
-_steps: list[DemoStep] = []
-
-
-def register_demo_step(step: DemoStep) -> DemoStep:
-    _steps.append(step)
-    return step
 
 
 def demo_credit_code(n: int) -> str:
@@ -86,8 +79,10 @@ def demo_credit_code(n: int) -> str:
     return body + credit_code_check_char(body)
 
 
-def load_demo(session: Session, settings: Settings, *, seed: int = 2026) -> bool:
-    """Load the demo data set; False when the database already has enterprises."""
+def load_demo(
+    session: Session, settings: Settings, *, steps: Sequence[DemoStep], seed: int = 2026
+) -> bool:
+    """Load the base and then ``steps``; False when the database already has enterprises."""
     if session.exec(select(Enterprise.id).limit(1)).first() is not None:
         return False
     rng = random.Random(seed)
@@ -152,7 +147,7 @@ def load_demo(session: Session, settings: Settings, *, seed: int = 2026) -> bool
         )
     session.flush()
     _load_standards(session)
-    for step in _steps:
+    for step in steps:
         step(session, settings, rng)
     record(
         session,
