@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
@@ -94,27 +94,7 @@ def load_demo(
         password_hash=password_hash,
     )
     session.add(regulator)
-    for i in range(1, 13):
-        session.add(
-            User(
-                username=f"pool{i:02d}",
-                display_name=f"专家库专家{i:02d}",
-                role="expert",
-                password_hash=password_hash,
-            )
-        )
-    session.flush()
-    for pool in session.exec(select(User).where(User.username.like("pool%"))).all():  # type: ignore[attr-defined]
-        session.add(
-            ExpertProfile(
-                user_id=pool.id or 0,
-                track="title",
-                level=rng.choice(["deputy_senior", "senior"]),
-                specialty=rng.choice(["机械工程", "焊接工艺", "纺织工程", "电气工程"]),
-                home_organisation=rng.choice(["南通大学", "南通职业大学", "江苏工程职业技术学院"]),
-                external=True,
-            )
-        )
+    _load_pool(session, password_hash, rng)
     for n in range(1, ENTERPRISE_COUNT + 1):
         cluster, stems, scopes = CLUSTERS[(n - 1) % len(CLUSTERS)]
         name = (
@@ -158,6 +138,59 @@ def load_demo(
         detail={"enterprises": ENTERPRISE_COUNT},
     )
     return True
+
+
+# The city's expert pool (专家库): POOL_PER_CLUSTER experts for each cluster, so that panels
+# can be drawn at random (specialties of the cluster, title and skill experts, terms of three
+# years, a few suspended).
+POOL_PER_CLUSTER = 30
+SPECIALTIES = {
+    "shipbuilding_offshore": ["船舶与海洋工程", "焊接工艺"],
+    "high_end_textile": ["纺织工程", "化纤工艺"],
+    "electronics": ["电子信息", "微电子"],
+    "intelligent_equipment": ["机械工程", "自动化"],
+    "construction": ["土木工程", "建筑施工"],
+    "new_materials": ["化学工程", "材料工程"],
+}
+POOL_ORGANISATIONS = ["南通大学", "南通职业大学", "江苏工程职业技术学院", "南通理工学院"]
+
+
+def _load_pool(session: Session, password_hash: str, rng: random.Random) -> None:
+    users = []
+    for c, (cluster, _, _) in enumerate(CLUSTERS):
+        for j in range(POOL_PER_CLUSTER):
+            i = c * POOL_PER_CLUSTER + j + 1
+            user = User(
+                username=f"pool{i:02d}",
+                display_name=f"专家库专家{i:02d}",
+                role="expert",
+                password_hash=password_hash,
+            )
+            session.add(user)
+            users.append((user, cluster, i))
+    session.flush()
+    for user, cluster, i in users:
+        skill = i % 5 == 0
+        start = date(2025, 1, 1) if i % 3 else date(2024, 7, 1)
+        session.add(
+            ExpertProfile(
+                user_id=user.id or 0,
+                track="skill" if skill else "title",
+                level=rng.choice(["grade1", "special_technician"])
+                if skill
+                else rng.choice(["deputy_senior", "senior"]),
+                specialty=rng.choice(SPECIALTIES[cluster]),
+                series="welder" if skill else "engineering",
+                home_organisation=rng.choice(POOL_ORGANISATIONS),
+                home_credit_code=demo_credit_code(900 + i % 40),
+                external=True,
+                term_start=start,
+                term_end=start.replace(year=start.year + 3) - timedelta(days=1),
+                birth_date=date(1960 + rng.randrange(25), 1 + rng.randrange(12), 1),
+                status="suspended" if i % 37 == 0 else "active",
+                status_reason="核查中（演示）" if i % 37 == 0 else None,
+            )
+        )
 
 
 def _load_standards(session: Session) -> None:
