@@ -38,7 +38,7 @@ from audit.detector import isolation_flags
 from audit.features import JUST_ABOVE_WIDTH, Features, build_features
 from audit.feedback import SignalWeights
 from audit.flags import SIGNALS, Flag, Scope, Severity, make_flag, sort_flags
-from audit.grading import EnterpriseGrade, grade_enterprises
+from audit.grading import EnterpriseGrade, exposures_from_features, grade_enterprises
 from audit.intake import collection_paused
 from audit.registry import Registries
 from audit.rules import (
@@ -850,7 +850,9 @@ def _audit(
         (str(ds.enterprise_code[e]), str(p))
         for e, p in zip(features.units.enterprise, features.units.period, strict=True)
     ]
-    grades = grade_enterprises(flags, units, weights)
+    grades = grade_enterprises(
+        flags, units, weights, exposures=exposures_from_features(ds, features)
+    )
     done("grading", 1.0)
     counts = {
         "filings": ds.n_sessions,
