@@ -45,7 +45,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -71,10 +71,19 @@ CERTAIN_EVIDENCE = GRADE_BOUNDS[1][1]
 OUTLIER_P = 1e-3
 # Base rates per unit of exposure when a unit is graded alone (no run to estimate them from).
 DEFAULT_RATES: dict[str, float] = {"rule": 0.002, "statistic": 0.05, "detector": 0.01}
+# The level at which statistical flags are raised, and the pseudo-flags that shrink a
+# signal's estimated p-value inflation towards 1.
+ALPHA = 0.05
+INFLATION_PRIOR = 20
 
 _GRADE_ZH = {"A": "A级（好）", "B": "B级（较好）", "C": "C级（一般，需整改）", "D": "D级（差）"}
 _GRADE_EN = {"A": "A (good)", "B": "B (fair)", "C": "C (needs rectification)", "D": "D (poor)"}
-_SCOPE_ZH = {"application": "件申报", "member": "个评委席位", "session": "个评审批次", "enterprise": "个单位期间"}
+_SCOPE_ZH = {
+    "application": "件申报",
+    "member": "个评委席位",
+    "session": "个评审批次",
+    "enterprise": "个单位期间",
+}
 _SCOPE_EN = {
     "application": "applications",
     "member": "panel seats",
@@ -104,6 +113,8 @@ class BaseRate:
     rate: float
     dispersion: float = 1.0
     estimated: bool = False
+    # How much the flags' own p-values overstate (1: calibrated), see ``inflation_of``.
+    inflation: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -214,6 +225,31 @@ def tail_p_array(k: np.ndarray, mean: np.ndarray, dispersion: float = 1.0) -> np
     return np.where(k <= 0, 1.0, p)
 
 
+def deflate(p: float, inflation: float) -> float:
+    """A flag's p-value corrected for its signal's inflation ``s``: below ``ALPHA`` the
+    surprise beyond the flagging threshold is divided by ``s``,
+    ``ALPHA × (p / ALPHA)^(1/s)``."""
+    if inflation <= 1.0 or p >= ALPHA:
+        return p
+    return ALPHA * (max(p, 1e-300) / ALPHA) ** (1.0 / inflation)
+
+
+def inflation_of(p_values: Sequence[float], prior_flags: int = INFLATION_PRIOR) -> float:
+    """How much a signal's flag p-values overstate, from the run's own flags: a flag raised
+    at ``p < ALPHA`` by a calibrated test has ``p / ALPHA`` uniform, so the median of
+    ``-log10(p / ALPHA)`` is log10 2; the ratio of the observed median to that is the
+    inflation (at least 1), shrunk towards 1 with ``prior_flags`` pseudo-flags so that a
+    signal with few flags (mostly the planted ones) is taken at its word. The median keeps
+    a minority of real findings from setting the scale (as in genomic control, Devlin and
+    Roeder 1999)."""
+    p = np.asarray([x for x in p_values if x is not None and x < ALPHA], dtype=float)
+    if p.size == 0:
+        return 1.0
+    surprise = -np.log10(np.maximum(p, 1e-300) / ALPHA)
+    raw = max(1.0, float(np.median(surprise)) / math.log10(2.0))
+    return 1.0 + (raw - 1.0) * p.size / (p.size + prior_flags)
+
+
 def _bans(p: float) -> float:
     return min(SIGNAL_CAP, -math.log10(max(p, 1e-300)))
 
@@ -232,10 +268,11 @@ def _test(
     p_count = tail_p(k, expected, base.dispersion)
     own = [f.p_value for f in flags if f.p_value is not None]
     p_min = None
+    p_value = p_count
     if own:
-        p = min(1.0, max(0.0, min(own)))
+        p = deflate(min(1.0, max(0.0, min(own))), base.inflation)
         p_min = float(-math.expm1(n * math.log1p(-p))) if p < 1 else 1.0
-    p_value = min(1.0, 2.0 * min(p_count, p_min if p_min is not None else 1.0))
+        p_value = min(1.0, 2.0 * min(p_count, p_min))
     certain = any(f.band == "certain" and f.severity == "high" for f in flags)
     evidence = _bans(p_value)
     if certain:
@@ -315,7 +352,9 @@ def grade_unit(
     risk = round(sum(points.values()), 4)
     grade = grade_for(risk)
     counts = Counter(f.signal for f in flags)
-    reasons = [f"风险证据{risk:.1f}（各疑点相对同规模诚信单位的显著性 −log10 p 加权合计），评为{_GRADE_ZH[grade]}"]
+    reasons = [
+        f"风险证据{risk:.1f}（各疑点相对同规模诚信单位的显著性 −log10 p 加权合计），评为{_GRADE_ZH[grade]}"
+    ]
     reasons_en = [
         f"risk {risk:.1f} (weighted −log10 p of each signal against an honest unit of this "
         f"size): grade {_GRADE_EN[grade]}"
@@ -421,10 +460,16 @@ def grade_enterprises(
                 scope_of.setdefault(g, f.scope)
                 per_unit[g][key] += 1
         counts = {g: [per_unit[g][key] for key in keys] for g in per_unit}
-        exp = {
-            g: [size.get(key, Exposure()).of(scope_of[g]) for key in keys] for g in per_unit
-        }
+        exp = {g: [size.get(key, Exposure()).of(scope_of[g]) for key in keys] for g in per_unit}
         rates = estimate_base_rates(counts, exp)
+        p_values: dict[str, list[float]] = defaultdict(list)
+        for fs in by_unit.values():
+            for f in fs:
+                if f.p_value is not None:
+                    p_values[group_of(f)].append(f.p_value)
+        for g, ps in p_values.items():
+            if g in rates:
+                rates[g] = replace(rates[g], inflation=inflation_of(ps))
     return [
         grade_unit(
             code,

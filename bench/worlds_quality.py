@@ -124,8 +124,11 @@ def evaluate_world(world: World, seed: int) -> dict[str, Any]:
         _get(f, "signal") for f in flags if not truth.get(_get(f, "enterprise_credit_code"), False)
     )
     missed = sorted(
-        ((k, risk.get(k, 0.0), next(e.plants for e in world.enterprises if e.credit_code == k))
-         for k in keys if truth[k]),
+        (
+            (k, risk.get(k, 0.0), next(e.plants for e in world.enterprises if e.credit_code == k))
+            for k in keys
+            if truth[k]
+        ),
         key=lambda t: t[1],
     )[:8]
     return {
@@ -213,7 +216,9 @@ def print_report(reports: list[dict[str, Any]], w: dict[str, Any]) -> None:
         f"{_ok(rr is not None and rp is not None and rr >= RULE_TARGET and rp >= RULE_TARGET)}"
     )
     a, s = w["auc_all"], w["auc_statistical"]
-    print(f"  AUC all {_fmt(a)} (>= {AUC_ALL_TARGET}): {_ok(a is not None and a >= AUC_ALL_TARGET)}")
+    print(
+        f"  AUC all {_fmt(a)} (>= {AUC_ALL_TARGET}): {_ok(a is not None and a >= AUC_ALL_TARGET)}"
+    )
     print(
         f"  AUC statistical {_fmt(s)} (>= {AUC_STAT_TARGET}): "
         f"{_ok(s is not None and s >= AUC_STAT_TARGET)}"
@@ -228,7 +233,9 @@ def print_report(reports: list[dict[str, Any]], w: dict[str, Any]) -> None:
         f"{_ok(w['honest_cd_share'] <= HONEST_CD_TARGET)}"
     )
     t = w["top_k_precision"]
-    print(f"  top-k precision {_fmt(t)} (>= {TOP_K_TARGET}): {_ok(t is not None and t >= TOP_K_TARGET)}")
+    print(
+        f"  top-k precision {_fmt(t)} (>= {TOP_K_TARGET}): {_ok(t is not None and t >= TOP_K_TARGET)}"
+    )
 
 
 def evaluate(

@@ -242,7 +242,9 @@ class _Builder:
             size = (
                 int(rng.integers(3, 11))
                 if small
-                else int(max(11, round(spec.apps_median * math.exp(spec.apps_sigma * rng.normal()))))
+                else int(
+                    max(11, round(spec.apps_median * math.exp(spec.apps_sigma * rng.normal())))
+                )
             )
             cluster = spec.clusters[int(rng.integers(0, len(spec.clusters)))]
             bodies.append(
@@ -272,9 +274,9 @@ class _Builder:
     def _assign(self, bodies: list[_Body]) -> None:
         spec, rng = self.spec, self.rng
         order = rng.permutation(len(bodies)).tolist()
-        n_bad = int(round(spec.manipulated_share * len(bodies)))
+        n_bad = round(spec.manipulated_share * len(bodies))
         bad, rest = order[:n_bad], order[n_bad:]
-        n_odd = int(round(spec.odd_share * len(bodies)))
+        n_odd = round(spec.odd_share * len(bodies))
         for i, b in enumerate(rest[:n_odd]):
             body = bodies[b]
             body.odd = ODD_KINDS[i % len(ODD_KINDS)]
@@ -285,15 +287,12 @@ class _Builder:
             elif body.odd == "strict":
                 body.pass_score = max(body.pass_score, 72.0)
                 body.level = body.pass_score - 8
-        n_rule = int(round(spec.rule_share * len(bad)))
+        n_rule = round(spec.rule_share * len(bad))
         rules, statsp = list(RULE_PLANTS), list(STAT_PLANTS)
         pending_reciprocal: int | None = None
         for i, b in enumerate(bad):
             body = bodies[b]
-            if i < n_rule:
-                kind = rules[i % len(rules)]
-            else:
-                kind = statsp[(i - n_rule) % len(statsp)]
+            kind = rules[i % len(rules)] if i < n_rule else statsp[(i - n_rule) % len(statsp)]
             if kind in ("threshold_bunching", "pass_rate", "surge"):
                 body.size = max(body.size, 30 if kind != "surge" else 15)
             elif kind in STAT_PLANTS or kind in ("exceptional_overuse",):
@@ -314,7 +313,9 @@ class _Builder:
             bodies[pending_reciprocal].plants = ["member_lenient"]
         self._pair = getattr(self, "_pair", None)
 
-    def _standard(self, body: _Body, track: str, level: str, series: str) -> tuple[Standard, Standard]:
+    def _standard(
+        self, body: _Body, track: str, level: str, series: str
+    ) -> tuple[Standard, Standard]:
         spec, rng = self.spec, self.rng
         baseline = self.baselines[track, level]
         k = int(rng.integers(spec.criteria[0], spec.criteria[1] + 1))
@@ -353,11 +354,19 @@ class _Builder:
     def _sessions(self, body: _Body) -> None:
         spec, rng = self.spec, self.rng
         n_sessions = 1 if body.size < 15 else int(rng.integers(1, 4))
-        cut = np.sort(rng.choice(np.arange(1, body.size), n_sessions - 1, replace=False)) if n_sessions > 1 else []
+        cut = (
+            np.sort(rng.choice(np.arange(1, body.size), n_sessions - 1, replace=False))
+            if n_sessions > 1
+            else []
+        )
         sizes = np.diff(np.r_[0, cut, body.size]).astype(int).tolist()
         for j, n in enumerate(sizes):
             track, level = spec.levels[int(rng.integers(0, len(spec.levels)))]
-            series = "engineering" if track == "title" else self.trades[int(rng.integers(0, len(self.trades)))]
+            series = (
+                "engineering"
+                if track == "title"
+                else self.trades[int(rng.integers(0, len(self.trades)))]
+            )
             standard, baseline = self._standard(body, track, level, series)
             held_on = date(self.year, int(rng.integers(3, 11)), int(rng.integers(1, 28)))
             ref = f"S{body.code[-6:]}{j + 1}"
@@ -387,7 +396,9 @@ class _Builder:
         size = rules.min_size + extra
         if rules.odd_size and size % 2 == 0:
             size += 1
-        n_external = max(math.ceil(rules.min_external_share * size - 1e-9), 1 if rng.random() < 0.5 else 0)
+        n_external = max(
+            math.ceil(rules.min_external_share * size - 1e-9), 1 if rng.random() < 0.5 else 0
+        )
         track = Track(s.track)
         reviewed = comparable_title_rank(s.track, s.level)
         ok = [lv for lv in levels(track) if comparable_title_rank(s.track, lv) >= reviewed]
@@ -400,8 +411,12 @@ class _Builder:
                     track=s.track,
                     level=ok[int(rng.integers(0, len(ok)))],
                     external=external,
-                    organisation=self.others[int(rng.integers(0, len(self.others)))] if external else None,
-                    department=None if external else DEPARTMENTS[int(rng.integers(0, len(DEPARTMENTS)))],
+                    organisation=self.others[int(rng.integers(0, len(self.others)))]
+                    if external
+                    else None,
+                    department=None
+                    if external
+                    else DEPARTMENTS[int(rng.integers(0, len(DEPARTMENTS)))],
                     role="chair" if k == 0 else "member",
                     lean=float(spec.lean_scale * rng.standard_t(spec.lean_df)),
                     pace=float(spec.pace_seconds * math.exp(0.3 * rng.normal())),
@@ -476,12 +491,17 @@ class _Builder:
                 start = clock[m.member_id]
                 end = start + timedelta(seconds=seconds)
                 clock[m.member_id] = end + timedelta(seconds=float(rng.uniform(20, 120)))
-                app.started[m.member_id] = sitting[m.member_id] if spec.timing == "sitting" else start
+                app.started[m.member_id] = (
+                    sitting[m.member_id] if spec.timing == "sitting" else start
+                )
                 app.submitted[m.member_id] = end
 
     def _total(self, s: _Session, values: list[float]) -> float:
         return float(
-            100 * sum(c.weight * v / c.maximum for c, v in zip(s.standard.criteria, values, strict=True))
+            100
+            * sum(
+                c.weight * v / c.maximum for c, v in zip(s.standard.criteria, values, strict=True)
+            )
         )
 
     def _decide(self, s: _Session, body: _Body) -> None:
@@ -506,9 +526,19 @@ class _Builder:
 
     # --- plants -----------------------------------------------------------------------------
 
-    def _label(self, kind: str, scope: str, refs: list[Ref], *, primary: bool = True, signal: str | None = None) -> None:
+    def _label(
+        self,
+        kind: str,
+        scope: str,
+        refs: list[Ref],
+        *,
+        primary: bool = True,
+        signal: str | None = None,
+    ) -> None:
         self.labels.append(
-            PlantLabel(signal=signal or PLANTS[kind], scope=scope, refs=refs, variant=kind, primary=primary)
+            PlantLabel(
+                signal=signal or PLANTS[kind], scope=scope, refs=refs, variant=kind, primary=primary
+            )
         )
 
     def _largest(self, body: _Body) -> _Session:
@@ -527,7 +557,9 @@ class _Builder:
         elif kind == "panel_too_small":
             candidates = [x for x in body.sessions if x.standard.panel.min_size >= 5]
             if not candidates:
-                s.standard, s.baseline = self._standard(body, "skill", "grade2", s.series if s.track == "skill" else self.trades[0])
+                s.standard, s.baseline = self._standard(
+                    body, "skill", "grade2", s.series if s.track == "skill" else self.trades[0]
+                )
                 s.track, s.level = "skill", "grade2"
                 s.series = s.standard.series
                 s.recipe = FactsRecipe(s.standard, series=s.series, held_on=s.held_on)
@@ -559,7 +591,9 @@ class _Builder:
             self._label(kind, "session", [Ref(body.code, s.ref)])
         elif kind == "panel_member_below_level":
             reviewed = comparable_title_rank(s.track, s.level)
-            below = [lv for lv in levels(Track(s.track)) if comparable_title_rank(s.track, lv) < reviewed]
+            below = [
+                lv for lv in levels(Track(s.track)) if comparable_title_rank(s.track, lv) < reviewed
+            ]
             if not below:
                 self._fallback(body, kind)
                 return
@@ -568,7 +602,10 @@ class _Builder:
             self._label(kind, "member", [Ref(body.code, s.ref, None, m.member_id)])
         elif kind == "panel_external_share":
             candidates = [x for x in body.sessions if x.standard.panel.min_external_share > 0]
-            s = candidates[0] if candidates else s
+            if not candidates:
+                self._fallback(body, kind)
+                return
+            s = candidates[0]
             for m in s.members:
                 if m.external:
                     m.external, m.organisation = False, None
@@ -579,7 +616,9 @@ class _Builder:
                 m.role = "member"
             self._label(kind, "session", [ref_s])
         elif kind == "conflict_supervisor":
-            internal = [m for m in s.members if not m.external and m.role != "chair"] or s.members[1:]
+            internal = [m for m in s.members if not m.external and m.role != "chair"] or s.members[
+                1:
+            ]
             m = internal[0]
             app = s.apps[1 % len(s.apps)]
             app.supervisor = m.member_id
@@ -587,7 +626,9 @@ class _Builder:
             self._rescore(s, body, app)
             self._label(kind, "application", [Ref(body.code, s.ref, app.ref)])
         elif kind == "conflict_own":
-            internal = [m for m in s.members if not m.external and m.role != "chair"] or s.members[1:]
+            internal = [m for m in s.members if not m.external and m.role != "chair"] or s.members[
+                1:
+            ]
             m = internal[-1]
             app = s.apps[0]
             app.person = m.person
@@ -595,12 +636,14 @@ class _Builder:
             self._rescore(s, body, app)
             self._label(kind, "application", [Ref(body.code, s.ref, app.ref)])
         elif kind == "exceptional_overuse":
-            candidates = [x for x in body.sessions if x.standard.exceptional is not None and len(x.apps) >= 8]
+            candidates = [
+                x for x in body.sessions if x.standard.exceptional is not None and len(x.apps) >= 8
+            ]
             if not candidates:
                 self._force_exceptional_session(body)
                 candidates = [x for x in body.sessions if x.standard.exceptional is not None]
             s = candidates[0]
-            k = max(3, int(round(0.4 * len(s.apps))))
+            k = max(3, round(0.4 * len(s.apps)))
             for app in s.apps[:k]:
                 app.exceptional = True
                 app.eligible = True
@@ -623,7 +666,14 @@ class _Builder:
             for app in s.apps:
                 if a.member_id in app.values and b.member_id in app.values:
                     app.values[b.member_id] = list(app.values[a.member_id])
-            self._label(kind, "member", [Ref(body.code, s.ref, None, a.member_id), Ref(body.code, s.ref, None, b.member_id)])
+            self._label(
+                kind,
+                "member",
+                [
+                    Ref(body.code, s.ref, None, a.member_id),
+                    Ref(body.code, s.ref, None, b.member_id),
+                ],
+            )
         elif kind in ("member_lenient", "member_harsh", "member_central"):
             m = s.members[-1]
             if kind == "member_central":
@@ -657,13 +707,26 @@ class _Builder:
                     m.organisation = other.code
                     m.lean = 12.0
                     m.lean_towards = mine.code
-                    self._label(kind, "member", [Ref(mine.code, sess.ref, None, m.member_id)], primary=False, signal="stat.member_calibration")
+                    self._label(
+                        kind,
+                        "member",
+                        [Ref(mine.code, sess.ref, None, m.member_id)],
+                        primary=False,
+                        signal="stat.member_calibration",
+                    )
                 for app in sess.apps:
                     app.values, app.started, app.submitted = {}, {}, {}
                 self._score(sess, mine, sess.apps)
                 self._label(kind, "enterprise", [Ref(mine.code)])
         # rule plants acting on decisions are done after the decisions
-        elif kind in ("approved_ineligible", "decision_inconsistent", "final_score_mismatch", "duplicate_approval", "not_insured", "education_unverified"):
+        elif kind in (
+            "approved_ineligible",
+            "decision_inconsistent",
+            "final_score_mismatch",
+            "duplicate_approval",
+            "not_insured",
+            "education_unverified",
+        ):
             pass
         else:
             raise ValueError(kind)
@@ -697,7 +760,7 @@ class _Builder:
         comfortably above (pass rate)."""
         rng = self.rng
         totals = {mid: self._total(s, v) for mid, v in app.values.items()}
-        if not totals:
+        if not totals or not app.eligible:
             return
         final = float(np.mean(list(totals.values())))
         low = s.pass_score - (8 if kind == "threshold_bunching" else 25)
@@ -705,13 +768,16 @@ class _Builder:
             return
         if kind == "pass_rate" and rng.random() < 0.25:
             return
-        target = s.pass_score + (rng.uniform(0.2, 1.8) if kind == "threshold_bunching" else rng.uniform(2, 10))
+        target = s.pass_score + (
+            rng.uniform(0.2, 1.8) if kind == "threshold_bunching" else rng.uniform(2, 10)
+        )
         factor = target / max(final, 1e-6)
         maxima = [c.maximum for c in s.standard.criteria]
         for mid, values in app.values.items():
-            app.values[mid] = [min(mx, round(v * factor * 2 + 1) / 2) for v, mx in zip(values, maxima, strict=True)]
+            app.values[mid] = [
+                min(mx, round(v * factor * 2 + 1) / 2) for v, mx in zip(values, maxima, strict=True)
+            ]
         app.votes = {mid: "approve" for mid in app.values}
-        app.eligible = True
 
     def _post_decision_plants(self) -> None:
         rng = self.rng
@@ -720,16 +786,37 @@ class _Builder:
                 s = self._largest(body)
                 approved = [a for x in body.sessions for a in x.apps if a.approved]
                 if kind == "approved_ineligible":
-                    x = next((x for x in body.sessions if x.recipe.breakable() and any(a.approved for a in x.apps)), None)
-                    app = next((a for a in x.apps if a.approved and not a.exceptional), None) if x else None
+                    x = next(
+                        (
+                            x
+                            for x in body.sessions
+                            if x.recipe.breakable() and any(a.approved for a in x.apps)
+                        ),
+                        None,
+                    )
+                    app = (
+                        next((a for a in x.apps if a.approved and not a.exceptional), None)
+                        if x
+                        else None
+                    )
                     if x is None or app is None:
                         self._fallback(body, kind)
                         continue
                     ways = x.recipe.breakable()
-                    app.facts = x.recipe.break_facts(app.facts, ways[int(rng.integers(0, len(ways)))])
+                    app.facts = x.recipe.break_facts(
+                        app.facts, ways[int(rng.integers(0, len(ways)))]
+                    )
                     self._label(kind, "application", [Ref(body.code, x.ref, app.ref)])
                 elif kind == "decision_inconsistent":
-                    failing = [(x, a) for x in body.sessions for a in x.apps if not a.approved and a.eligible and a.final is not None and a.final < x.pass_score]
+                    failing = [
+                        (x, a)
+                        for x in body.sessions
+                        for a in x.apps
+                        if not a.approved
+                        and a.eligible
+                        and a.final is not None
+                        and a.final < x.pass_score
+                    ]
                     if not failing:
                         self._fallback(body, kind)
                         continue
@@ -737,8 +824,14 @@ class _Builder:
                     app.approved = True
                     self._label(kind, "application", [Ref(body.code, x.ref, app.ref)])
                 elif kind == "final_score_mismatch":
-                    x, app = next((x, a) for x in body.sessions for a in x.apps if a.final is not None)
-                    app.reported_final = round(min(100.0, app.final + 4.0), 2) if app.final < 96 else round(app.final - 4.0, 2)
+                    x, app = next(
+                        (x, a) for x in body.sessions for a in x.apps if a.final is not None
+                    )
+                    app.reported_final = (
+                        round(min(100.0, app.final + 4.0), 2)
+                        if app.final < 96
+                        else round(app.final - 4.0, 2)
+                    )
                     self._label(kind, "application", [Ref(body.code, x.ref, app.ref)])
                 elif kind == "duplicate_approval":
                     sess_of = {a.ref: x for x in body.sessions for a in x.apps}
@@ -746,7 +839,10 @@ class _Builder:
                     for a in approved:
                         if not same_level:
                             same_level = [a]
-                        elif (sess_of[a.ref].track, sess_of[a.ref].level) == (sess_of[same_level[0].ref].track, sess_of[same_level[0].ref].level):
+                        elif (sess_of[a.ref].track, sess_of[a.ref].level) == (
+                            sess_of[same_level[0].ref].track,
+                            sess_of[same_level[0].ref].level,
+                        ):
                             same_level.append(a)
                             break
                     if len(same_level) < 2:
@@ -757,18 +853,36 @@ class _Builder:
                             continue
                     a, b = same_level
                     b.person, b.name = a.person, a.name
-                    self._label(kind, "application", [Ref(body.code, sess_of[a.ref].ref, a.ref), Ref(body.code, sess_of[b.ref].ref, b.ref)])
+                    self._label(
+                        kind,
+                        "application",
+                        [
+                            Ref(body.code, sess_of[a.ref].ref, a.ref),
+                            Ref(body.code, sess_of[b.ref].ref, b.ref),
+                        ],
+                    )
                 elif kind == "not_insured":
-                    x, app = next(((x, a) for x in body.sessions for a in x.apps if a.approved), (s, s.apps[0]))
+                    x, app = next(
+                        ((x, a) for x in body.sessions for a in x.apps if a.approved),
+                        (s, s.apps[0]),
+                    )
                     app.employer = self.others[int(rng.integers(0, len(self.others)))]
                     self._label(kind, "application", [Ref(body.code, x.ref, app.ref)])
                 elif kind == "education_unverified":
-                    found = [(x, a) for x in body.sessions for a in x.apps if a.facts["education"] in ("bachelor", "master", "doctorate", "junior_college")]
+                    found = [
+                        (x, a)
+                        for x in body.sessions
+                        for a in x.apps
+                        if a.facts["education"]
+                        in ("bachelor", "master", "doctorate", "junior_college")
+                    ]
                     if not found:
                         self._fallback(body, kind)
                         continue
                     x, app = found[0]
-                    app.education_registry = "junior_college" if app.facts["education"] != "junior_college" else None
+                    app.education_registry = (
+                        "junior_college" if app.facts["education"] != "junior_college" else None
+                    )
                     self._label(kind, "application", [Ref(body.code, x.ref, app.ref)])
 
     # --- emission ---------------------------------------------------------------------------
@@ -800,8 +914,14 @@ class _Builder:
                         }
                     )
                     claimed = app.facts["education"]
-                    registry = claimed if app.education_registry == "same" else app.education_registry
-                    if registry is not None and claimed not in ("junior_high", "senior_high", "secondary_vocational"):
+                    registry = (
+                        claimed if app.education_registry == "same" else app.education_registry
+                    )
+                    if registry is not None and claimed not in (
+                        "junior_high",
+                        "senior_high",
+                        "secondary_vocational",
+                    ):
                         education.append(
                             {
                                 "person_key": key,
@@ -848,7 +968,9 @@ class _Builder:
             odd={b.code: b.odd for b in self.bodies if b.odd},
         )
 
-    def _document(self, body: _Body, s: _Session, keys: list[str], masks: list[str]) -> dict[str, Any]:
+    def _document(
+        self, body: _Body, s: _Session, keys: list[str], masks: list[str]
+    ) -> dict[str, Any]:
         codes = [c.code for c in s.standard.criteria]
         panel = [
             {
@@ -870,25 +992,43 @@ class _Builder:
             applications.append(
                 {
                     "application_ref": app.ref,
-                    "applicant": {"person_key": keys[app.person], "id_mask": masks[app.person], "name": app.name},
+                    "applicant": {
+                        "person_key": keys[app.person],
+                        "id_mask": masks[app.person],
+                        "name": app.name,
+                    },
                     "facts": app.facts,
                     "department": app.department,
                     "supervisor_member_id": app.supervisor,
                     "exceptional": app.exceptional,
-                    "exceptional_justification": "业绩突出，获奖，申请破格" if app.exceptional else None,
+                    "exceptional_justification": "业绩突出，获奖，申请破格"
+                    if app.exceptional
+                    else None,
                     "scores": [
                         {
                             "member_id": mid,
                             "values": dict(zip(codes, app.values[mid], strict=True)),
-                            "started_at": app.started[mid].isoformat() if app.started.get(mid) else None,
+                            "started_at": app.started[mid].isoformat()
+                            if app.started.get(mid)
+                            else None,
                             "submitted_at": app.submitted[mid].isoformat(),
                         }
                         for mid in member_ids
                         if mid in app.values
                     ],
-                    "votes": [{"member_id": mid, "vote": app.votes[mid]} for mid in member_ids if mid in app.votes],
+                    "votes": [
+                        {"member_id": mid, "vote": app.votes[mid]}
+                        for mid in member_ids
+                        if mid in app.votes
+                    ],
                     "recusals": [
-                        {"member_id": mid, "kind": kind, "reason": "申报人的合作者" if kind == "collaborator" else "本人申请回避"}
+                        {
+                            "member_id": mid,
+                            "kind": kind,
+                            "reason": "申报人的合作者"
+                            if kind == "collaborator"
+                            else "本人申请回避",
+                        }
                         for mid, kind in app.recused.items()
                         if mid in member_ids
                     ],
@@ -900,7 +1040,9 @@ class _Builder:
             "schema_version": "1.0",
             "filing_id": s.filing_id,
             "supersedes": None,
-            "filed_at": datetime(s.held_on.year, s.held_on.month, s.held_on.day, 10, tzinfo=_TZ).isoformat(),
+            "filed_at": datetime(
+                s.held_on.year, s.held_on.month, s.held_on.day, 10, tzinfo=_TZ
+            ).isoformat(),
             "review_body": {
                 "kind": "enterprise",
                 "credit_code": body.code,
