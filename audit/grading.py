@@ -260,12 +260,14 @@ def _test(
     exposure: Exposure,
     base: BaseRate,
     weights: SignalWeights,
+    p_count: float | None = None,
 ) -> SignalEvidence:
     signal, scope = flags[0].signal, flags[0].scope
     n = exposure.of(scope)
     k = len(flags)
     expected = base.rate * n
-    p_count = tail_p(k, expected, base.dispersion)
+    if p_count is None:
+        p_count = tail_p(k, expected, base.dispersion)
     own = [f.p_value for f in flags if f.p_value is not None]
     p_min = None
     p_value = p_count
@@ -273,7 +275,9 @@ def _test(
         p = deflate(min(1.0, max(0.0, min(own))), base.inflation)
         p_min = float(-math.expm1(n * math.log1p(-p))) if p < 1 else 1.0
         p_value = min(1.0, 2.0 * min(p_count, p_min))
-    certain = any(f.band == "certain" and f.severity == "high" for f in flags)
+    certain = flags[0].kind == "rule" and any(
+        f.band == "certain" and f.severity == "high" for f in flags
+    )
     evidence = _bans(p_value)
     if certain:
         evidence = max(evidence, CERTAIN_EVIDENCE)
@@ -331,19 +335,23 @@ def grade_unit(
     *,
     exposure: Exposure | None = None,
     base_rates: Mapping[str, BaseRate] | None = None,
+    count_p: Mapping[str, float] | None = None,
 ) -> EnterpriseGrade:
     """Roll the flags of one review body and period up to its risk score and grade.
 
     ``exposure``: the unit's size (default 1 of each); ``base_rates`` per signal group (see
-    ``group_of``; ``estimate_base_rates``), defaults by kind for groups not given."""
+    ``group_of``; ``estimate_base_rates``), defaults by kind for groups not given;
+    ``count_p``: the groups' count p-values when already computed (``grade_enterprises``
+    computes them for all units at once)."""
     weights = weights or SignalWeights()
     exposure = exposure or Exposure()
     rates = base_rates or {}
     groups: dict[str, list[Flag]] = defaultdict(list)
     for flag in flags:
         groups[group_of(flag)].append(flag)
+    known = count_p or {}
     tests = [
-        _test(g, fs, exposure, rates.get(g) or default_rate(fs[0].signal), weights)
+        _test(g, fs, exposure, rates.get(g) or default_rate(fs[0].signal), weights, known.get(g))
         for g, fs in groups.items()
     ]
     points: dict[str, float] = defaultdict(float)
@@ -381,7 +389,7 @@ def grade_unit(
 
 def estimate_base_rates(
     counts: Mapping[str, Sequence[int]],
-    exposures: Mapping[str, Sequence[int]],
+    exposures: Mapping[str, Sequence[int] | np.ndarray],
     *,
     rounds: int = 3,
 ) -> dict[str, BaseRate]:
@@ -439,10 +447,10 @@ def grade_enterprises(
     ``exposures``: each unit's size, in ``units`` order or by unit; with them the base rates
     are estimated across these units (``estimate_base_rates``), else defaults by kind."""
     unit_list = list(units)
-    by_unit: dict[tuple[str, str], list[Flag]] = defaultdict(list)
+    by_unit: dict[tuple[str, str], dict[str, list[Flag]]] = defaultdict(lambda: defaultdict(list))
     for flag in flags:
         if flag.period is not None:
-            by_unit[flag.enterprise_credit_code, flag.period].append(flag)
+            by_unit[flag.enterprise_credit_code, flag.period][group_of(flag)].append(flag)
     if exposures is None:
         size: dict[tuple[str, str], Exposure] = {}
     elif isinstance(exposures, Mapping):
@@ -451,33 +459,45 @@ def grade_enterprises(
         size = dict(zip(unit_list, exposures, strict=True))
     keys = sorted(set(unit_list) | set(by_unit))
     rates: dict[str, BaseRate] = {}
+    count_p: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     if size:
         scope_of: dict[str, str] = {}
-        per_unit: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
-        for key, fs in by_unit.items():
-            for f in fs:
-                g = group_of(f)
-                scope_of.setdefault(g, f.scope)
-                per_unit[g][key] += 1
-        counts = {g: [per_unit[g][key] for key in keys] for g in per_unit}
-        exp = {g: [size.get(key, Exposure()).of(scope_of[g]) for key in keys] for g in per_unit}
-        rates = estimate_base_rates(counts, exp)
         p_values: dict[str, list[float]] = defaultdict(list)
-        for fs in by_unit.values():
-            for f in fs:
-                if f.p_value is not None:
-                    p_values[group_of(f)].append(f.p_value)
+        for groups in by_unit.values():
+            for g, fs in groups.items():
+                scope_of.setdefault(g, fs[0].scope)
+                p_values[g] += [f.p_value for f in fs if f.p_value is not None]
+        exposure_of = {
+            scope: np.array([size.get(key, Exposure()).of(scope) for key in keys], dtype=float)
+            for scope in set(scope_of.values())
+        }
+        counts = {
+            g: [len(by_unit[key][g]) if key in by_unit else 0 for key in keys] for g in scope_of
+        }
+        exp = {g: exposure_of[scope_of[g]] for g in scope_of}
+        rates = estimate_base_rates(counts, exp)
         for g, ps in p_values.items():
-            if g in rates:
-                rates[g] = replace(rates[g], inflation=inflation_of(ps))
+            rates[g] = replace(rates[g], inflation=inflation_of(ps))
+        # Every unit's count p-value of every group at once (the same numbers ``grade_unit``
+        # would compute one by one).
+        for g, k_list in counts.items():
+            k_arr = np.asarray(k_list, dtype=float)
+            has = np.flatnonzero(k_arr > 0)
+            r = rates[g]
+            p = tail_p_array(k_arr[has], r.rate * exp[g][has], r.dispersion)
+            for i, value in zip(has.tolist(), p.tolist(), strict=True):
+                count_p[keys[i]][g] = float(value)
     return [
         grade_unit(
             code,
             period,
-            by_unit.get((code, period), []),
+            [f for fs in by_unit[code, period].values() for f in fs]
+            if (code, period) in by_unit
+            else [],
             weights,
             exposure=size.get((code, period)),
             base_rates=rates,
+            count_p=count_p.get((code, period)),
         )
         for code, period in keys
     ]
