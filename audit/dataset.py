@@ -177,7 +177,7 @@ class AuditDataset:
     app_approved: BoolArray
     app_final_score: FloatArray  # as reported, NaN for none
     app_education: IntArray  # claimed education rank (1 初中 .. 7 博士)
-    app_facts: list[Mapping[str, Any] | None]  # facts of approved applications, else None
+    app_facts: list[Mapping[str, Any] | None]  # the facts filed, None for none
 
     score_app: IntArray
     score_member: IntArray
@@ -220,8 +220,8 @@ class AuditDataset:
     def from_documents(cls, documents: Iterable[Mapping[str, Any]]) -> AuditDataset:
         """Build from stored filing documents (the JSON of accepted filings) without pydantic.
 
-        ``documents`` is consumed once and no document is kept (only the facts of approved
-        applications, for the eligibility re-check), so a generator over a database cursor
+        ``documents`` is consumed once and no document is kept (only each application's facts,
+        for the eligibility re-check), so a generator over a database cursor
         keeps memory to the columns themselves."""
         builder = _Builder()
         with collection_paused():
@@ -327,8 +327,9 @@ class _Builder:
             [math.nan if x.get("final_score") is None else x["final_score"] for x in applications]
         )
         col["a_education"].extend([x["facts"]["education"] for x in applications])
-        # Only approved applications are re-checked for eligibility; keep no other facts.
-        col["a_facts"].extend([x["facts"] if x["approved"] else None for x in applications])
+        # Facts of every application: approvals are re-checked for eligibility, and a
+        # rejection is consistent when a hard requirement fails.
+        col["a_facts"].extend([x["facts"] for x in applications])
         # Sheets, votes and recusals of the whole filing flattened once, with per-application
         # counts from which the application index is rebuilt by np.repeat at the end.
         sheets_of = [x.get("scores") or () for x in applications]

@@ -67,203 +67,20 @@ class SignalInfo:
     severity: Severity
 
 
-SIGNALS: dict[str, SignalInfo] = {
-    s.code: s
-    for s in (
-        SignalInfo(
-            "rule.approved_ineligible",
-            "不符合申报条件却通过",
-            "approved although ineligible",
-            "rule",
-            "application",
-            "high",
-        ),
-        SignalInfo(
-            "rule.decision_inconsistent",
-            "评审结果与得分或表决不一致",
-            "decision inconsistent with scores or votes",
-            "rule",
-            "application",
-            "high",
-        ),
-        SignalInfo(
-            "rule.final_score_mismatch",
-            "报送的最终得分与评委评分不符",
-            "reported final score differs from the members' scores",
-            "rule",
-            "application",
-            "medium",
-        ),
-        SignalInfo(
-            "rule.standard_laxer_than_baseline",
-            "评价标准低于基准",
-            "standard laxer than the baseline",
-            "rule",
-            "session",
-            "high",
-        ),
-        SignalInfo(
-            "rule.panel_too_small",
-            "评审委员会人数不足",
-            "panel too small",
-            "rule",
-            "session",
-            "high",
-        ),
-        SignalInfo(
-            "rule.panel_even_size",
-            "评审委员会人数非单数",
-            "panel size not odd",
-            "rule",
-            "session",
-            "low",
-        ),
-        SignalInfo(
-            "rule.panel_member_below_level",
-            "评委等级低于所评等级",
-            "member below the level reviewed",
-            "rule",
-            "member",
-            "medium",
-        ),
-        SignalInfo(
-            "rule.panel_external_share",
-            "外单位评委不足",
-            "too few external members",
-            "rule",
-            "session",
-            "medium",
-        ),
-        SignalInfo(
-            "rule.panel_chair",
-            "主任委员设置不符合要求",
-            "chair missing or several chairs",
-            "rule",
-            "session",
-            "low",
-        ),
-        SignalInfo(
-            "rule.conflict_not_recused",
-            "应回避未回避",
-            "evident conflict without recusal",
-            "rule",
-            "application",
-            "high",
-        ),
-        SignalInfo(
-            "rule.duplicate_approval",
-            "同一人重复通过同一等级",
-            "same person approved twice for a level",
-            "rule",
-            "application",
-            "high",
-        ),
-        SignalInfo(
-            "rule.multiple_enterprises",
-            "同一人同期在多家单位申报",
-            "same person applying in several enterprises in one period",
-            "rule",
-            "application",
-            "medium",
-        ),
-        SignalInfo(
-            "rule.not_insured",
-            "申报人不在本单位参保",
-            "applicant not insured by the filing enterprise",
-            "rule",
-            "application",
-            "medium",
-        ),
-        SignalInfo(
-            "rule.education_unverified",
-            "学历与学籍学历登记不符",
-            "education claim not found in the registry",
-            "rule",
-            "application",
-            "high",
-        ),
-        SignalInfo(
-            "rule.exceptional_overuse",
-            "破格比例超限",
-            "exceptional track overused",
-            "rule",
-            "session",
-            "medium",
-        ),
-        SignalInfo(
-            "stat.threshold_bunching",
-            "得分扎堆于合格线上方",
-            "scores bunched just above the pass score",
-            "statistic",
-            "enterprise",
-            "medium",
-        ),
-        SignalInfo(
-            "stat.rubber_stamp",
-            "评分无差异、表决全票（走过场）",
-            "rubber-stamp panel: no spread, unanimous",
-            "statistic",
-            "session",
-            "medium",
-        ),
-        SignalInfo(
-            "stat.near_identical_scores",
-            "评委评分几乎相同",
-            "members with near-identical score sheets",
-            "statistic",
-            "member",
-            "medium",
-        ),
-        SignalInfo(
-            "stat.member_calibration",
-            "评委打分明显偏宽、偏严或趋中",
-            "member lenient, harsh or central",
-            "statistic",
-            "member",
-            "low",
-        ),
-        SignalInfo(
-            "stat.scoring_speed",
-            "评分用时过短",
-            "implausibly fast scoring",
-            "statistic",
-            "member",
-            "medium",
-        ),
-        SignalInfo(
-            "stat.pass_rate_outlier",
-            "通过率显著高于同类单位",
-            "pass rate far above peers",
-            "statistic",
-            "enterprise",
-            "medium",
-        ),
-        SignalInfo(
-            "stat.surge",
-            "申报或通过人数突增",
-            "sudden surge in applications or approvals",
-            "statistic",
-            "enterprise",
-            "low",
-        ),
-        SignalInfo(
-            "stat.reciprocal_scoring",
-            "单位间互评打高分",
-            "reciprocal lenient scoring between enterprises",
-            "statistic",
-            "enterprise",
-            "medium",
-        ),
-        SignalInfo(
-            "detector.isolation",
-            "异常检测：与同类明显不同",
-            "unsupervised detector: unlike its peers",
-            "detector",
-            "application",
-            "low",
-        ),
-    )
-}
+def __getattr__(name: str) -> Any:
+    # ``SIGNALS`` (code -> ``SignalInfo``) is the signal registry's, built from the modules of
+    # ``audit.signals``, which import this module: it is looked up on first use.
+    if name == "SIGNALS":
+        from audit.signals import SIGNALS
+
+        return SIGNALS
+    raise AttributeError(f"module 'audit.flags' has no attribute {name!r}")
+
+
+def _info(signal: str) -> SignalInfo | None:
+    from audit.signals import SIGNALS
+
+    return SIGNALS.get(signal)
 
 
 def flag_key(signal: str, scope: str, *refs: object) -> str:
@@ -306,7 +123,7 @@ def make_flag(
 ) -> Flag:
     """Build a flag with its stable key; ``key_extra`` distinguishes flags that share the same
     scope references (e.g. the second member of a pair)."""
-    info = SIGNALS.get(signal)
+    info = _info(signal)
     return Flag(
         key=flag_key(
             signal,

@@ -2,7 +2,10 @@
 
 - Social insurance employment (社保参保记录): person, employer credit code, and the period of
   contributions, as ``start``/``end`` dates or as a number of consecutive ``months`` ending at
-  ``end`` (or at the extract date when ``end`` is empty: still insured).
+  ``end`` (or at the extract date when ``end`` is empty: still insured). Months are whole
+  calendar months counted inclusively: "6 months ending 2025-09-10" is April to September
+  2025 (``start`` 2025-04-01), and the audit counts the months a spell touches up to and
+  including the session date's month (contract 1.1, ``docs/filing-contract.md``).
 - Education (学历学籍登记): person, education level, institution, year of graduation.
 
 The CSV parsers take the same key as intake, turn each resident ID into its keyed hash (the

@@ -11,11 +11,13 @@ import factories
 import numpy as np
 import pytest
 
+from audit.eligibility import EligibilityCache, ineligible_approvals
 from audit.features import build_features
 from audit.flags import Flag
 from audit.pipeline import AuditSettings, run_audit
-from audit.registry import EducationRecord, EmploymentRecord, Registries
-from audit.rules import EligibilityCache, decisions, find_baseline, ineligible_approvals
+from audit.registry import EducationRecord, EmploymentRecord, Registries, parse_employment_csv
+from audit.signals.decision_inconsistent import decisions
+from audit.signals.standard_laxity import find_baseline
 from standards.decision import decide
 from standards.document import Standard
 from standards.levels import Education
@@ -134,6 +136,26 @@ def test_rejected_although_everything_passes_is_flagged_medium() -> None:
     [flag] = of(audit(raw), "rule.decision_inconsistent")
     assert flag.severity == "medium"
     assert flag.observed is not None and flag.observed >= 60 and flag.expected == 60
+
+
+def test_rejected_because_a_hard_requirement_fails_is_consistent() -> None:
+    # Scores and votes pass, but 1.5 years as assistant is short of the standard's years:
+    # the panel rightly rejected, whatever the scores.
+    raw = factories.filing_doc(4)
+    raw["applications"][3]["approved"] = False
+    raw["applications"][3]["facts"] = factories.facts_doc(years_as_assistant=1.5)
+    assert of(audit(raw), "rule.decision_inconsistent") == []
+
+
+def test_rejected_although_eligible_via_the_exceptional_track_is_still_flagged() -> None:
+    raw = factories.filing_doc(4)
+    raw["applications"][3]["approved"] = False
+    raw["applications"][3]["exceptional"] = True
+    raw["applications"][3]["facts"] = factories.facts_doc(
+        years_as_assistant=1.5, awards=["市级技术能手"]
+    )
+    [flag] = of(audit(raw), "rule.decision_inconsistent")
+    assert flag.application_ref == "a3" and flag.severity == "medium"
 
 
 def test_vectorised_decisions_agree_with_decide_on_every_application() -> None:
@@ -359,7 +381,7 @@ def test_applicants_not_insured_by_the_enterprise_are_flagged() -> None:
         employment=[
             _employment(person[0], 1, date(2020, 1, 1)),  # clean
             _employment(person[1], 7, date(2020, 1, 1)),  # another employer
-            _employment(person[2], 1, date(2026, 3, 1)),  # two months by the session
+            _employment(person[2], 1, date(2026, 3, 1)),  # March to May: three months
             _employment(person[3], 1, date(2025, 1, 1), date(2025, 10, 31)),  # spells that
             _employment(person[3], 1, date(2025, 11, 15)),  # follow each other: merged
         ]  # person[4]: no record at all
@@ -368,9 +390,65 @@ def test_applicants_not_insured_by_the_enterprise_are_flagged() -> None:
     found = {f.application_ref: f for f in flags}
     assert set(found) == {"a1", "a2", "a4"}
     assert not found["a1"].details["covering_record"]
-    assert found["a2"].details["covering_record"] and found["a2"].observed == 2
+    assert found["a2"].details["covering_record"] and found["a2"].observed == 3
     assert found["a2"].expected == 6
     assert found["a4"].observed == 0
+
+
+@pytest.mark.parametrize(
+    ("row", "months"),
+    [
+        # Six months ending in the session's month (2026-05-20): December to May, inclusive.
+        ("end=2026-05-20,months=6", 6),
+        ("end=2026-05-10,months=6", 6),
+        ("end=2026-05-20,months=5", 5),
+        ("start=2025-12-31", 6),  # December is touched: it counts
+        ("start=2026-01-01", 5),
+        ("start=2025-12-01,end=2026-05-01", 6),  # insured in May: the session month counts
+        ("start=2025-10-01,end=2026-04-30", 0),  # ended before the session's month
+    ],
+)
+def test_insured_months_are_whole_calendar_months_up_to_the_session_date(
+    row: str, months: int
+) -> None:
+    fields = dict(part.split("=") for part in row.split(","))
+    text = (
+        "resident_id,employer_credit_code,start,end,months\n"
+        f"{factories.resident_id(10_000)},{factories.credit_code(1)},"
+        f"{fields.get('start', '')},{fields.get('end', '')},{fields.get('months', '')}\n"
+    )
+    records, problems = parse_employment_csv(text, factories.KEY, as_of=date(2026, 6, 30))
+    assert problems == []
+    raw = factories.filing_doc(1, targets=[80])
+    flags = of(audit(raw, registries=Registries(employment=records)), "rule.not_insured")
+    if months >= 6:
+        assert flags == []
+    else:
+        [flag] = flags
+        assert flag.observed == months and flag.expected == 6
+        assert flag.details["covering_record"] == (months > 0)
+        if months:
+            assert f"{months} consecutive calendar months" in flag.reason_en
+            assert f"共{months}个月" in flag.reason
+
+
+def test_a_gap_of_a_whole_month_splits_the_spell() -> None:
+    person = 10_000
+    raw = factories.filing_doc(1, targets=[80])
+    joined = [
+        _employment(person, 1, date(2025, 6, 1), date(2025, 11, 30)),
+        _employment(person, 1, date(2025, 12, 20)),  # December touched: no month missing
+    ]
+    assert of(audit(raw, registries=Registries(employment=joined)), "rule.not_insured") == []
+    gap = [
+        _employment(person, 1, date(2025, 6, 1), date(2025, 10, 31)),
+        _employment(person, 1, date(2025, 12, 1)),  # November missing: December to May, 6
+        _employment(person + 1, 1, date(2025, 6, 1), date(2025, 10, 31)),
+    ]
+    assert of(audit(raw, registries=Registries(employment=gap)), "rule.not_insured") == []
+    gap[1] = _employment(person, 1, date(2026, 1, 1))  # December missing: 5 months
+    [flag] = of(audit(raw, registries=Registries(employment=gap)), "rule.not_insured")
+    assert flag.observed == 5
 
 
 def test_third_party_bodies_review_other_employers_staff() -> None:
@@ -426,9 +504,9 @@ def test_only_the_imported_registry_is_checked() -> None:
 
 @pytest.mark.parametrize(
     ("max_share", "exceptional", "flagged", "limit"),
-    [(0.1, 3, True, 0.1), (0.1, 1, False, 0.1), (None, 2, True, 0.1), (0.3, 2, False, 0.3)],
+    [(0.1, 3, True, 0.1), (0.1, 1, False, 0.1), (0.3, 2, False, 0.3), (0.15, 2, True, 0.15)],
 )
-def test_exceptional_track_overuse(
+def test_exceptional_track_above_the_standards_own_cap(
     max_share: float | None, exceptional: int, flagged: bool, limit: float
 ) -> None:
     standard = factories.standard_doc()
@@ -439,6 +517,38 @@ def test_exceptional_track_overuse(
     flags = of(audit(raw), "rule.exceptional_overuse")
     assert bool(flags) == flagged
     if flagged:
-        assert flags[0].observed == pytest.approx(exceptional / 10)
-        assert flags[0].expected == pytest.approx(limit)
-        assert len(flags[0].records) == exceptional
+        [flag] = flags
+        assert flag.band == "certain" and flag.details["cap_source"] == "standard"
+        assert flag.observed == pytest.approx(exceptional / 10)
+        assert flag.expected == pytest.approx(limit)
+        assert len(flag.records) == exceptional
+        assert "规定的破格比例上限" in flag.reason and "that the standard" in flag.reason_en
+
+
+@pytest.mark.parametrize("max_share", [0.1, None])
+def test_one_exceptional_application_in_a_session_of_eight_is_no_overuse(
+    max_share: float | None,
+) -> None:
+    standard = factories.standard_doc()
+    standard["exceptional"]["max_share"] = max_share
+    raw = factories.filing_doc(8, standard=standard)
+    raw["applications"][0]["exceptional"] = True
+    assert of(audit(raw), "rule.exceptional_overuse") == []
+
+
+def test_without_a_cap_in_the_standard_the_count_is_tested_against_the_reference() -> None:
+    standard = factories.standard_doc()
+    standard["exceptional"]["max_share"] = None
+    raw = factories.filing_doc(10, standard=standard)
+    for app in raw["applications"][:2]:
+        app["exceptional"] = True
+    # 2 of 10 at a 10% reference share: P(X >= 2) = 0.26, nothing unusual.
+    assert of(audit(raw), "rule.exceptional_overuse") == []
+    for app in raw["applications"][:5]:
+        app["exceptional"] = True
+    [flag] = of(audit(raw), "rule.exceptional_overuse")
+    # P(X >= 5 | n=10, p=0.1) = 0.0016: an alarm, and the reason says no cap was set.
+    assert flag.band == "alarm" and flag.p_value == pytest.approx(0.001634937, rel=1e-4)
+    assert flag.details["cap_source"] == "reference"
+    assert "未规定破格比例上限" in flag.reason and "sets no cap" in flag.reason_en
+    assert "above the maximum" not in flag.reason_en
