@@ -1,4 +1,4 @@
-"""The filing contract (备案数据包), schema version 1.0.
+"""The filing contract (备案数据包), schema version 1.1 (1.0 filings are still accepted).
 
 A filing is the immutable results package of one finished review session, sent to the
 regulator by an enterprise, an industry committee or a third-party review body. It carries
@@ -10,6 +10,18 @@ Resident ID numbers travel only on intake: ``audit.intake.pseudonymise`` replace
 a keyed hash (``person_key``) and a display mask before anything is stored. The same
 ``filing_id`` filed twice is one filing; a correction is a new filing that ``supersedes``
 the old one.
+
+Version 1.1 adds, all optional (a 1.0 filing is a valid 1.1 filing with another version
+string; a filing that says 1.0 may not use them):
+
+- conflict relations (回避): a member's ``supervises`` (applications of people the member
+  directly supervises, 直接上下级), ``relatives`` (近亲属) and ``declared_interests``, and an
+  application's ``relative_member_ids``; same department alone is no conflict;
+- per-criterion timestamps on a score sheet (``criterion_times``);
+- an open industry-cluster catalogue: any cluster code, with its name
+  (``industry_cluster_name``);
+- the social-insurance months convention: whole calendar months counted inclusively up to a
+  reference date (the session date), so "6 months ending 2025-09-10" is April to September.
 
 The JSON Schema of this contract is ``filing_schema()`` (also written to
 ``docs/filing-schema.json``); the prose description is ``docs/filing-contract.md``.
@@ -26,7 +38,9 @@ from standards.document import Standard
 from standards.facts import ApplicantFacts
 from standards.levels import Track, UnknownLevel, is_level
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+# Every version intake accepts; 1.1 only adds optional fields.
+SCHEMA_VERSIONS: tuple[str, ...] = ("1.0", "1.1")
 
 ReviewBodyKind = Literal["enterprise", "industry_committee", "third_party"]
 MemberRole = Literal["chair", "member"]
@@ -57,7 +71,13 @@ class ReviewBody(_Contract):
     credit_code: str = Field(description="unified social credit code, GB 32100 (18 characters)")
     name: str = Field(min_length=1, max_length=200)
     industry_cluster: str = Field(
-        min_length=1, max_length=64, description="peer group for outcome comparisons"
+        min_length=1,
+        max_length=64,
+        description="peer group for outcome comparisons: any code of the regulator's open "
+        "cluster catalogue (e.g. 'new_energy'), not a closed list",
+    )
+    industry_cluster_name: str | None = Field(
+        default=None, max_length=100, description="the cluster's name, e.g. 新能源 (1.1)"
     )
 
 
@@ -92,6 +112,20 @@ class FilingPanelMember(_Contract):
     supervisor_member_id: str | None = Field(
         default=None, description="another panel member who is this member's line manager"
     )
+    supervises: list[str] = Field(
+        default_factory=list,
+        description="application refs of applicants this member directly supervises "
+        "(直接上下级; 1.1)",
+    )
+    relatives: list[str] = Field(
+        default_factory=list,
+        description="application refs of applicants who are this member's close relatives "
+        "(近亲属; 1.1)",
+    )
+    declared_interests: list[str] = Field(
+        default_factory=list,
+        description="application refs this member declared an interest in (1.1)",
+    )
     role: MemberRole = "member"
     resident_id: str | None = Field(
         default=None, description="on intake only (GB 11643); replaced by person_key"
@@ -113,6 +147,13 @@ class FilingApplicant(_Contract):
     name: str | None = Field(default=None, max_length=100)
 
 
+class CriterionTime(_Contract):
+    """When a member scored one criterion (1.1)."""
+
+    started_at: datetime | None = None
+    submitted_at: datetime
+
+
 class MemberScores(_Contract):
     """One member's scores for one application: criterion code -> score (0..maximum)."""
 
@@ -120,6 +161,9 @@ class MemberScores(_Contract):
     values: dict[str, float]
     started_at: datetime | None = None
     submitted_at: datetime
+    criterion_times: dict[str, CriterionTime] = Field(
+        default_factory=dict, description="criterion code -> when it was scored (1.1)"
+    )
 
 
 class MemberVote(_Contract):
@@ -147,6 +191,10 @@ class FilingApplication(_Contract):
     supervisor_member_id: str | None = Field(
         default=None, description="the panel member who is the applicant's line manager"
     )
+    relative_member_ids: list[str] = Field(
+        default_factory=list,
+        description="panel members who are the applicant's close relatives (近亲属; 1.1)",
+    )
     exceptional: bool = Field(default=False, description="applied on the exceptional track (破格)")
     exceptional_justification: str | None = Field(default=None, max_length=2000)
     scores: list[MemberScores] = Field(default_factory=list)
@@ -157,9 +205,9 @@ class FilingApplication(_Contract):
 
 
 class Filing(_Contract):
-    """The results package of one finished review session (备案数据包), version 1.0."""
+    """The results package of one finished review session (备案数据包), version 1.1 or 1.0."""
 
-    schema_version: Literal["1.0"]
+    schema_version: Literal["1.0", "1.1"]
     filing_id: str = Field(min_length=1, max_length=64, description="idempotency key")
     supersedes: str | None = Field(
         default=None, max_length=64, description="filing_id this one corrects"
@@ -181,6 +229,7 @@ def filing_schema() -> dict[str, Any]:
         **schema,
         "title": f"Filing (备案数据包), schema version {SCHEMA_VERSION}",
         "x-schema-version": SCHEMA_VERSION,
+        "x-schema-versions-accepted": list(SCHEMA_VERSIONS),
     }
 
 

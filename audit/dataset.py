@@ -11,7 +11,10 @@ Tables and their row indexes:
 - score sheets ``r`` (``score_*``): one per member and application, rows of one application
   contiguous, ``score_values`` a (rows × K) matrix in the order of the session standard's
   criteria (K = the most criteria of any standard; unused columns hold 0 with weight 0);
-- votes ``v`` and recusals ``c``.
+- votes ``v`` and recusals ``c``;
+- conflict relations ``l`` (``relation_*``, contract 1.1): (application, member, kind) for a
+  member who directly supervises the applicant, is a close relative, or declared an interest,
+  from either side of the filing (the member's lists or the application's).
 
 Text fields that are compared (person keys, departments, organisations) are also coded as
 integers (-1 for none) over a shared vocabulary, so comparisons are integer comparisons.
@@ -46,6 +49,7 @@ BoolArray = npt.NDArray[np.bool_]
 ObjArray = npt.NDArray[np.object_]
 
 VOTE_KINDS: tuple[str, ...] = ("approve", "reject", "abstain")
+RELATION_KINDS: tuple[str, ...] = ("supervisor", "relative", "declared_interest")
 RECUSAL_KINDS: tuple[str, ...] = (
     "relative",
     "same_department",
@@ -177,6 +181,8 @@ class AuditDataset:
     app_approved: BoolArray
     app_final_score: FloatArray  # as reported, NaN for none
     app_education: IntArray  # claimed education rank (1 初中 .. 7 博士)
+    app_name: ObjArray  # applicant's name as filed, None for none
+    app_id_mask: ObjArray  # masked resident ID (intake's display mask), None for none
     app_facts: list[Mapping[str, Any] | None]  # the facts filed, None for none
 
     score_app: IntArray
@@ -192,6 +198,10 @@ class AuditDataset:
     recusal_app: IntArray
     recusal_member: IntArray
     recusal_kind: npt.NDArray[np.int8]  # index into RECUSAL_KINDS
+
+    relation_app: IntArray
+    relation_member: IntArray
+    relation_kind: npt.NDArray[np.int8]  # index into RELATION_KINDS
 
     person_keys: ObjArray  # person code -> keyed hash
     departments: ObjArray  # department code -> name
@@ -314,6 +324,7 @@ class _Builder:
         # scalar, hence the wrapping.
         read = itemgetter(*codes) if len(codes) > 1 else (lambda v, c=codes[0]: (v[c],))
         applications = doc["applications"]
+        first_app = len(col["a_session"])
         col["a_session"].extend([s] * len(applications))
         col["a_ref"].extend([x["application_ref"] for x in applications])
         col["a_person"].extend([person(x["applicant"].get("person_key")) for x in applications])
@@ -327,6 +338,24 @@ class _Builder:
             [math.nan if x.get("final_score") is None else x["final_score"] for x in applications]
         )
         col["a_education"].extend([x["facts"]["education"] for x in applications])
+        col["a_name"].extend([x["applicant"].get("name") for x in applications])
+        col["a_mask"].extend([x["applicant"].get("id_mask") for x in applications])
+        # Conflict relations (1.1), from the members' lists and the applications' own.
+        app_rows = {x["application_ref"]: first_app + i for i, x in enumerate(applications)}
+        for m in panel:
+            member = rows[m["member_id"]]
+            for field, kind in _RELATION_FIELDS:
+                for ref in m.get(field) or ():
+                    if ref in app_rows:
+                        col["l_app"].append(app_rows[ref])
+                        col["l_member"].append(member)
+                        col["l_kind"].append(kind)
+        for i, x in enumerate(applications):
+            for member_id in x.get("relative_member_ids") or ():
+                if member_id in rows:
+                    col["l_app"].append(first_app + i)
+                    col["l_member"].append(rows[member_id])
+                    col["l_kind"].append(_RELATION_CODE["relative"])
         # Facts of every application: approvals are re-checked for eligibility, and a
         # rejection is consistent when a hard requirement fails.
         col["a_facts"].extend([x["facts"] for x in applications])
@@ -421,6 +450,8 @@ class _Builder:
                 len(col["a_final"])
             ),
             app_education=_ints([education_ranks[e] for e in col["a_education"]]),
+            app_name=_objects(col["a_name"]),
+            app_id_mask=_objects(col["a_mask"]),
             app_facts=col["a_facts"],
             score_app=np.repeat(apps, _ints(col["r_count"])),
             score_member=_ints(col["r_member"]),
@@ -433,6 +464,9 @@ class _Builder:
             recusal_app=np.repeat(apps, _ints(col["c_count"])),
             recusal_member=_ints(col["c_member"]),
             recusal_kind=np.asarray(col["c_kind"], dtype=np.int8).reshape(len(col["c_kind"])),
+            relation_app=_ints(col["l_app"]),
+            relation_member=_ints(col["l_member"]),
+            relation_kind=np.asarray(col["l_kind"], dtype=np.int8).reshape(len(col["l_kind"])),
             person_keys=self.persons.values_array(),
             departments=self.departments.values_array(),
         )
@@ -476,6 +510,8 @@ _COLUMNS = [
     "a_final",
     "a_education",
     "a_facts",
+    "a_name",
+    "a_mask",
     "r_count",
     "r_member",
     "r_values",
@@ -487,9 +523,19 @@ _COLUMNS = [
     "c_count",
     "c_member",
     "c_kind",
+    "l_app",
+    "l_member",
+    "l_kind",
 ]
 _VOTE_CODE = {k: i for i, k in enumerate(VOTE_KINDS)}
 _RECUSAL_CODE = {k: i for i, k in enumerate(RECUSAL_KINDS)}
+_RELATION_CODE = {k: i for i, k in enumerate(RELATION_KINDS)}
+# A panel member's relation lists (contract 1.1) and the relation each records.
+_RELATION_FIELDS = (
+    ("supervises", _RELATION_CODE["supervisor"]),
+    ("relatives", _RELATION_CODE["relative"]),
+    ("declared_interests", _RELATION_CODE["declared_interest"]),
+)
 
 
 def _bools(values: Sequence[bool]) -> BoolArray:
@@ -541,6 +587,7 @@ def _canonical_order(ds: AuditDataset, superseded: set[str]) -> AuditDataset:
     r_order, _ = _child_order(ds.score_app, a_position)
     v_order, _ = _child_order(ds.vote_app, a_position)
     c_order, _ = _child_order(ds.recusal_app, a_position)
+    l_order, _ = _child_order(ds.relation_app, a_position)
 
     def take(name: str, order: IntArray) -> Any:
         return getattr(ds, name)[order]
@@ -561,6 +608,8 @@ def _canonical_order(ds: AuditDataset, superseded: set[str]) -> AuditDataset:
             fields[name] = take(name, v_order)
         elif name.startswith("recusal_"):
             fields[name] = take(name, c_order)
+        elif name.startswith("relation_"):
+            fields[name] = take(name, l_order)
         else:
             fields[name] = getattr(ds, name)
     fields["app_facts"] = [ds.app_facts[i] for i in a_order]
@@ -569,7 +618,7 @@ def _canonical_order(ds: AuditDataset, superseded: set[str]) -> AuditDataset:
     fields["member_supervisor"] = _remap(fields["member_supervisor"], m_position)
     fields["app_session"] = s_position[fields["app_session"]]
     fields["app_supervisor"] = _remap(fields["app_supervisor"], m_position)
-    for prefix in ("score", "vote", "recusal"):
+    for prefix in ("score", "vote", "recusal", "relation"):
         fields[f"{prefix}_app"] = a_position[fields[f"{prefix}_app"]]
         fields[f"{prefix}_member"] = m_position[fields[f"{prefix}_member"]]
     return _canonical_codes(AuditDataset(**fields))

@@ -8,8 +8,10 @@ stable code and a message in Chinese and English. Checks:
 - identifiers: credit codes (GB 32100) and resident ID numbers (GB 11643, check digit);
 - the session's standard is the one for the session's track, series and level;
 - scores: only the standard's criteria, every criterion scored, each within 0..maximum;
-- references: every member named by a score, vote, recusal or supervisor link is on the
-  panel; member ids and application refs are unique;
+- references: every member named by a score, vote, recusal, supervisor or relative link is
+  on the panel, every application a member supervises, is related to or declared an interest
+  in is in the filing; member ids and application refs are unique;
+- version: a filing that says 1.0 uses none of the fields 1.1 added;
 - votes and recusals: at most one score and one vote per member and application; a recused
   member neither scores nor votes.
 
@@ -30,10 +32,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from audit.contract import (
+    SCHEMA_VERSION,
     Filing,
     FilingApplication,
     FilingPanelMember,
     FilingSession,
+    MemberScores,
     ReviewBody,
 )
 from standards.document import Standard
@@ -163,10 +167,37 @@ def _unknown_member(path: str, member_id: str) -> IntakeProblem:
 class _FilingChecker:
     """Cross-field checks over the parts of a filing that parsed."""
 
-    def __init__(self, member_ids: Iterable[str], today: date | None) -> None:
+    def __init__(
+        self,
+        member_ids: Iterable[str],
+        today: date | None,
+        application_refs: Iterable[str] = (),
+        version: Any = SCHEMA_VERSION,
+    ) -> None:
         self.member_ids = set(member_ids)
+        self.application_refs = set(application_refs)
         self.today = today
+        self.version = version
         self.problems: list[IntakeProblem] = []
+
+    def application_ref(self, path: str, ref: str) -> None:
+        if ref not in self.application_refs:
+            self.add(
+                path,
+                "reference.unknown_application",
+                f"申报“{ref}”不在本备案中",
+                f"application '{ref}' is not in this filing",
+            )
+
+    def newer_field(self, path: str, used: bool) -> None:
+        """A field contract 1.1 added, used in a filing that says 1.0."""
+        if used and self.version == "1.0":
+            self.add(
+                path,
+                "contract.field_needs_1_1",
+                "该字段自备案数据包1.1版起提供，请将 schema_version 设为“1.1”",
+                "this field exists from contract version 1.1: set schema_version to '1.1'",
+            )
 
     def add(self, path: str, code: str, message: str, message_en: str) -> None:
         self.problems.append(_problem(path, code, message, message_en))
@@ -196,6 +227,9 @@ class _FilingChecker:
 
     def review_body(self, body: ReviewBody) -> None:
         self.credit_code("review_body.credit_code", body.credit_code)
+        self.newer_field(
+            "review_body.industry_cluster_name", body.industry_cluster_name is not None
+        )
 
     def session(self, session: FilingSession) -> None:
         standard = session.standard
@@ -243,6 +277,11 @@ class _FilingChecker:
                 )
             else:
                 self.member_ref(f"{path}.supervisor_member_id", member.supervisor_member_id)
+            for field in ("supervises", "relatives", "declared_interests"):
+                refs: list[str] = getattr(member, field)
+                self.newer_field(f"{path}.{field}", bool(refs))
+                for j, ref in enumerate(refs):
+                    self.application_ref(f"{path}.{field}[{j}]", ref)
 
     def applications(
         self, applications: Sequence[tuple[int, FilingApplication]], standard: Standard | None
@@ -275,6 +314,9 @@ class _FilingChecker:
                 "the applicant has neither a resident ID number nor its keyed hash",
             )
         self.member_ref(f"{path}.supervisor_member_id", application.supervisor_member_id)
+        self.newer_field(f"{path}.relative_member_ids", bool(application.relative_member_ids))
+        for j, member_id in enumerate(application.relative_member_ids):
+            self.member_ref(f"{path}.relative_member_ids[{j}]", member_id)
 
         recused: set[str] = set()
         for j, recusal in enumerate(application.recusals):
@@ -310,6 +352,7 @@ class _FilingChecker:
                 )
             if maxima is not None:
                 self.score_values(f"{spath}.values", scores.values, maxima)
+            self.criterion_times(f"{spath}.criterion_times", scores, maxima)
 
         voted: set[str] = set()
         for j, vote in enumerate(application.votes):
@@ -329,6 +372,26 @@ class _FilingChecker:
                     "recusal.voted",
                     f"评委“{vote.member_id}”已回避，却仍投票",
                     f"member '{vote.member_id}' recused from this application but voted on it",
+                )
+
+    def criterion_times(
+        self, path: str, scores: MemberScores, maxima: dict[str, float] | None
+    ) -> None:
+        self.newer_field(path, bool(scores.criterion_times))
+        for code, when in scores.criterion_times.items():
+            if maxima is not None and code not in maxima:
+                self.add(
+                    f"{path}.{code}",
+                    "scores.unknown_criterion",
+                    f"评价标准中没有指标“{code}”",
+                    f"'{code}' is not a criterion of the session's standard",
+                )
+            if when.started_at is not None and when.started_at > when.submitted_at:
+                self.add(
+                    f"{path}.{code}.started_at",
+                    "scores.time_order",
+                    "评分开始时间晚于提交时间",
+                    "scoring started after it was submitted",
                 )
 
     def score_values(
@@ -383,7 +446,12 @@ def _check_parts(
         for m in raw_panel
         if isinstance(m, Mapping) and isinstance(m.get("member_id"), str)
     ]
-    checker = _FilingChecker(member_ids, today)
+    application_refs = [
+        a["application_ref"]
+        for a in raw_apps
+        if isinstance(a, Mapping) and isinstance(a.get("application_ref"), str)
+    ]
+    checker = _FilingChecker(member_ids, today, application_refs, raw.get("schema_version"))
     checker.filing_head(raw.get("filing_id"), raw.get("supersedes"))
     # Top-level part missing or of the wrong type is already reported above.
     body = (
@@ -451,7 +519,12 @@ def _check_whole(
         filing = Filing.model_validate(raw)
     except ValidationError as exc:
         return None, _check_parts(raw, exc, today)
-    checker = _FilingChecker((m.member_id for m in filing.panel), today)
+    checker = _FilingChecker(
+        (m.member_id for m in filing.panel),
+        today,
+        (a.application_ref for a in filing.applications),
+        filing.schema_version,
+    )
     checker.filing_head(filing.filing_id, filing.supersedes)
     checker.review_body(filing.review_body)
     checker.session(filing.session)

@@ -8,7 +8,7 @@ from audit.dataset import AuditDataset
 from audit.eligibility import ineligible_approvals
 from audit.features import Features
 from audit.flags import Flag, SignalInfo
-from audit.signals.base import RULE_BANDS, Context, Refs, Signal, rule_flag
+from audit.signals.base import RULE_BANDS, Context, Refs, Signal, applicant, rule_flag
 
 INFO = SignalInfo(
     "rule.approved_ineligible",
@@ -18,8 +18,8 @@ INFO = SignalInfo(
     "application",
     "high",
 )
-REASON = "申报{application}已通过，但{summary}"
-REASON_EN = "application {application} was approved, but {summary}"
+REASON = "申报{application}（申报人{applicant}）已通过，但{summary}"
+REASON_EN = "application {application} (applicant {applicant}) was approved, but {summary}"
 
 
 def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]:
@@ -39,8 +39,14 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
                 statistic="unmet requirements",
                 statistic_value=float(len(failed)),
                 records=[refs.record(a), *(f"requirement:{r.code}" for r in failed)],
-                reason=REASON.format(application=refs.app_ref(a), summary=verdict.summary),
-                reason_en=REASON_EN.format(application=refs.app_ref(a), summary=verdict.summary_en),
+                reason=REASON.format(
+                    application=refs.app_ref(a), applicant=applicant(ds, a), summary=verdict.summary
+                ),
+                reason_en=REASON_EN.format(
+                    application=refs.app_ref(a),
+                    applicant=applicant(ds, a, "en"),
+                    summary=verdict.summary_en,
+                ),
                 details={
                     "failed": [
                         {

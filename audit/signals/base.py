@@ -245,3 +245,16 @@ def mask(ds: AuditDataset, a: int) -> str:
     """How an applicant is named in reasons."""
     # A short prefix of the keyed hash names the person without revealing anything.
     return str(ds.person_keys[ds.app_person[a]])[:8]
+
+
+def applicant(ds: AuditDataset, a: int, lang: str = "zh") -> str:
+    """The applicant of application ``a`` as a regulator can look them up: the name as filed
+    and the masked resident ID (never the keyed hash)."""
+    name, id_mask = ds.app_name[a], ds.app_id_mask[a]
+    if lang == "zh":
+        if name and id_mask:
+            return f"{name}，身份证号{id_mask}"
+        return str(name) if name else (f"身份证号{id_mask}" if id_mask else "未具名")
+    if name and id_mask:
+        return f"{name}, ID {id_mask}"
+    return str(name) if name else (f"ID {id_mask}" if id_mask else "unnamed")

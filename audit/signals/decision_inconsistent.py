@@ -17,7 +17,7 @@ from audit.dataset import AuditDataset, BoolArray, IntArray
 from audit.eligibility import verdicts
 from audit.features import Features
 from audit.flags import Flag, Severity, SignalInfo
-from audit.signals.base import RULE_BANDS, Context, Refs, Signal, rule_flag
+from audit.signals.base import RULE_BANDS, Context, Refs, Signal, applicant, rule_flag
 from standards.decision import decide
 
 INFO = SignalInfo(
@@ -28,11 +28,13 @@ INFO = SignalInfo(
     "application",
     "high",
 )
-REASON = "申报{application}被评为通过，但{failed}"
-REASON_EN = "application {application} was approved, but {failed}"
-REASON_REJECTED = "申报{application}被评为不通过，但其得分与表决均满足通过条件（{parts}）"
+REASON = "申报{application}（申报人{applicant}）被评为通过，但{failed}"
+REASON_EN = "application {application} (applicant {applicant}) was approved, but {failed}"
+REASON_REJECTED = (
+    "申报{application}（申报人{applicant}）被评为不通过，但其得分与表决均满足通过条件（{parts}）"
+)
 REASON_REJECTED_EN = (
-    "application {application} was rejected although its scores and votes meet every "
+    "application {application} (applicant {applicant}) was rejected although its scores and votes meet every "
     "condition ({parts})"
 )
 
@@ -110,19 +112,26 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
             observed = _number_or_none(part.given)
             expected = _number_or_none(part.required)
             reason = REASON.format(
-                application=refs.app_ref(a), failed="；".join(p.message for p in failed)
+                application=refs.app_ref(a),
+                applicant=applicant(ds, a),
+                failed="；".join(p.message for p in failed),
             )
             reason_en = REASON_EN.format(
-                application=refs.app_ref(a), failed="; ".join(p.message_en for p in failed)
+                application=refs.app_ref(a),
+                applicant=applicant(ds, a, "en"),
+                failed="; ".join(p.message_en for p in failed),
             )
             severity: Severity = "high"
         else:
             observed, expected = final, standard.pass_score
             reason = REASON_REJECTED.format(
-                application=refs.app_ref(a), parts="；".join(p.message for p in decision.parts)
+                application=refs.app_ref(a),
+                applicant=applicant(ds, a),
+                parts="；".join(p.message for p in decision.parts),
             )
             reason_en = REASON_REJECTED_EN.format(
                 application=refs.app_ref(a),
+                applicant=applicant(ds, a, "en"),
                 parts="; ".join(p.message_en for p in decision.parts),
             )
             severity = "medium"

@@ -7,7 +7,7 @@ import numpy as np
 from audit.dataset import AuditDataset
 from audit.features import Features
 from audit.flags import Flag, SignalInfo
-from audit.signals.base import RULE_BANDS, Context, Refs, Signal, groups_of, mask, rule_flag
+from audit.signals.base import RULE_BANDS, Context, Refs, Signal, applicant, groups_of, rule_flag
 from standards.levels import level_name
 
 INFO = SignalInfo(
@@ -48,10 +48,13 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
                     statistic_value=float(len(group)),
                     records=records,
                     reason=REASON.format(
-                        person=mask(ds, a), times=len(group), level=level, others="、".join(others)
+                        person=applicant(ds, a),
+                        times=len(group),
+                        level=level,
+                        others="、".join(others),
                     ),
                     reason_en=REASON_EN.format(
-                        person=mask(ds, a),
+                        person=applicant(ds, a, "en"),
                         times=len(group),
                         level=level_en,
                         others=", ".join(others),

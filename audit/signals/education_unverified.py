@@ -8,7 +8,7 @@ import numpy as np
 from audit.dataset import AuditDataset
 from audit.features import Features
 from audit.flags import Flag, SignalInfo
-from audit.signals.base import RULE_BANDS, Context, Refs, Signal, mask, rule_flag
+from audit.signals.base import RULE_BANDS, Context, Refs, Signal, applicant, mask, rule_flag
 from audit.signals.not_insured import person_codes
 from standards.levels import Education, education_name, education_rank
 
@@ -20,8 +20,8 @@ INFO = SignalInfo(
     "application",
     "high",
 )
-REASON = "申报{application}填报学历{claim}，但{have}"
-REASON_EN = "application {application} claims {claim}, but {have}"
+REASON = "申报{application}（申报人{applicant}）填报学历{claim}，但{have}"
+REASON_EN = "application {application} (applicant {applicant}) claims {claim}, but {have}"
 
 
 def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]:
@@ -69,10 +69,16 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
                 statistic_value=float(claimed[a]),
                 records=[refs.record(a), f"education:{mask(ds, a)}"],
                 reason=REASON.format(
-                    application=refs.app_ref(a), claim=education_name(claim), have=have
+                    application=refs.app_ref(a),
+                    applicant=applicant(ds, a),
+                    claim=education_name(claim),
+                    have=have,
                 ),
                 reason_en=REASON_EN.format(
-                    application=refs.app_ref(a), claim=education_name(claim, "en"), have=have_en
+                    application=refs.app_ref(a),
+                    applicant=applicant(ds, a, "en"),
+                    claim=education_name(claim, "en"),
+                    have=have_en,
                 ),
                 details={"claimed": claim.value, "registered_rank": found},
             )

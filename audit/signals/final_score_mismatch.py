@@ -10,7 +10,7 @@ import numpy as np
 from audit.dataset import AuditDataset
 from audit.features import Features
 from audit.flags import Flag, SignalInfo
-from audit.signals.base import RULE_BANDS, Context, Refs, Signal, rule_flag
+from audit.signals.base import RULE_BANDS, Context, Refs, Signal, applicant, rule_flag
 
 INFO = SignalInfo(
     "rule.final_score_mismatch",
@@ -20,9 +20,9 @@ INFO = SignalInfo(
     "application",
     "medium",
 )
-REASON = "申报{application}报送最终得分{reported:.2f}，而{members}名评委总分的平均为{mean}"
+REASON = "申报{application}（申报人{applicant}）报送最终得分{reported:.2f}，而{members}名评委总分的平均为{mean}"
 REASON_EN = (
-    "application {application}: reported final score {reported:.2f}, the mean of {members} "
+    "application {application} (applicant {applicant}): reported final score {reported:.2f}, the mean of {members} "
     "member totals is {mean}"
 )
 
@@ -55,8 +55,10 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
                 statistic="|reported - mean of member totals|",
                 statistic_value=abs(float(reported[a]) - computed),
                 records=[refs.record(a)],
-                reason=REASON.format(**values, mean=shown),
-                reason_en=REASON_EN.format(**values, mean=shown_en),
+                reason=REASON.format(**values, applicant=applicant(ds, a), mean=shown),
+                reason_en=REASON_EN.format(
+                    **values, applicant=applicant(ds, a, "en"), mean=shown_en
+                ),
             )
         )
     return out

@@ -8,7 +8,7 @@ import numpy as np
 from audit.dataset import AuditDataset
 from audit.features import Features
 from audit.flags import Flag, SignalInfo
-from audit.signals.base import RULE_BANDS, Context, Refs, Signal, groups_of, mask, rule_flag
+from audit.signals.base import RULE_BANDS, Context, Refs, Signal, applicant, groups_of, rule_flag
 
 INFO = SignalInfo(
     "rule.multiple_enterprises",
@@ -38,7 +38,7 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
         codes = [str(c) for c in ds.enterprise_code[distinct]]
         period = str(ds.session_period[ds.app_session[group[0]]])
         for a in group.tolist():
-            values = {"person": mask(ds, a), "period": period, "n": len(distinct)}
+            values = {"period": period, "n": len(distinct)}
             out.append(
                 rule_flag(
                     INFO,
@@ -49,8 +49,10 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
                     statistic="enterprises in the period",
                     statistic_value=float(len(distinct)),
                     records=records,
-                    reason=REASON.format(**values, codes="、".join(codes)),
-                    reason_en=REASON_EN.format(**values, codes=", ".join(codes)),
+                    reason=REASON.format(**values, person=applicant(ds, a), codes="、".join(codes)),
+                    reason_en=REASON_EN.format(
+                        **values, person=applicant(ds, a, "en"), codes=", ".join(codes)
+                    ),
                     details={"enterprises": codes},
                 )
             )

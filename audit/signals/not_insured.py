@@ -16,7 +16,7 @@ import numpy as np
 from audit.dataset import AuditDataset, IntArray
 from audit.features import Features
 from audit.flags import Flag, SignalInfo
-from audit.signals.base import RULE_BANDS, Context, Refs, Signal, mask, rule_flag
+from audit.signals.base import RULE_BANDS, Context, Refs, Signal, applicant, mask, rule_flag
 
 INFO = SignalInfo(
     "rule.not_insured",
@@ -26,8 +26,8 @@ INFO = SignalInfo(
     "application",
     "medium",
 )
-REASON = "申报{application}：{why}"
-REASON_EN = "application {application}: {why}"
+REASON = "申报{application}（申报人{applicant}）：{why}"
+REASON_EN = "application {application} (applicant {applicant}): {why}"
 WHY_SHORT = "自{began}起在本单位连续参保，至评审日{date}（含当月）共{months}个月，不足{minimum}个月"
 WHY_SHORT_EN = (
     "insured by the enterprise since {began}: {months} consecutive calendar months up to the "
@@ -138,8 +138,12 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
                 statistic="consecutive insured months",
                 statistic_value=float(months[i]),
                 records=[refs.record(a), f"employment:{mask(ds, a)}@{code}"],
-                reason=REASON.format(application=refs.app_ref(a), why=why),
-                reason_en=REASON_EN.format(application=refs.app_ref(a), why=why_en),
+                reason=REASON.format(
+                    application=refs.app_ref(a), applicant=applicant(ds, a), why=why
+                ),
+                reason_en=REASON_EN.format(
+                    application=refs.app_ref(a), applicant=applicant(ds, a, "en"), why=why_en
+                ),
                 details={"covering_record": bool(covering[i]), "session_date": date_text},
             )
         )

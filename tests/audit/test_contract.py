@@ -18,7 +18,8 @@ def test_a_factory_filing_parses_and_round_trips_through_json() -> None:
     filing = factories.accept(factories.filing_doc(3))
     again = Filing.model_validate_json(filing.model_dump_json())
     assert again == filing
-    assert filing.schema_version == SCHEMA_VERSION == "1.0"
+    # The factories file in 1.0: filings in the old version keep being accepted.
+    assert filing.schema_version == "1.0" and SCHEMA_VERSION == "1.1"
 
 
 def test_an_unknown_schema_version_is_refused() -> None:
@@ -53,7 +54,8 @@ def test_filings_are_immutable() -> None:
 
 def test_schema_names_the_version_and_every_top_level_field() -> None:
     schema = filing_schema()
-    assert schema["x-schema-version"] == "1.0"
+    assert schema["x-schema-version"] == "1.1"
+    assert schema["x-schema-versions-accepted"] == ["1.0", "1.1"]
     assert schema["$schema"].endswith("2020-12/schema")
     assert set(schema["required"]) >= {
         "schema_version",
@@ -73,3 +75,23 @@ def test_the_published_schema_file_matches_the_code() -> None:
         "docs/filing-schema.json is stale: regenerate it with "
         "python -m audit.contract > docs/filing-schema.json"
     )
+
+
+def test_a_1_1_filing_with_every_new_field_parses_and_round_trips() -> None:
+    raw = factories.filing_doc(3)
+    raw["schema_version"] = "1.1"
+    raw["review_body"]["industry_cluster"] = "new_energy"
+    raw["review_body"]["industry_cluster_name"] = "新能源"
+    raw["panel"][1]["supervises"] = ["a0"]
+    raw["panel"][2]["relatives"] = ["a1"]
+    raw["panel"][3]["declared_interests"] = ["a2"]
+    raw["applications"][2]["relative_member_ids"] = ["m5"]
+    sheet = raw["applications"][0]["scores"][0]
+    sheet["criterion_times"] = {
+        code: {"started_at": sheet["started_at"], "submitted_at": sheet["submitted_at"]}
+        for code in sheet["values"]
+    }
+    filing = factories.accept(raw)
+    assert Filing.model_validate_json(filing.model_dump_json()) == filing
+    assert filing.panel[1].supervises == ["a0"]
+    assert filing.review_body.industry_cluster_name == "新能源"

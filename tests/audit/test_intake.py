@@ -370,3 +370,60 @@ def test_ten_thousand_applications_are_checked_well_under_five_seconds() -> None
     assert problems == [] and filing is not None
     assert len(filing.applications) == 10_000
     assert elapsed < 5.0, f"intake of 10,000 applications took {elapsed:.2f} s"
+
+
+# --- contract 1.1 ----------------------------------------------------------------------------
+
+
+def _v11(raw: dict[str, Any]) -> dict[str, Any]:
+    raw["schema_version"] = "1.1"
+    return raw
+
+
+def test_1_1_relations_must_name_applications_and_members_of_the_filing() -> None:
+    raw = _v11(factories.filing_doc(2))
+    raw["panel"][1]["supervises"] = ["a0", "a9"]
+    raw["panel"][2]["relatives"] = ["nobody"]
+    raw["applications"][1]["relative_member_ids"] = ["m99"]
+    assert paths_and_codes(refused(raw)) == {
+        ("panel[1].supervises[1]", "reference.unknown_application"),
+        ("panel[2].relatives[0]", "reference.unknown_application"),
+        ("applications[1].relative_member_ids[0]", "reference.unknown_member"),
+    }
+
+
+def test_1_1_criterion_times_name_criteria_in_time_order() -> None:
+    raw = _v11(factories.filing_doc(1))
+    sheet = raw["applications"][0]["scores"][0]
+    code = next(iter(sheet["values"]))
+    sheet["criterion_times"] = {
+        code: {"started_at": sheet["submitted_at"], "submitted_at": sheet["started_at"]},
+        "nope": {"submitted_at": sheet["submitted_at"]},
+    }
+    path = "applications[0].scores[0].criterion_times"
+    assert paths_and_codes(refused(raw)) == {
+        (f"{path}.{code}.started_at", "scores.time_order"),
+        (f"{path}.nope", "scores.unknown_criterion"),
+    }
+
+
+def test_a_filing_that_says_1_0_may_not_use_the_fields_1_1_added() -> None:
+    raw = factories.filing_doc(2)
+    raw["panel"][1]["supervises"] = ["a0"]
+    raw["review_body"]["industry_cluster_name"] = "新能源"
+    problems = refused(raw)
+    assert paths_and_codes(problems) == {
+        ("panel[1].supervises", "contract.field_needs_1_1"),
+        ("review_body.industry_cluster_name", "contract.field_needs_1_1"),
+    }
+    assert all(CJK.search(p.message) for p in problems)
+    filing, problems = check_filing(_v11(raw), today=factories.TODAY)
+    assert problems == [] and filing is not None
+
+
+def test_a_1_1_filing_with_an_open_cluster_is_accepted() -> None:
+    raw = _v11(factories.filing_doc(2, cluster="biomedicine"))
+    raw["review_body"]["industry_cluster_name"] = "生物医药"
+    filing, problems = check_filing(raw, today=factories.TODAY)
+    assert problems == [] and filing is not None
+    assert filing.review_body.industry_cluster == "biomedicine"

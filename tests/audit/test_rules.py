@@ -294,19 +294,45 @@ def test_a_compliant_panel_is_not_flagged() -> None:
 
 
 def test_evident_conflicts_without_recusal_are_flagged() -> None:
-    raw = factories.filing_doc(5)
+    raw = factories.filing_doc(6)
+    raw["schema_version"] = "1.1"
     apps = raw["applications"]
-    apps[1]["department"] = "board-1"  # m1 (internal) works in board-1
-    apps[2]["supervisor_member_id"] = "m2"
+    apps[2]["supervisor_member_id"] = "m2"  # the application names the supervisor
     apps[3]["applicant"]["resident_id"] = raw["panel"][2]["resident_id"]  # m3's own
+    raw["panel"][4]["supervises"] = ["a4"]  # the member lists whom they supervise
+    raw["panel"][5]["relatives"] = ["a5"]
+    apps[1]["relative_member_ids"] = ["m6"]  # a relative named by the application
+    raw["panel"][1]["declared_interests"] = ["a0"]
     flags = of(audit(raw), "rule.conflict_not_recused")
     found = {(f.application_ref, f.member_id): f for f in flags}
-    assert set(found) == {("a1", "m1"), ("a1", "m4"), ("a2", "m2"), ("a3", "m3")}
-    assert found["a1", "m1"].details["conflicts"] == ["same_department"]
-    assert found["a1", "m1"].severity == "medium"
+    assert set(found) == {
+        ("a0", "m2"),
+        ("a1", "m6"),
+        ("a2", "m2"),
+        ("a3", "m3"),
+        ("a4", "m5"),
+        ("a5", "m6"),
+    }
+    assert found["a0", "m2"].details["conflicts"] == ["declared_interest"]
+    assert found["a1", "m6"].details["conflicts"] == ["relative"]
     assert found["a2", "m2"].details["conflicts"] == ["supervisor"]
+    assert found["a4", "m5"].details["conflicts"] == ["supervisor"]
     assert found["a3", "m3"].details["conflicts"] == ["own_application"]
-    assert found["a3", "m3"].severity == "high"
+    assert all(f.severity == "high" and f.band == "certain" for f in flags)
+    assert found["a5", "m6"].details["acts"] == ["score", "vote"]
+    # The applicant is named as filed, with the masked ID, in both languages.
+    flag = found["a4", "m5"]
+    assert "申报人10004" in flag.reason and "直接上级" in flag.reason
+    assert "申报人10004, ID " in flag.reason_en and "direct supervisor" in flag.reason_en
+    assert "*" in flag.reason
+
+
+def test_same_department_alone_is_no_conflict() -> None:
+    # Internal members from the applicant's own department are the norm in self-review.
+    raw = factories.filing_doc(3)
+    for app in raw["applications"]:
+        app["department"] = "board-1"  # m1 and m4 are internal members of board-1
+    assert of(audit(raw), "rule.conflict_not_recused") == []
 
 
 def test_a_recused_member_or_an_external_one_is_not_flagged() -> None:
@@ -346,6 +372,18 @@ def test_the_same_person_approved_twice_for_a_level_is_flagged_on_both() -> None
     assert all(f.n == 2 and sorted(f.records) == ["F-1-S1/a0", "F-2-S1/a1"] for f in flags)
 
 
+def test_identity_reasons_name_the_person_as_filed_never_by_their_hash() -> None:
+    flags = of(audit(*_two_enterprises()), "rule.duplicate_approval")
+    flags += of(audit(*_two_enterprises(approve_second=False)), "rule.multiple_enterprises")
+    key = factories.person_key(10_000)
+    mask = factories.accept(factories.filing_doc(1)).applications[0].applicant.id_mask
+    assert mask and "*" in mask
+    for flag in flags:
+        assert "申报人10000" in flag.reason and "申报人10000" in flag.reason_en
+        assert f"身份证号{mask}" in flag.reason and f"ID {mask}" in flag.reason_en
+        assert key[:8] not in flag.reason + flag.reason_en
+
+
 def test_approved_once_and_rejected_once_is_no_duplicate_approval() -> None:
     flags = audit(*_two_enterprises(approve_second=False))
     assert of(flags, "rule.duplicate_approval") == []
@@ -365,6 +403,63 @@ def test_two_enterprises_in_different_periods_or_two_sessions_of_one_are_not_fla
     first = factories.filing_doc(2, enterprise=1, session_ref="S1", targets=[40, 45])
     again = factories.filing_doc(2, enterprise=1, session_ref="S2", targets=[80, 85])
     assert of(audit(first, again), "rule.multiple_enterprises") == []
+
+
+def _assistant_filing(held_on: date, *, period: str = "2024", session_ref: str = "A1") -> dict:
+    """Enterprise 1 approving its usual applicants (10_000..) for assistant on ``held_on``."""
+    standard = factories.standard_doc(
+        level="assistant",
+        requirements=[{"code": "edu", "kind": "min_education", "minimum": "junior_college"}],
+        exceptional=None,
+    )
+    raw = factories.filing_doc(
+        2, period=period, session_ref=session_ref, standard=standard, targets=[80, 80]
+    )
+    raw["session"]["level"] = "assistant"
+    raw["session"]["held_on"] = held_on.isoformat()
+    return raw
+
+
+def test_consecutive_levels_sooner_than_the_required_years_are_flagged() -> None:
+    # Assistant in May 2024, intermediate in May 2026: 2 years, the standard asks 4.
+    lower = _assistant_filing(date(2024, 5, 20))
+    higher = factories.filing_doc(2, targets=[80, 80])
+    [flag, other] = of(audit(lower, higher), "rule.promotion_too_soon")
+    assert {flag.application_ref, other.application_ref} == {"a0", "a1"}
+    assert flag.filing_id == "F-1-S1" and flag.severity == "high"
+    assert flag.observed == pytest.approx(730 / 365.25) and flag.expected == 4
+    assert flag.records == ["F-1-A1/a0", "F-1-S1/a0"]
+    assert "间隔2.0年" in flag.reason and "满4年" in flag.reason
+    assert "2.0 years apart, fewer than the 4 years" in flag.reason_en
+    assert "申报人10000" in flag.reason
+
+
+def test_consecutive_levels_after_the_required_years_are_not_flagged() -> None:
+    lower = _assistant_filing(date(2021, 5, 20), period="2021")
+    higher = factories.filing_doc(2, targets=[80, 80])
+    assert of(audit(lower, higher), "rule.promotion_too_soon") == []
+
+
+def test_two_live_applications_of_one_person_are_flagged() -> None:
+    # The same applicants in an assistant and an intermediate session of one period.
+    lower = _assistant_filing(date(2026, 5, 20), period="2026")
+    higher = factories.filing_doc(2, targets=[40, 45])
+    flags = of(audit(lower, higher), "rule.concurrent_applications")
+    assert {(f.filing_id, f.application_ref) for f in flags} == {
+        ("F-1-A1", "a0"),
+        ("F-1-A1", "a1"),
+        ("F-1-S1", "a0"),
+        ("F-1-S1", "a1"),
+    }
+    assert all(f.n == 2 for f in flags)
+    assert "同时有2份在审申报" in flags[0].reason and "申报人1000" in flags[0].reason
+
+
+def test_applying_again_in_a_later_session_for_the_same_level_is_not_concurrent() -> None:
+    first = factories.filing_doc(2, session_ref="S1", targets=[40, 45])
+    again = factories.filing_doc(2, session_ref="S2", targets=[80, 85])
+    again["session"]["held_on"] = "2026-06-20"
+    assert of(audit(first, again), "rule.concurrent_applications") == []
 
 
 # --- registries -----------------------------------------------------------------------------------
