@@ -83,21 +83,22 @@ def rule_figures(flags: list[Any], world: World) -> dict[str, Any]:
     scores = score_flags(flags, world.labels)
     out: dict[str, Any] = {}
     for code, s in sorted(scores.items()):
-        if not code.startswith("rule."):
-            continue
         out[code] = {
             "planted": s.labels,
             "found": s.found,
             "recall": s.recall,
             "flags": s.flags,
             "true_flags": s.true_flags,
-            "precision": s.precision if s.precision is not None else (1.0 if not s.flags else 0.0),
+            "side_effect_flags": s.ignored_flags,
+            # No judged flag (none, or only on a plant's known side effects): nothing wrong.
+            "precision": s.precision if s.precision is not None else 1.0,
         }
-    planted = [v for v in out.values() if v["planted"]]
+    rules = {c: v for c, v in out.items() if c.startswith("rule.")}
+    planted = [v for v in rules.values() if v["planted"]]
     return {
         "signals": out,
         "recall_min": min((v["recall"] for v in planted), default=None),
-        "precision_min": min((v["precision"] for v in out.values()), default=None),
+        "precision_min": min((v["precision"] for v in rules.values()), default=None),
     }
 
 
@@ -194,7 +195,7 @@ def print_report(reports: list[dict[str, Any]], w: dict[str, Any]) -> None:
             f"{r['honest_odd']} honest-but-odd, {r['applications']:,} applications, "
             f"{r['flags']:,} flags, audit {r['audit_s']:.1f} s"
         )
-        print("  rule signal                          planted found recall flags true precision")
+        print("  signal                               planted found recall flags true precision")
         for code, s in r["rules"]["signals"].items():
             print(
                 f"  {code:36s} {s['planted']:7d} {s['found']:5d} {_fmt(s['recall'], 2):>6s} "

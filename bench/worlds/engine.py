@@ -641,7 +641,7 @@ class _Builder:
             ]
             if not candidates:
                 self._force_exceptional_session(body)
-                candidates = [x for x in body.sessions if x.standard.exceptional is not None]
+                candidates = [self._largest(body)]
             s = candidates[0]
             k = max(3, round(0.4 * len(s.apps)))
             for app in s.apps[:k]:
@@ -853,6 +853,17 @@ class _Builder:
                             continue
                     a, b = same_level
                     b.person, b.name = a.person, a.name
+                    # The same person with two live applications is flagged too: a side effect.
+                    self._label(
+                        kind,
+                        "application",
+                        [
+                            Ref(body.code, sess_of[a.ref].ref, a.ref),
+                            Ref(body.code, sess_of[b.ref].ref, b.ref),
+                        ],
+                        primary=False,
+                        signal="rule.concurrent_applications",
+                    )
                     self._label(
                         kind,
                         "application",
