@@ -251,7 +251,7 @@ def inflation_of(p_values: Sequence[float], prior_flags: int = INFLATION_PRIOR) 
 
 
 def _bans(p: float) -> float:
-    return min(SIGNAL_CAP, -math.log10(max(p, 1e-300)))
+    return max(0.0, min(SIGNAL_CAP, -math.log10(max(p, 1e-300))))
 
 
 def _test(
