@@ -15,6 +15,7 @@ Definitions a regulator can recompute by hand:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -310,3 +311,189 @@ def build_features(ds: AuditDataset) -> Features:
         sessions=session_features(ds, sheets, apps),
         units=enterprise_periods(ds, sheets, apps),
     )
+
+
+# ---------------------------------------------------------------------------
+# what the detector sees, in words
+
+FeatureUnit = Literal["points", "signed_points", "share", "minutes", "yes_no"]
+
+
+@dataclass(frozen=True)
+class FeatureLabel:
+    """How a feature reads to a person: bilingual name and unit. ``log_seconds`` marks a
+    feature the detector sees as log(1 + seconds) and a person reads in minutes."""
+
+    zh: str
+    en: str
+    unit: FeatureUnit
+    log_seconds: bool = False
+
+
+# One entry per feature the detector uses; a test checks that every detector input has one.
+FEATURE_LABELS: dict[str, FeatureLabel] = {
+    "margin": FeatureLabel("最终得分与合格线之差", "final score minus pass score", "signed_points"),
+    "spread": FeatureLabel("评委总分的标准差", "SD of the members' totals", "points"),
+    "unanimous": FeatureLabel("表决全票一致", "unanimous vote", "yes_no"),
+    "mean_duration_log": FeatureLabel(
+        "平均每份评分用时", "mean time per score sheet", "minutes", log_seconds=True
+    ),
+    "exceptional": FeatureLabel("破格申报", "exceptional track", "yes_no"),
+    "approved": FeatureLabel("评审通过", "approved", "yes_no"),
+    "mean_leniency": FeatureLabel(
+        "总分与其他评委平均之差", "total minus the other members' mean", "signed_points"
+    ),
+    "sd_total": FeatureLabel("所给总分的标准差", "SD of the totals given", "points"),
+    "median_duration_log": FeatureLabel(
+        "每份评分用时中位数", "median time per score sheet", "minutes", log_seconds=True
+    ),
+    "approve_share": FeatureLabel("赞成票比例", "share of approving votes", "share"),
+    "pass_rate": FeatureLabel("通过率", "pass rate", "share"),
+    "mean_margin": FeatureLabel(
+        "最终得分与合格线之差的平均", "mean final score minus pass score", "signed_points"
+    ),
+    "just_above_share": FeatureLabel(
+        f"最终得分在合格线上方{JUST_ABOVE_WIDTH:g}分内的比例",
+        f"share scoring within {JUST_ABOVE_WIDTH:g} points above the pass score",
+        "share",
+    ),
+    "mean_spread": FeatureLabel("评委总分标准差的平均", "mean SD of the members' totals", "points"),
+    "unanimous_share": FeatureLabel("全票一致的比例", "share of unanimous votes", "share"),
+    "exceptional_share": FeatureLabel("破格申报比例", "share on the exceptional track", "share"),
+    "external_share": FeatureLabel("外单位评委比例", "share of external members", "share"),
+}
+
+
+def display_value(code: str, value: float) -> float:
+    """A detector input as a person reads it (log seconds back to minutes)."""
+    label = FEATURE_LABELS[code]
+    if label.log_seconds:
+        return float(np.expm1(value) / 60.0)
+    return float(value)
+
+
+def _format(label: FeatureLabel, value: float) -> tuple[str, str]:
+    if not np.isfinite(value):
+        return "未知", "unknown"
+    if label.unit == "minutes":
+        return f"{value:.1f} 分钟", f"{value:.1f} min"
+    if label.unit == "share":
+        return f"{value:.0%}", f"{value:.0%}"
+    if label.unit == "yes_no":
+        return ("是", "yes") if value >= 0.5 else ("否", "no")
+    if label.unit == "signed_points":
+        return f"{value:+.1f} 分", f"{value:+.1f} points"
+    return f"{value:.1f} 分", f"{value:.1f} points"
+
+
+def describe_feature(code: str, value: float, peer: float) -> tuple[str, str]:
+    """One feature against its peers, in words with raw values, Chinese and English, e.g.
+    "平均每份评分用时 1.3 分钟，同类评审中位数 8.0 分钟" / "mean time per score sheet 1.3 min,
+    peer median 8.0 min". ``value`` and ``peer`` are on the detector's scale; ``peer`` is the
+    peer median, or for a yes/no feature the share of peers with "yes"."""
+    label = FEATURE_LABELS[code]
+    own_zh, own_en = _format(label, display_value(code, value))
+    if label.unit == "yes_no":
+        return (
+            f"{label.zh}：{own_zh}（同类评审中{peer:.0%}为是）",
+            f"{label.en}: {own_en} (peers: {peer:.0%} yes)",
+        )
+    peer_zh, peer_en = _format(label, display_value(code, peer))
+    return (
+        f"{label.zh} {own_zh}，同类评审中位数 {peer_zh}",
+        f"{label.en} {own_en}, peer median {peer_en}",
+    )
+
+
+@dataclass(frozen=True)
+class DetectorInput:
+    """One table the detector screens: its scope, feature codes (each in
+    ``FEATURE_LABELS``), rows × features, and each row's peer group code."""
+
+    scope: Literal["application", "member", "enterprise"]
+    names: list[str]
+    X: FloatArray
+    groups: IntArray
+
+
+def detector_inputs(ds: AuditDataset, f: Features) -> list[DetectorInput]:
+    """The detector's tables: applications against the same cluster, track and level;
+    members against the same track and level; review bodies per period against their
+    cluster. Durations enter as log(1 + seconds): a pace is compared by ratio."""
+    apps, members, units = f.applications, f.members, f.units
+    cluster = ds.enterprise_cluster[ds.session_enterprise].astype(str)
+    level = np.char.add(ds.session_track.astype(str), ds.session_level.astype(str))
+    session_peer = np.unique(np.char.add(cluster, level), return_inverse=True)[1].reshape(-1)
+    level_peer = np.unique(level, return_inverse=True)[1].reshape(-1)
+    unit_peer = np.unique(ds.enterprise_cluster[units.enterprise].astype(str), return_inverse=True)[
+        1
+    ].reshape(-1)
+
+    def log_seconds(values: FloatArray) -> FloatArray:
+        out: FloatArray = np.log1p(np.maximum(values, 0))
+        return out
+
+    def table(columns: list[FloatArray], rows: int) -> FloatArray:
+        if rows == 0:
+            return np.zeros((0, len(columns)))
+        return np.column_stack(columns).astype(np.float64)
+
+    return [
+        DetectorInput(
+            "application",
+            ["margin", "spread", "unanimous", "mean_duration_log", "exceptional", "approved"],
+            table(
+                [
+                    apps.margin,
+                    apps.spread,
+                    apps.unanimous.astype(float),
+                    log_seconds(apps.mean_duration),
+                    ds.app_exceptional.astype(float),
+                    ds.app_approved.astype(float),
+                ],
+                ds.n_applications,
+            ),
+            session_peer[ds.app_session].astype(np.int64),
+        ),
+        DetectorInput(
+            "member",
+            ["mean_leniency", "sd_total", "median_duration_log", "approve_share"],
+            table(
+                [
+                    members.mean_leniency,
+                    members.sd_total,
+                    log_seconds(members.median_duration),
+                    members.approve_share,
+                ],
+                len(ds.member_id),
+            ),
+            level_peer[ds.member_session].astype(np.int64),
+        ),
+        DetectorInput(
+            "enterprise",
+            [
+                "pass_rate",
+                "mean_margin",
+                "just_above_share",
+                "mean_spread",
+                "unanimous_share",
+                "exceptional_share",
+                "external_share",
+                "median_duration_log",
+            ],
+            table(
+                [
+                    units.pass_rate,
+                    units.mean_margin,
+                    units.just_above_share,
+                    units.mean_spread,
+                    units.unanimous_share,
+                    units.exceptional_share,
+                    units.external_share,
+                    log_seconds(units.median_duration),
+                ],
+                len(units.enterprise),
+            ),
+            unit_peer.astype(np.int64),
+        ),
+    ]

@@ -24,6 +24,8 @@ import numpy.typing as npt
 from scipy import optimize, special, stats
 
 Band = Literal["alarm", "alert"]
+# Scoring speed alone can be certain: below an absolute floor nobody reads an application.
+SpeedBand = Literal["certain", "alarm", "alert"]
 Kind = Literal["lenient", "harsh", "central"]
 
 ALERT_P = 0.05
@@ -95,11 +97,19 @@ class MemberBias:
     p_bias: float = 1.0
     p_central: float = 1.0
     df: int = 0
+    peer_centre: float = 0.0  # the typical lean in the peer group
+    peer_sd: float = 0.0  # the spread of honest leans between members of the peer group
+    typical_spread_ratio: float = 1.0
+    z_spread: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class MemberSpeed:
-    """How often a member scored an application faster than is plausible."""
+    """A member's time per score sheet against their panel, their peers and their own pace.
+
+    ``n_fast`` counts sheets under the absolute floor; ``n_rushed`` sheets far faster than the
+    member's own median (``expected_share`` is the share among everyone else); ``statistic``
+    is the lower of the panel and peer z-scores; ``test`` names the test that gave p."""
 
     member: Any
     group: Any
@@ -110,7 +120,17 @@ class MemberSpeed:
     median_seconds: float
     statistic: float
     p_value: float
-    band: Band | None
+    band: SpeedBand | None
+    panel_median_seconds: float = float("nan")
+    peer_median_seconds: float = float("nan")
+    z_panel: float = float("nan")
+    z_peer: float = float("nan")
+    n_rushed: int = 0
+    p_panel: float = float("nan")
+    p_peer: float = float("nan")
+    p_own: float = float("nan")
+    test: str = ""
+    floor_seconds: float = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,9 +340,11 @@ def rubber_stamp(
     spread_per_app: npt.ArrayLike,
     unanimous_per_app: npt.ArrayLike,
     groups: npt.ArrayLike,
+    strata: npt.ArrayLike | None = None,
     *,
     min_n: int = 5,
     quantile: float = 0.10,
+    min_stratum_apps: int = 100,
     min_groups: int = 10,
     trim_rounds: int = 3,
     flagged_only: bool = False,
@@ -330,9 +352,12 @@ def rubber_stamp(
     """Panels that agree too perfectly: no spread of member totals and unanimous votes.
 
     An application is "stamped" when the spread of its member totals (e.g. their SD) is at
-    or below the population's ``quantile`` of spreads AND the vote was unanimous. A panel
-    with honest disagreement stamps a small share of its applications, a rubber stamp
-    nearly all.
+    or below the ``quantile`` of spreads AND the vote was unanimous. A panel with honest
+    disagreement stamps a small share of its applications, a rubber stamp nearly all. How
+    far honest totals spread depends on the panel size and the standard (eight criteria
+    average out more noise than three; coarse maxima round it), so with ``strata`` (per
+    application, e.g. standard and panel size) the quantile is taken within the stratum
+    when it holds at least ``min_stratum_apps`` applications, else over the population.
 
     The null is a beta-binomial, not a binomial: honest panels differ in how often they
     stamp (panel size, how alike the members are, how clear-cut the applicants are), so
@@ -353,13 +378,24 @@ def rubber_stamp(
     unanimous = np.asarray(unanimous_per_app, dtype=bool).reshape(-1)
     grp = np.asarray(groups).reshape(-1)
     ok = np.isfinite(spread)
+    strat = np.zeros(ok.size, dtype=np.int64) if strata is None else strata
+    strat = np.asarray(strat).reshape(-1)[ok]
     spread, unanimous, grp = spread[ok], unanimous[ok], grp[ok]
     if spread.size == 0:
         return []
     uniq, gi = _codes(grp)
     count = uniq.size
-    threshold = float(np.quantile(spread, quantile))
-    low = spread <= threshold
+    _, si = _codes(strat)
+    pooled_threshold = float(np.quantile(spread, quantile))
+    s_size = np.bincount(si)
+    s_threshold = np.full(s_size.size, pooled_threshold)
+    for code in np.flatnonzero(s_size >= min_stratum_apps).tolist():
+        s_threshold[code] = float(np.quantile(spread[si == code], quantile))
+    app_threshold = s_threshold[si]
+    low = spread <= app_threshold
+    g_first = np.zeros(count, dtype=np.int64)
+    g_first[gi[::-1]] = np.arange(gi.size)[::-1]
+    threshold = app_threshold[g_first]
     stamped = low & unanimous
     n = np.bincount(gi, minlength=count)
     k = np.bincount(gi, weights=stamped, minlength=count).round().astype(np.int64)
@@ -411,7 +447,7 @@ def rubber_stamp(
                     "stamped": int(k[i]),
                     "low_spread": int(n_low[i]),
                     "unanimous": int(n_unan[i]),
-                    "spread_threshold": threshold,
+                    "spread_threshold": float(threshold[i]),
                     "median_spread": float(med[i]),
                     "population_median_spread": pop_median,
                     "overdispersion_rho": float(rho),
@@ -430,10 +466,12 @@ def near_identical_pairs(
     app_ids: npt.ArrayLike,
     vectors: npt.ArrayLike,
     groups: npt.ArrayLike,
+    strata: npt.ArrayLike | None = None,
     *,
     tol: float = 0.02,
     min_apps: int = 5,
     min_expected_share: float = 0.01,
+    min_stratum_pairs: int = 200,
     flagged_only: bool = False,
 ) -> list[PairResult]:
     """Pairs of members of one panel whose criterion scores are (nearly) copies.
@@ -442,8 +480,12 @@ def near_identical_pairs(
     pair of members who scored the same applications of a group, an application counts
     as identical when no criterion differs by more than ``tol``. The count is tested with
     a one-sided exact binomial test against the share identical among all other pairs of
-    the population (at least ``min_expected_share``), and the p-values are Holm-adjusted
-    within each group (Holm 1979, "A simple sequentially rejective multiple test
+    the population (at least ``min_expected_share``). How often honest members agree to the
+    last point depends on the standard: three criteria scored 0..5 in whole points coincide
+    far more often than eight scored 0..100, so with ``strata`` (per row, e.g. the
+    standard) the expected share is that of the other pairs of the same stratum, when it
+    has at least ``min_stratum_pairs`` other pair-applications. The p-values are
+    Holm-adjusted within each group (Holm 1979, "A simple sequentially rejective multiple test
     procedure", Scand. J. Statist.), so a panel's many pairs do not raise false alarms.
     """
     mem = np.asarray(member_ids).reshape(-1)
@@ -453,16 +495,19 @@ def near_identical_pairs(
     grp = np.asarray(groups).reshape(-1)
     if mem.size == 0:
         return []
+    strat = np.zeros(mem.size, dtype=np.int64) if strata is None else strata
+    _, sc = _codes(np.asarray(strat).reshape(-1))
     mem_uniq, mc = _codes(mem)
     grp_uniq, gc = _codes(grp)
     _, ac = _codes(app_ids)
     order = np.lexsort((mc, ac, gc))
-    gs, as_, ms, vs = gc[order], ac[order], mc[order], vec[order]
+    gs, as_, ms, vs, ss = gc[order], ac[order], mc[order], vec[order], sc[order]
     new_block = np.r_[True, (gs[1:] != gs[:-1]) | (as_[1:] != as_[:-1])]
     block = np.cumsum(new_block) - 1
     max_size = int(np.bincount(block).max())
     n_mem = np.int64(mem_uniq.size)
     keys_parts: list[IntArray] = []
+    strat_parts: list[IntArray] = []
     mad_parts: list[FloatArray] = []
     ident_parts: list[npt.NDArray[np.bool_]] = []
     # Rows of one block are contiguous, so pairing row i with row i + k for each offset k
@@ -472,6 +517,7 @@ def near_identical_pairs(
         right = left + k
         diff = np.abs(vs[left] - vs[right])
         keys_parts.append((gs[left] * n_mem + ms[left]) * n_mem + ms[right])
+        strat_parts.append(ss[left])
         mad_parts.append(diff.mean(axis=1))
         ident_parts.append(diff.max(axis=1) <= tol)
     if not keys_parts:
@@ -481,13 +527,22 @@ def near_identical_pairs(
         return []
     mad = np.concatenate(mad_parts)
     ident = np.concatenate(ident_parts)
+    pair_strat = np.concatenate(strat_parts)
     pair_keys, pinv = np.unique(keys, return_inverse=True)
+    pinv = pinv.reshape(-1)
     n = np.bincount(pinv)
     k_ident = np.bincount(pinv, weights=ident).round().astype(np.int64)
     mean_mad = np.bincount(pinv, weights=mad) / n
     rest_n = keys.size - n
     rest_k = int(ident.sum()) - k_ident
     p0 = np.where(rest_n > 0, rest_k / np.maximum(rest_n, 1), 0.0)
+    # The same share among the other pairs of the pair's stratum, where there are enough.
+    first = np.zeros(pair_keys.size, dtype=np.int64)
+    first[pinv[::-1]] = np.arange(pinv.size)[::-1]
+    stratum = pair_strat[first]
+    s_n = np.bincount(pair_strat)[stratum] - n
+    s_k = np.bincount(pair_strat, weights=ident).round().astype(np.int64)[stratum] - k_ident
+    p0 = np.where(s_n >= min_stratum_pairs, s_k / np.maximum(s_n, 1), p0)
     p0 = np.clip(p0, min_expected_share, 1.0 - 1e-9)
     tested = n >= min_apps
     p_raw = np.where(tested, stats.binom.sf(k_ident - 1, n, p0), np.nan)
@@ -523,32 +578,162 @@ def near_identical_pairs(
     return out
 
 
+def _median_by(values: FloatArray, codes: IntArray, count: int) -> FloatArray:
+    """Median of the finite ``values`` per code (NaN where a code has none)."""
+    ok = np.isfinite(values)
+    v, c = values[ok], codes[ok]
+    order = np.lexsort((v, c))
+    return _group_medians(v[order], c[order], count)
+
+
+def _loo_median(values: FloatArray, codes: IntArray, count: int) -> FloatArray:
+    """Median of the *other* values of each value's code (NaN when it is alone), exact and
+    vectorised: in a code's sorted values with this one at rank r removed, the median's
+    positions j map back to j + (j >= r)."""
+    order = np.lexsort((values, codes))
+    c = codes[order]
+    v = values[order]
+    sizes = np.bincount(c, minlength=count)
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    rank = np.arange(v.size) - starts[c]
+    m = sizes[c] - 1
+    lo = np.maximum((m - 1) // 2, 0)
+    hi = np.maximum(m // 2, 0)
+    lo = lo + (lo >= rank)
+    hi = hi + (hi >= rank)
+    last = v.size - 1
+    a = v[np.minimum(starts[c] + lo, last)]
+    b = v[np.minimum(starts[c] + hi, last)]
+    med = np.where(m > 0, 0.5 * (a + b), np.nan)
+    out = np.empty_like(values, dtype=float)
+    out[order] = med
+    return out
+
+
+# Degrees of freedom of the Student t used for honest spreads: estimated from the data
+# when there are enough units, kept between these bounds; DEFAULT_DF otherwise.
+MIN_DF = 4.0
+MAX_DF = 30.0
+DEFAULT_DF = 5.0
+_DF_GRID = np.array([3.0, 3.5, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0, 20.0, 30.0, 50.0, 100.0])
+_TAIL_Q = np.array([0.8, 0.85, 0.9])
+_DF_RATIO = np.mean(
+    stats.t.ppf(0.5 + _TAIL_Q[:, None] / 2, _DF_GRID[None, :]) / stats.t.ppf(0.75, _DF_GRID), 0
+)
+
+
+def tail_df(z: npt.ArrayLike, *, min_units: int = 300) -> float:
+    """Degrees of freedom of a Student t with the tail of these honest z-scores.
+
+    The 80, 85 and 90% quantiles of |z - median| over its median (averaged) are 1.89 for
+    normal data and grow with heavier tails (2.20 for t with 3 df); matched to the t with
+    that ratio, within [MIN_DF, MAX_DF]. Quantiles up to the 90th are untouched by a few
+    percent of manipulated units, so plants do not teach the null that plants are normal.
+    Below ``min_units`` finite values the estimate is too noisy: ``DEFAULT_DF``, a
+    moderately heavy tail.
+    """
+    values = np.asarray(z, dtype=float)
+    values = values[np.isfinite(values)]
+    if values.size < min_units:
+        return DEFAULT_DF
+    dev = np.abs(values - np.median(values))
+    mid = float(np.quantile(dev, 0.5))
+    if not mid > 0:
+        return DEFAULT_DF
+    ratio = float(np.mean(np.quantile(dev, _TAIL_Q))) / mid
+    # _DF_RATIO falls as df grows; np.interp needs increasing x.
+    df = float(np.interp(ratio, _DF_RATIO[::-1], _DF_GRID[::-1]))
+    return float(np.clip(df, MIN_DF, MAX_DF))
+
+
+@dataclass(frozen=True, slots=True)
+class PeerNull:
+    """What honest units of a peer group show for a statistic: per unit the centre and the
+    between-unit variance ``tau2`` of its peer group (the whole population where the peer
+    group is too small), and the t degrees of freedom of the tail."""
+
+    centre: FloatArray
+    tau2: FloatArray
+    df: float
+    pooled: npt.NDArray[np.bool_]
+
+
+def peer_null(
+    statistic: npt.ArrayLike,
+    sampling_var: npt.ArrayLike,
+    peers: npt.ArrayLike,
+    *,
+    min_units: int = 20,
+    min_tau: float = 0.0,
+) -> PeerNull:
+    """Robust null of a per-unit statistic from its peers (Spiegelhalter-style random
+    effects, estimated robustly).
+
+    Each unit's statistic = its true effect + sampling noise of known variance. The peer
+    group's median is the centre; (1.4826 × MAD)² of the statistic is the total honest
+    variance, from which the median sampling variance is subtracted to leave the between-unit
+    variance ``tau2`` (at least ``min_tau``²). Median and MAD ignore up to half of the units,
+    so the manipulated few do not widen their own null. Peer groups with fewer than
+    ``min_units`` finite units use the whole population's values.
+    """
+    t = np.asarray(statistic, dtype=float).reshape(-1)
+    v = np.asarray(sampling_var, dtype=float).reshape(-1)
+    uniq, codes = _codes(np.asarray(peers).reshape(-1))
+    count = uniq.size
+    ok = np.isfinite(t)
+    finite = np.bincount(codes[ok], minlength=count)
+    small = finite < min_units
+    codes_eff = np.where(small[codes], count, codes)  # code ``count``: the population
+    all_codes = np.r_[codes_eff, np.full(int(ok.sum()), count)]
+    all_t = np.r_[t, t[ok]]
+    all_v = np.r_[v, v[ok]]
+    centre = _median_by(all_t, all_codes, count + 1)
+    dev = np.abs(all_t - centre[all_codes])
+    mad = _median_by(dev, all_codes, count + 1) * 1.4826
+    med_var = _median_by(all_v, all_codes, count + 1)
+    tau2 = np.maximum(np.nan_to_num(mad**2 - med_var, nan=0.0), min_tau**2)
+    c = centre[codes_eff]
+    tau = tau2[codes_eff]
+    z = (t - c) / np.sqrt(np.maximum(tau + v, 1e-300))
+    return PeerNull(centre=c, tau2=tau, df=tail_df(z), pooled=small[codes])
+
+
 def member_calibration(
     member_ids: npt.ArrayLike,
     app_ids: npt.ArrayLike,
     totals: npt.ArrayLike,
     groups: npt.ArrayLike,
+    peer_groups: npt.ArrayLike | None = None,
     *,
     min_n: int = 5,
+    min_peer_members: int = 20,
     flagged_only: bool = False,
 ) -> list[MemberBias]:
-    """Members who score systematically above or below their panel, or too centrally.
+    """Members whose lean or spread is far outside what honest members of their peer group
+    show.
 
-    Each member total is compared with the leave-one-out mean of the other members on the
-    same application. Bias: the member's mean deviation over n applications against the
-    group's pooled within-member SD of deviations, a two-sided t-test (df = N - M of the
-    group). Central tendency: the variance of the member's totals over the variance of the
-    other members' totals in the group, a one-sided F-test for too little spread. The
+    Lean: the mean over the member's applications of their total minus the leave-one-out
+    mean of the other members on the same application. Honest raters differ in severity by
+    several points, so a lean is not tested against zero but against the spread of leans in
+    the peer group (``peer_groups`` per row; the whole population when None or when a peer
+    group has fewer than ``min_peer_members`` members): robust centre and between-member
+    variance from median and MAD (``peer_null``), plus the member's own sampling variance
+    (the panel's pooled within-member variance of deviations over n); the z is referred to
+    a Student t whose tail is matched to the honest z-scores (``tail_df``, 3 to 100 df), so
+    heavy-tailed honest leans do not alarm. Central tendency: the log of the SD of the
+    member's totals over the SD of the other members' totals in the panel, judged the same
+    way (one-sided, too little spread; sampling variance 1/(2(n-1)) + 1/(2 df_ref)). The
     reported p is the smaller of the two, Bonferroni-doubled. Cf. Wolfe (2004), "Identifying
-    rater effects using latent trait models", Psychology Science 46(1) (leniency, severity,
-    centrality).
+    rater effects using latent trait models", Psychology Science 46(1).
     """
     mem = np.asarray(member_ids).reshape(-1)
     tot = np.asarray(totals, dtype=float).reshape(-1)
     grp = np.asarray(groups).reshape(-1)
     app = np.asarray(app_ids).reshape(-1)
+    peer = np.zeros(tot.size, dtype=np.int64) if peer_groups is None else peer_groups
+    peer = np.asarray(peer).reshape(-1)
     ok = np.isfinite(tot)
-    mem, tot, grp, app = mem[ok], tot[ok], grp[ok], app[ok]
+    mem, tot, grp, app, peer = mem[ok], tot[ok], grp[ok], app[ok], peer[ok]
     if tot.size == 0:
         return []
     mem_uniq, mc = _codes(mem)
@@ -563,7 +748,7 @@ def member_calibration(
     keep = others > 0
     loo = (panel_sum[panel][keep] - tot[keep]) / others[keep]
     dev = tot[keep] - loo
-    tot, gc, mc = tot[keep], gc[keep], mc[keep]
+    tot, gc, mc, peer = tot[keep], gc[keep], mc[keep], peer[keep]
     if tot.size == 0:
         return []
     n_mem = np.int64(mem_uniq.size)
@@ -571,6 +756,9 @@ def member_calibration(
     minv = minv.reshape(-1)
     m_group = member_keys // n_mem
     m_code = member_keys % n_mem
+    first = np.zeros(member_keys.size, dtype=np.int64)
+    first[minv[::-1]] = np.arange(minv.size)[::-1]
+    m_peer = peer[first]
     n = np.bincount(minv).astype(np.int64)
     mean_dev = np.bincount(minv, weights=dev) / n
     ss_dev = np.bincount(minv, weights=(dev - mean_dev[minv]) ** 2)
@@ -583,38 +771,41 @@ def member_calibration(
     g_ss_tot = np.bincount(m_group, weights=ss_tot, minlength=n_groups)
     df_g = g_rows - g_members
     s2_dev = np.where(df_g > 0, g_ss_dev / np.maximum(df_g, 1), np.nan)
-    se = np.sqrt(s2_dev[m_group] / n)
+    se2 = s2_dev[m_group] / n
+    tested = n >= min_n
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(se > 0, mean_dev / se, 0.0)
-        df = df_g[m_group]
-        p_bias = np.where(df > 0, 2.0 * stats.t.sf(np.abs(z), np.maximum(df, 1)), 1.0)
         var_m = ss_tot / np.maximum(n - 1, 1)
         df_ref = g_rows[m_group] - n - (g_members[m_group] - 1)
         var_ref = (g_ss_tot[m_group] - ss_tot) / np.maximum(df_ref, 1)
-        ratio = np.where(var_ref > 0, var_m / var_ref, np.nan)
-        p_central = np.where(
-            (df_ref > 0) & (n > 1) & np.isfinite(ratio),
-            stats.f.cdf(ratio, np.maximum(n - 1, 1), np.maximum(df_ref, 1)),
-            1.0,
-        )
-    p_bias = np.nan_to_num(p_bias, nan=1.0)
-    p_central = np.nan_to_num(p_central, nan=1.0)
+        ratio = np.where((var_ref > 0) & (n > 1) & (df_ref > 0), var_m / var_ref, np.nan)
+        log_sd = np.where(ratio > 0, 0.5 * np.log(ratio), np.where(ratio == 0, -10.0, np.nan))
+        log_var = 1.0 / (2.0 * np.maximum(n - 1, 1)) + 1.0 / (2.0 * np.maximum(df_ref, 1))
+    # Nulls from the tested members only: a member with two sheets says little about spread.
+    lean_stat = np.where(tested & np.isfinite(se2), mean_dev, np.nan)
+    bias_null = peer_null(lean_stat, se2, m_peer, min_units=min_peer_members)
+    spread_null = peer_null(
+        np.where(tested, log_sd, np.nan), log_var, m_peer, min_units=min_peer_members
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (mean_dev - bias_null.centre) / np.sqrt(np.maximum(bias_null.tau2 + se2, 1e-300))
+        z_spread = (log_sd - spread_null.centre) / np.sqrt(spread_null.tau2 + log_var)
+    p_bias = np.where(np.isfinite(z), 2.0 * stats.t.sf(np.abs(z), bias_null.df), 1.0)
+    p_central = np.where(np.isfinite(z_spread), stats.t.cdf(z_spread, spread_null.df), 1.0)
     p = np.minimum(1.0, 2.0 * np.minimum(p_bias, p_central))
     bands = _bands(p)
-    tested = np.flatnonzero(n >= min_n)
-    members_out = _scalar_list(mem_uniq[m_code[tested]])
-    groups_out = _scalar_list(grp_uniq[m_group[tested]])
+    idx = np.flatnonzero(tested)
+    members_out = _scalar_list(mem_uniq[m_code[idx]])
+    groups_out = _scalar_list(grp_uniq[m_group[idx]])
     out: list[MemberBias] = []
-    for pos, i in enumerate(tested.tolist()):
+    for pos, i in enumerate(idx.tolist()):
         band = bands[i]
         if flagged_only and band is None:
             continue
         kind: Kind | None = None
-        if band is not None:
-            if p_central[i] < p_bias[i]:
-                kind = "central"
-            else:
-                kind = "lenient" if mean_dev[i] > 0 else "harsh"
+        if band is not None and p_central[i] < p_bias[i]:
+            kind = "central"
+        elif band is not None:
+            kind = "lenient" if z[i] > 0 else "harsh"
         out.append(
             MemberBias(
                 member=members_out[pos],
@@ -628,7 +819,11 @@ def member_calibration(
                 band=band,
                 p_bias=float(p_bias[i]),
                 p_central=float(p_central[i]),
-                df=int(df[i]),
+                df=round(bias_null.df),
+                peer_centre=float(bias_null.centre[i]),
+                peer_sd=float(np.sqrt(bias_null.tau2[i])),
+                typical_spread_ratio=float(np.exp(spread_null.centre[i])),
+                z_spread=float(z_spread[i]),
             )
         )
     return out
@@ -638,64 +833,138 @@ def scoring_speed(
     member_ids: npt.ArrayLike,
     durations_seconds: npt.ArrayLike,
     groups: npt.ArrayLike,
+    peer_groups: npt.ArrayLike | None = None,
     *,
     floor_seconds: float = 60.0,
     min_n: int = 3,
-    min_expected_share: float = 0.02,
+    rushed_sd: float = 3.0,
+    max_ratio: float = 0.5,
+    min_expected_share: float = 0.01,
+    min_peer_members: int = 20,
     flagged_only: bool = False,
 ) -> list[MemberSpeed]:
-    """Members who score applications implausibly fast.
+    """Members who score implausibly fast: against their panel, their peers and their own
+    other score sheets, on log durations.
 
-    A scoring is fast when its duration (submitted minus started, in seconds) is below
-    ``floor_seconds``; rows without a duration (NaN) are ignored. A member's number of fast
-    scorings is tested with a one-sided exact binomial test against the share fast among
-    everyone else (at least ``min_expected_share``, so one hurried scoring is no alarm).
-    Cf. response-time screens for careless responding, Huang et al. (2012), J. Bus.
-    Psychol. 27(1).
+    Rows are score sheets (member × application) with a duration in seconds (submitted
+    minus started; NaN = unknown, ignored; at most 1 s counts as 1 s). Per member of a
+    group (panel), with m the median of the member's log durations:
+
+    - panel: m minus the median of the other members' medians in the same group (the same
+      applications, so how demanding they were cancels out);
+    - peers: m minus the median of all members' medians in the member's peer group
+      (``peer_groups`` per row, e.g. cluster and level; the whole population when None or
+      when fewer than ``min_peer_members`` members), which catches a whole panel in a hurry;
+    - own sheets: how many of the member's sheets are more than ``rushed_sd`` robust SDs
+      faster than the member's own median, a one-sided binomial test against the share
+      among every other member's sheets (at least ``min_expected_share``), which catches a
+      member who hurried through some applications only.
+
+    The first two are z-scores against the spread honest members of the peer group show
+    (``peer_null``: robust between-member variance plus the sampling variance of a median,
+    π/2 · σ²/n, σ the pooled robust within-member SD), referred one-sided to a Student t
+    with the honest tail (``tail_df``); they count only when the member's median is also at
+    most ``max_ratio`` times the reference (a pace half the panel's is material, one a fifth
+    slower merely detectable over many sheets). The reported p is the smallest of the tests
+    available, Bonferroni-multiplied by their number. A member whose median sheet took less
+    than ``floor_seconds`` is ``"certain"``: nobody reads and scores an application that
+    fast, whatever the peers do. Cf. response-time screens for careless responding, Huang et
+    al. (2012), J. Bus. Psychol. 27(1).
     """
     mem = np.asarray(member_ids).reshape(-1)
     dur = np.asarray(durations_seconds, dtype=float).reshape(-1)
     grp = np.asarray(groups).reshape(-1)
+    peer = np.zeros(dur.size, dtype=np.int64) if peer_groups is None else peer_groups
+    peer = np.asarray(peer).reshape(-1)
     ok = np.isfinite(dur)
-    mem, dur, grp = mem[ok], dur[ok], grp[ok]
+    mem, dur, grp, peer = mem[ok], dur[ok], grp[ok], peer[ok]
     if dur.size == 0:
         return []
+    y = np.log(np.maximum(dur, 1.0))
     mem_uniq, mc = _codes(mem)
     grp_uniq, gc = _codes(grp)
     n_mem = np.int64(mem_uniq.size)
     keys, minv = np.unique(gc * n_mem + mc, return_inverse=True)
     minv = minv.reshape(-1)
-    fast = dur < floor_seconds
+    units = keys.size
+    first = np.zeros(units, dtype=np.int64)
+    first[minv[::-1]] = np.arange(minv.size)[::-1]
+    u_group = keys // n_mem
+    u_peer = peer[first]
     n = np.bincount(minv).astype(np.int64)
-    k = np.bincount(minv, weights=fast).round().astype(np.int64)
-    rest_n = dur.size - n
-    rest_k = int(fast.sum()) - k
-    p0 = np.where(rest_n > 0, rest_k / np.maximum(rest_n, 1), 0.0)
-    p0 = np.clip(p0, min_expected_share, 1.0 - 1e-9)
-    order = np.lexsort((dur, minv))
-    med = _group_medians(dur[order], minv[order], keys.size)
-    p = stats.binom.sf(k - 1, n, p0)
-    z = (k - n * p0) / np.sqrt(n * p0 * (1 - p0))
-    bands = _bands(p)
-    tested = np.flatnonzero(n >= min_n)
-    members_out = _scalar_list(mem_uniq[keys[tested] % n_mem])
-    groups_out = _scalar_list(grp_uniq[keys[tested] // n_mem])
+    med = _median_by(y, minv, units)
+    resid = y - med[minv]
+    multi = n[minv] >= 2
+    abs_resid = np.abs(resid[multi])
+    sigma = 1.4826 * float(np.median(abs_resid)) if abs_resid.size else 0.0
+    sigma = max(sigma, 0.05)  # a few percent of timing noise at the very least
+    samp_var = 0.5 * np.pi * sigma**2 / n
+    tested = n >= min_n
+    panel_ref = _loo_median(np.where(tested, med, np.nan), u_group, grp_uniq.size)
+    t_panel = np.where(tested, med - panel_ref, np.nan)
+    t_own = np.where(tested, med, np.nan)
+    panel_null = peer_null(t_panel, samp_var, u_peer, min_units=min_peer_members)
+    peer_nul = peer_null(t_own, samp_var, u_peer, min_units=min_peer_members)
+    with np.errstate(invalid="ignore"):
+        z_panel = (t_panel - panel_null.centre) / np.sqrt(panel_null.tau2 + samp_var)
+        z_peer = (t_own - peer_nul.centre) / np.sqrt(peer_nul.tau2 + samp_var)
+    p_panel = np.where(np.isfinite(z_panel), stats.t.cdf(z_panel, panel_null.df), np.nan)
+    p_peer = np.where(np.isfinite(z_peer), stats.t.cdf(z_peer, peer_nul.df), np.nan)
+    # Practical significance: the member's pace must also be well below the reference.
+    material = np.log(max_ratio)
+    p_panel = np.where(t_panel <= material, p_panel, np.maximum(p_panel, ALERT_P))
+    p_peer = np.where(t_own - peer_nul.centre <= material, p_peer, np.maximum(p_peer, ALERT_P))
+    # Own sheets: hurried relative to the member's own pace.
+    rushed = multi & (resid < -rushed_sd * sigma)
+    k_rushed = np.bincount(minv, weights=rushed, minlength=units).round().astype(np.int64)
+    base = np.bincount(minv, weights=multi, minlength=units).round().astype(np.int64)
+    rest_n = int(base.sum()) - base
+    rest_k = int(k_rushed.sum()) - k_rushed
+    p0 = np.clip(
+        np.where(rest_n > 0, rest_k / np.maximum(rest_n, 1), 0.0), min_expected_share, 1 - 1e-9
+    )
+    p_own = np.where(base >= 2, stats.binom.sf(k_rushed - 1, np.maximum(base, 1), p0), np.nan)
+    tests = np.column_stack([p_panel, p_peer, p_own])
+    available = np.isfinite(tests).sum(axis=1)
+    best = np.nanmin(np.where(np.isfinite(tests), tests, np.inf), axis=1)
+    p = np.where(available > 0, np.minimum(1.0, best * np.maximum(available, 1)), 1.0)
+    which = np.argmin(np.where(np.isfinite(tests), tests, np.inf), axis=1)
+    fast = dur < floor_seconds
+    n_fast = np.bincount(minv, weights=fast, minlength=units).round().astype(np.int64)
+    median_seconds = _median_by(dur, minv, units)
+    certain = tested & (median_seconds < floor_seconds)
+    bands: list[SpeedBand | None] = list(_bands(p))
+    idx = np.flatnonzero(tested)
+    members_out = _scalar_list(mem_uniq[keys[idx] % n_mem])
+    groups_out = _scalar_list(grp_uniq[u_group[idx]])
+    names = ("panel", "peers", "own sheets")
     out: list[MemberSpeed] = []
-    for pos, i in enumerate(tested.tolist()):
-        if flagged_only and bands[i] is None:
+    for pos, i in enumerate(idx.tolist()):
+        band: SpeedBand | None = "certain" if certain[i] else bands[i]
+        if flagged_only and band is None:
             continue
         out.append(
             MemberSpeed(
                 member=members_out[pos],
                 group=groups_out[pos],
                 n=int(n[i]),
-                n_fast=int(k[i]),
-                share_fast=float(k[i] / n[i]),
+                n_fast=int(n_fast[i]),
+                share_fast=float(n_fast[i] / n[i]),
                 expected_share=float(p0[i]),
-                median_seconds=float(med[i]),
-                statistic=float(z[i]),
+                median_seconds=float(median_seconds[i]),
+                statistic=float(np.nanmin([z_panel[i], z_peer[i], np.inf])),
                 p_value=float(p[i]),
-                band=bands[i],
+                band=band,
+                panel_median_seconds=float(np.exp(panel_ref[i])),
+                peer_median_seconds=float(np.exp(peer_nul.centre[i])),
+                z_panel=float(z_panel[i]),
+                z_peer=float(z_peer[i]),
+                n_rushed=int(k_rushed[i]),
+                p_panel=float(p_panel[i]),
+                p_peer=float(p_peer[i]),
+                p_own=float(p_own[i]),
+                test=names[int(which[i])] if available[i] else "",
+                floor_seconds=float(floor_seconds),
             )
         )
     return out
@@ -709,14 +978,20 @@ def funnel_pass_rates(
     passed: npt.ArrayLike,
     totals: npt.ArrayLike,
     peer_groups: npt.ArrayLike,
+    fallback_groups: npt.ArrayLike | None = None,
     *,
     winsor: float = 0.10,
     max_prior_strength: float = 1e6,
+    min_peer_units: int = 5,
     flagged_only: bool = False,
 ) -> list[FunnelResult]:
     """Pass rates far above the peer group, on an over-dispersed funnel plot.
 
-    Target: the peer group's pooled rate p. Each unit's z = (r - p) / sqrt(p(1-p)/n) is
+    Peer groups with fewer than ``min_peer_units`` units (an industry cluster of two review
+    bodies says little about either) use their ``fallback_groups`` key instead (e.g. the
+    same level in every cluster), when given. Target: the pooled rate p of the *other*
+    units of the peer group (leave-one-out, so a large body does not set its own
+    benchmark; the pooled rate when it is alone). Each unit's z = (r - p) / sqrt(p(1-p)/n) is
     divided by sqrt(phi), where phi is the mean squared z after winsorising the group's
     z-scores at ``winsor`` (taken as 1 when below 1); the funnel limits are
     p ± q sqrt(phi p(1-p)/n) with the one-sided 95% and 99.8% normal quantiles q, so a
@@ -732,16 +1007,27 @@ def funnel_pass_rates(
     grp = np.asarray(peer_groups).reshape(-1)
     if y.size == 0:
         return []
+    valid = n > 0
+    if fallback_groups is not None:
+        fb = np.asarray(fallback_groups).reshape(-1)
+        _, own = _codes(grp)
+        small = np.bincount(own, weights=valid)[own] < min_peer_units
+        grp = np.where(small, np.char.add("*", fb.astype(str)), np.char.add("=", grp.astype(str)))
     grp_uniq, gc = _codes(grp)
     count = grp_uniq.size
-    valid = n > 0
     w_n = np.where(valid, n, 0.0)
-    g_y = np.bincount(gc, weights=np.where(valid, y, 0.0), minlength=count)
+    y_ok = np.where(valid, y, 0.0)
+    g_y = np.bincount(gc, weights=y_ok, minlength=count)
     g_n = np.bincount(gc, weights=w_n, minlength=count)
     g_units = np.bincount(gc, weights=valid, minlength=count)
     safe_gn = np.maximum(g_n, 1.0)
     target = np.clip(g_y / safe_gn, 0.5 / safe_gn, 1 - 0.5 / safe_gn)
-    p_bar = target[gc]
+    rest_n = g_n[gc] - w_n
+    rest_y = g_y[gc] - y_ok
+    safe_rest = np.maximum(rest_n, 1.0)
+    p_bar = np.where(
+        rest_n > 0, np.clip(rest_y / safe_rest, 0.5 / safe_rest, 1 - 0.5 / safe_rest), target[gc]
+    )
     safe_n = np.maximum(n, 1.0)
     rate = np.where(valid, y / safe_n, np.nan)
     var1 = p_bar * (1 - p_bar) / safe_n
@@ -910,6 +1196,7 @@ def reciprocal_scoring(
     expert_org: npt.ArrayLike,
     applicant_org: npt.ArrayLike,
     leniency: npt.ArrayLike,
+    experts: npt.ArrayLike | None = None,
     *,
     min_n: int = 5,
     flagged_only: bool = False,
@@ -923,11 +1210,19 @@ def reciprocal_scoring(
     directions, each direction's mean leniency gets a one-sided z against the population SD
     of leniency; the pair's p is the larger of the two (intersection-union test: both must
     be lenient), Holm-adjusted across all pairs tested (Holm 1979).
+
+    With ``experts`` (per row, who scored), rows of one expert are not independent: honest
+    experts differ in lean, so one naturally lenient expert scoring twenty applicants is
+    one lean, not twenty. Each direction's mean then has variance
+    tau² Σ n_e² / N² + σ_w² / N (n_e rows of expert e among N), with σ_w² the pooled
+    within-expert variance and tau² the between-expert variance of leans, estimated
+    robustly (MAD of expert means less their median sampling variance).
     """
     a_raw = np.asarray(expert_org).reshape(-1)
     b_raw = np.asarray(applicant_org).reshape(-1)
     lev = np.asarray(leniency, dtype=float).reshape(-1)
     ok = np.isfinite(lev) & (a_raw != b_raw) & _known(a_raw) & _known(b_raw)
+    who = None if experts is None else np.asarray(experts).reshape(-1)[ok]
     a_raw, b_raw, lev = a_raw[ok], b_raw[ok], lev[ok]
     if lev.size < 2:
         return []
@@ -952,8 +1247,21 @@ def reciprocal_scoring(
     ab, ba = ab[enough], ba[enough]
     if ab.size == 0:
         return []
-    z_ab = mean_dir[ab] / (sigma / np.sqrt(n_dir[ab]))
-    z_ba = mean_dir[ba] / (sigma / np.sqrt(n_dir[ba]))
+    var_dir = sigma**2 / n_dir
+    if who is not None:
+        _, ec = _codes(who)
+        n_e = np.bincount(ec)
+        m_e = np.bincount(ec, weights=lev) / n_e
+        df_w = lev.size - n_e.size
+        s2_w = float(np.sum((lev - m_e[ec]) ** 2) / df_w) if df_w > 0 else sigma**2
+        mad = 1.4826 * float(np.median(np.abs(m_e - np.median(m_e))))
+        tau2 = max(mad**2 - float(np.median(s2_w / n_e)), 0.0)
+        cells, cell_n = np.unique(kinv * np.int64(n_e.size) + ec, return_counts=True)
+        sum_sq = np.bincount(cells // n_e.size, weights=cell_n.astype(float) ** 2)
+        sum_sq = np.r_[sum_sq, np.zeros(n_dir.size - sum_sq.size)]
+        var_dir = tau2 * sum_sq / n_dir.astype(float) ** 2 + s2_w / n_dir
+    z_ab = mean_dir[ab] / np.sqrt(var_dir[ab])
+    z_ba = mean_dir[ba] / np.sqrt(var_dir[ba])
     p_raw = np.maximum(stats.norm.sf(z_ab), stats.norm.sf(z_ba))
     p_adj = _holm_within(p_raw, np.zeros(ab.size, dtype=np.int64))
     bands = _bands(p_adj)
@@ -988,3 +1296,37 @@ def _known(orgs: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     if orgs.dtype.kind in "US":
         return np.asarray(np.char.str_len(orgs) > 0)
     return np.array([o is not None and o != "" for o in orgs.tolist()], dtype=bool)
+
+
+def sheet_durations(
+    started: npt.ArrayLike,
+    submitted: npt.ArrayLike,
+    criterion_sheet: npt.ArrayLike | None = None,
+    criterion_started: npt.ArrayLike | None = None,
+    criterion_submitted: npt.ArrayLike | None = None,
+) -> FloatArray:
+    """Seconds spent on each score sheet.
+
+    With one timestamp pair per sheet: submitted minus started (NaN where either is
+    unknown). Where per-criterion timestamps are given (rows: the sheet's index, started,
+    submitted; optional since contract 1.1), a sheet whose criteria are all timed takes the
+    sum of its criterion durations instead, the time actually spent scoring, not the span
+    the sheet was open; a partly timed sheet keeps its sheet pair.
+    """
+    out = np.asarray(submitted, dtype=float).reshape(-1) - np.asarray(started, dtype=float).reshape(
+        -1
+    )
+    if criterion_sheet is None or criterion_started is None or criterion_submitted is None:
+        return out
+    sheet = np.asarray(criterion_sheet, dtype=np.int64).reshape(-1)
+    if sheet.size == 0:
+        return out
+    spent = np.asarray(criterion_submitted, dtype=float).reshape(-1) - np.asarray(
+        criterion_started, dtype=float
+    ).reshape(-1)
+    timed = np.isfinite(spent)
+    total = np.bincount(sheet[timed], weights=spent[timed], minlength=out.size)
+    rows = np.bincount(sheet, minlength=out.size)
+    n_timed = np.bincount(sheet[timed], minlength=out.size)
+    full = (rows > 0) & (n_timed == rows)
+    return np.where(full[: out.size], total[: out.size], out)

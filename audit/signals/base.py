@@ -67,8 +67,9 @@ class AuditSettings:
     identical_tol: float = 0.02
     identical_min_apps: int = 5
     calibration_min_n: int = 5
-    # Practical significance: a bias must also be material, not merely detectable.
-    calibration_min_deviation: float = 5.0
+    # A lean is judged against the spread of honest leans among peers (member_calibration);
+    # an absolute floor in points on top of that is optional (0: none).
+    calibration_min_deviation: float = 0.0
     calibration_max_spread_ratio: float = 0.5
     speed_floor_seconds: float = 60.0
     reciprocal_min_n: int = 5

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from audit.dataset import AuditDataset, FloatArray, IntArray
-from audit.features import Features
+from audit.dataset import AuditDataset
+from audit.features import Features, detector_inputs
 from audit.flags import Flag, Scope, SignalInfo, make_flag
 from audit.signals.base import Context, Refs, Signal
 
@@ -20,76 +20,25 @@ INFO = SignalInfo(
     "application",
     "low",
 )
-BANDS = "alert: among the most isolated rows of its peer group (the settings' contamination)"
-REASON = "异常检测：{what}与同类明显不同，主要因为{drivers}"
-REASON_EN = "detector: {what} is unlike its peers, mainly {drivers}"
+BANDS = (
+    "alert: among the most isolated rows of its peer group (the settings' contamination); "
+    "p_value: the share of the forest's rows scoring at least as high"
+)
+REASON = "异常检测：{what}与同类明显不同：{drivers}"
+REASON_EN = "detector: {what} is unlike its peers: {drivers}"
 
 
 def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]:
-    """Rows the per-peer-group isolation forests find most isolated, per scope."""
+    """Rows the per-peer-group isolation forests find most isolated, per scope, explained in
+    words with raw values against the peer values (``audit.features.FEATURE_LABELS``)."""
     # scikit-learn is loaded only when the detector runs.
-    from audit.detector import isolation_flags
+    from audit.detector import explain_outlier, isolation_flags
 
     settings = context.settings
-    apps, members, units = features.applications, features.members, features.units
-    cluster = ds.enterprise_cluster[ds.session_enterprise].astype(str)
-    level = np.char.add(ds.session_track.astype(str), ds.session_level.astype(str))
-    session_peer = np.unique(np.char.add(cluster, level), return_inverse=True)[1]
-    level_peer = np.unique(level, return_inverse=True)[1]
     contamination = settings.detector_contamination
     out: list[Flag] = []
-    tables: list[tuple[Scope, list[str], list[FloatArray], IntArray]] = [
-        (
-            "application",
-            ["margin", "spread", "unanimous", "mean_duration_log", "exceptional", "approved"],
-            [
-                apps.margin,
-                apps.spread,
-                apps.unanimous.astype(float),
-                np.log1p(np.maximum(apps.mean_duration, 0)),
-                ds.app_exceptional.astype(float),
-                ds.app_approved.astype(float),
-            ],
-            session_peer[ds.app_session],
-        ),
-        (
-            "member",
-            ["mean_leniency", "sd_total", "median_duration_log", "approve_share"],
-            [
-                members.mean_leniency,
-                members.sd_total,
-                np.log1p(np.maximum(members.median_duration, 0)),
-                members.approve_share,
-            ],
-            level_peer[ds.member_session],
-        ),
-        (
-            "enterprise",
-            [
-                "pass_rate",
-                "mean_margin",
-                "just_above_share",
-                "mean_spread",
-                "unanimous_share",
-                "exceptional_share",
-                "external_share",
-                "median_duration_log",
-            ],
-            [
-                units.pass_rate,
-                units.mean_margin,
-                units.just_above_share,
-                units.mean_spread,
-                units.unanimous_share,
-                units.exceptional_share,
-                units.external_share,
-                np.log1p(np.maximum(units.median_duration, 0)),
-            ],
-            np.unique(ds.enterprise_cluster[units.enterprise].astype(str), return_inverse=True)[1],
-        ),
-    ]
-    for scope, names, columns, groups in tables:
-        X = np.column_stack(columns) if columns[0].size else np.zeros((0, len(names)))
+    for table in detector_inputs(ds, features):
+        X = table.X
         if len(X) < 20:
             continue
         # The forest takes no missing values: a missing feature reads as the median.
@@ -97,17 +46,18 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
         X = np.where(np.isfinite(X), X, np.nan_to_num(medians)[None, :])
         result = isolation_flags(
             X,
-            names,
-            groups,
-            contamination=contamination.get(scope, 0.01),
+            table.names,
+            table.groups,
+            contamination=contamination.get(table.scope, 0.01),
             random_state=settings.random_state,
             max_forests=settings.detector_max_forests,
         )
         threshold = float(result.scores[result.outlier].min()) if result.outlier.any() else 1.0
         for row in np.flatnonzero(result.outlier).tolist():
-            top = result.top_features[row]
+            why = explain_outlier(result, row, table.names, X)
             score = float(result.scores[row])
-            out.append(_flag(ds, features, scope, row, top, score, threshold, len(X)))
+            tail = float(result.tail_share[row])
+            out.append(_flag(ds, features, table.scope, row, why, score, threshold, len(X), tail))
     return out
 
 
@@ -116,10 +66,11 @@ def _flag(
     features: Features,
     scope: Scope,
     row: int,
-    top: list[tuple[str, float]],
+    why: tuple[str, str, list[dict[str, Any]]],
     score: float,
     threshold: float,
     n: int,
+    tail_share: float,
 ) -> Flag:
     refs = Refs(ds)
     ref: dict[str, Any]
@@ -132,8 +83,7 @@ def _flag(
     else:
         ref = refs.unit(features, row)
         what, what_en = f"本单位{ref['period']}期间的评审", f"the reviews of {ref['period']}"
-    drivers = "、".join(f"{name}（稳健z={z:+.1f}）" for name, z in top)
-    drivers_en = ", ".join(f"{name} (robust z={z:+.1f})" for name, z in top)
+    drivers, drivers_en, evidence = why
     return make_flag(
         INFO.code,
         scope=scope,
@@ -145,10 +95,16 @@ def _flag(
         n=n,
         statistic="isolation forest anomaly score",
         statistic_value=score,
+        # Empirical: the share of the forest's rows scoring at least as high.
+        p_value=tail_share,
         records=[ref.get("filing_id") or ref["enterprise_credit_code"]],
         reason=REASON.format(what=what, drivers=drivers),
         reason_en=REASON_EN.format(what=what_en, drivers=drivers_en),
-        details={"top_features": [[name, z] for name, z in top], "scope": scope},
+        details={
+            "top_features": [[e["feature"], e["robust_z"]] for e in evidence],
+            "evidence": evidence,
+            "scope": scope,
+        },
     )
 
 

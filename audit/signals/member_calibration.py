@@ -1,6 +1,8 @@
-"""``stat.member_calibration``: a member whose totals are lenient, harsh or central against
-the rest of the panel (``audit.statistics.member_calibration``), when the bias is also
-material (settings ``calibration_min_deviation`` / ``calibration_max_spread_ratio``)."""
+"""``stat.member_calibration``: a member whose lean (totals against the rest of the panel) or
+spread is far outside what honest members of the same track and level show
+(``audit.statistics.member_calibration``: judged against the spread of honest leans, not
+against zero). Optional absolute floors: settings ``calibration_min_deviation`` (0: none) and
+``calibration_max_spread_ratio``."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from audit.dataset import AuditDataset
 from audit.features import Features
 from audit.flags import Flag, SignalInfo
 from audit.signals.base import STAT_BANDS, AuditSettings, Context, Refs, Signal, fmt_p, stat_flag
+from audit.signals.scoring_speed import level_peers
 
 INFO = SignalInfo(
     "stat.member_calibration",
@@ -40,6 +43,7 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
         ds.score_app,
         sheets.total,
         ds.member_session[ds.score_member],
+        level_peers(ds)[ds.app_session[ds.score_app]],
         min_n=context.settings.calibration_min_n,
         flagged_only=True,
     )
@@ -50,18 +54,30 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
         m = int(bias.member)
         member_id = str(ds.member_id[m])
         if bias.kind == "central":
-            observed, expected = bias.spread_ratio, 1.0
-            stat, value = "SD ratio (member / panel)", bias.spread_ratio
-            what = f"其总分标准差为同组其他评委的{bias.spread_ratio:.2f}倍"
-            what_en = f"the SD of their totals is {bias.spread_ratio:.2f} times the panel's"
+            observed, expected = bias.spread_ratio, bias.typical_spread_ratio
+            stat, value = "z (log SD ratio against peers)", bias.z_spread
+            what = (
+                f"其总分标准差为同组其他评委的{bias.spread_ratio:.2f}倍，"
+                f"同类评审中评委通常为{bias.typical_spread_ratio:.2f}倍"
+            )
+            what_en = (
+                f"the SD of their totals is {bias.spread_ratio:.2f} times the panel's, "
+                f"against a typical {bias.typical_spread_ratio:.2f} among peers"
+            )
         else:
-            observed, expected = bias.mean_deviation, 0.0
-            stat, value = "z (mean deviation from the other members)", bias.z
+            observed, expected = bias.mean_deviation, bias.peer_centre
+            stat, value = "z (lean against the spread of peers' leans)", bias.z
             higher = "高" if bias.mean_deviation > 0 else "低"
-            what = f"总分平均比其他评委{higher}{abs(bias.mean_deviation):.1f}分"
+            what = (
+                f"总分平均比同组其他评委{higher}{abs(bias.mean_deviation):.1f}分；"
+                f"同类评审中评委的偏差中位数{bias.peer_centre:+.1f}分、"
+                f"评委间标准差{bias.peer_sd:.1f}分"
+            )
             what_en = (
                 f"their totals average {abs(bias.mean_deviation):.1f} points "
-                f"{'above' if bias.mean_deviation > 0 else 'below'} the other members'"
+                f"{'above' if bias.mean_deviation > 0 else 'below'} the other members'; "
+                f"among peers the median lean is {bias.peer_centre:+.1f} points and "
+                f"leans vary by {bias.peer_sd:.1f} points (SD) between members"
             )
         values = {"member": member_id, "n": bias.n, "p": fmt_p(bias.p_value)}
         out.append(
@@ -80,7 +96,18 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
                 ],
                 reason=REASON.format(**values, kind=KIND_ZH[bias.kind], what=what),
                 reason_en=REASON_EN.format(**values, kind=KIND_EN[bias.kind], what=what_en),
-                details={"kind": bias.kind, "z": bias.z, "spread_ratio": bias.spread_ratio},
+                details={
+                    "kind": bias.kind,
+                    "z": bias.z,
+                    "spread_ratio": bias.spread_ratio,
+                    "peer_centre": bias.peer_centre,
+                    "peer_sd": bias.peer_sd,
+                    "typical_spread_ratio": bias.typical_spread_ratio,
+                    "p_bias": bias.p_bias,
+                    "p_central": bias.p_central,
+                    "df": bias.df,
+                    "test": "robust peer null, Student t",
+                },
                 key_extra=(bias.kind,),
             )
         )

@@ -37,6 +37,8 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
         ds.score_app,
         features.sheets.normalised,
         ds.member_session[ds.score_member],
+        # How often honest members agree to the point depends on the standard.
+        ds.session_standard[ds.app_session[ds.score_app]],
         tol=settings.identical_tol,
         min_apps=settings.identical_min_apps,
         flagged_only=True,

@@ -52,7 +52,9 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
     first = np.zeros(len(units), dtype=np.int64)
     first[session_unit[::-1]] = np.arange(len(session_unit))[::-1]
     peers = peer_key[first]
-    results = statistics.funnel_pass_rates(passed, n, peers, flagged_only=True)
+    # A cluster with few review bodies falls back to the same level in every cluster.
+    broad = np.char.add(np.char.add(ds.session_period.astype(str), "|"), level)[first]
+    results = statistics.funnel_pass_rates(passed, n, peers, broad, flagged_only=True)
     out = []
     for r in results:
         u = int(r.unit)

@@ -45,6 +45,10 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
     expert = member_org[m]
     applicant = ds.session_enterprise[s]
     external = ds.member_external[m] & (expert >= 0)
+    # Who scored: the person where known, else the panel seat; one expert's rows share one
+    # lean.
+    person = ds.member_person[m]
+    who = np.where(person >= 0, person, -1 - m.astype(np.int64))
     period_names, period_code = np.unique(ds.session_period.astype(str), return_inverse=True)
     out = []
     for p, period in enumerate(period_names.tolist()):
@@ -55,6 +59,7 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
             expert[rows],
             applicant[rows],
             features.sheets.leniency[rows],
+            who[rows],
             min_n=context.settings.reciprocal_min_n,
             flagged_only=True,
         )

@@ -3,6 +3,8 @@ a unanimous vote more often than the population (``audit.statistics.rubber_stamp
 
 from __future__ import annotations
 
+import numpy as np
+
 from audit import statistics
 from audit.dataset import AuditDataset
 from audit.features import Features
@@ -41,10 +43,15 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
     """Sessions with too many no-spread, unanimous applications."""
     apps = features.applications
     refs = Refs(ds)
+    # Honest spread depends on the standard and the panel size: judged within both.
+    stratum = (ds.session_standard.astype(np.int64) * 1000 + features.sessions.panel_size)[
+        ds.app_session
+    ]
     results = statistics.rubber_stamp(
         apps.spread,
         apps.unanimous,
         ds.app_session,
+        stratum,
         min_n=context.settings.rubber_stamp_min_n,
         flagged_only=True,
     )
