@@ -864,6 +864,14 @@ class _Builder:
                         primary=False,
                         signal="rule.concurrent_applications",
                     )
+                    # The second filing's claims need not match the person's registry record.
+                    self._label(
+                        kind,
+                        "application",
+                        [Ref(body.code, sess_of[b.ref].ref, b.ref)],
+                        primary=False,
+                        signal="rule.education_unverified",
+                    )
                     self._label(
                         kind,
                         "application",
