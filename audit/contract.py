@@ -16,7 +16,8 @@ string; a filing that says 1.0 may not use them):
 
 - conflict relations (回避): a member's ``supervises`` (applications of people the member
   directly supervises, 直接上下级), ``relatives`` (近亲属) and ``declared_interests``, and an
-  application's ``relative_member_ids``; same department alone is no conflict;
+  application's ``relative_member_ids`` and ``subordinate_member_ids`` (members the applicant
+  supervises); same department alone is no conflict;
 - per-criterion timestamps on a score sheet (``criterion_times``);
 - an open industry-cluster catalogue: any cluster code, with its name
   (``industry_cluster_name``);
@@ -194,6 +195,10 @@ class FilingApplication(_Contract):
     relative_member_ids: list[str] = Field(
         default_factory=list,
         description="panel members who are the applicant's close relatives (近亲属; 1.1)",
+    )
+    subordinate_member_ids: list[str] = Field(
+        default_factory=list,
+        description="panel members the applicant directly supervises (直接上下级; 1.1)",
     )
     exceptional: bool = Field(default=False, description="applied on the exceptional track (破格)")
     exceptional_justification: str | None = Field(default=None, max_length=2000)

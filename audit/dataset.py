@@ -70,6 +70,19 @@ def _ints(values: Sequence[int]) -> IntArray:
     return np.asarray(values, dtype=np.int64).reshape(len(values))
 
 
+def _criterion_seconds(col: Mapping[str, list[Any]]) -> FloatArray:
+    """Per sheet, the sum of its criteria's submitted minus started, where every criterion
+    of the sheet carries both timestamps; NaN otherwise (one timestamp pair per sheet)."""
+    n_timed = _ints(col["r_n_timed"])
+    spent = _epoch_seconds(col["t_submitted"]) - _epoch_seconds(col["t_started"])
+    sheet = np.repeat(np.arange(n_timed.size, dtype=np.int64), n_timed)
+    ok = np.isfinite(spent)
+    total = np.bincount(sheet[ok], weights=spent[ok], minlength=n_timed.size)
+    complete = np.bincount(sheet[ok], minlength=n_timed.size)
+    full = (n_timed > 0) & (complete == n_timed) & (n_timed >= _ints(col["r_n_criteria"]))
+    return np.where(full, total, np.nan)
+
+
 def _epoch_seconds(stamps: Sequence[str | None]) -> FloatArray:
     """ISO 8601 timestamps to seconds since the epoch (UTC; naive ones read as UTC), NaN for
     None. numpy parses the ``YYYY-MM-DDTHH:MM:SS`` part of the whole column at once; the few
@@ -190,6 +203,9 @@ class AuditDataset:
     score_values: FloatArray  # (sheets × K)
     score_started: FloatArray  # seconds since the epoch, NaN for unknown
     score_submitted: FloatArray
+    # Seconds spent per the sheet's per-criterion timestamps (contract 1.1), summed over its
+    # criteria; NaN unless every criterion of the sheet was timed from start to submission.
+    score_criterion_seconds: FloatArray
 
     vote_app: IntArray
     vote_member: IntArray
@@ -351,11 +367,12 @@ class _Builder:
                         col["l_member"].append(member)
                         col["l_kind"].append(kind)
         for i, x in enumerate(applications):
-            for member_id in x.get("relative_member_ids") or ():
-                if member_id in rows:
-                    col["l_app"].append(first_app + i)
-                    col["l_member"].append(rows[member_id])
-                    col["l_kind"].append(_RELATION_CODE["relative"])
+            for field, kind in _APPLICATION_RELATION_FIELDS:
+                for member_id in x.get(field) or ():
+                    if member_id in rows:
+                        col["l_app"].append(first_app + i)
+                        col["l_member"].append(rows[member_id])
+                        col["l_kind"].append(kind)
         # Facts of every application: approvals are re-checked for eligibility, and a
         # rejection is consistent when a hard requirement fails.
         col["a_facts"].extend([x["facts"] for x in applications])
@@ -368,6 +385,11 @@ class _Builder:
         col["r_values"].extend([read(y["values"]) for y in sheets])
         col["r_started"].extend([y.get("started_at") for y in sheets])
         col["r_submitted"].extend([y["submitted_at"] for y in sheets])
+        timed = [y.get("criterion_times") or {} for y in sheets]
+        col["r_n_criteria"].extend([len(y["values"]) for y in sheets])
+        col["r_n_timed"].extend([len(t) for t in timed])
+        col["t_started"].extend([c.get("started_at") for t in timed for c in t.values()])
+        col["t_submitted"].extend([c["submitted_at"] for t in timed for c in t.values()])
         votes_of = [x.get("votes") or () for x in applications]
         votes = [y for group in votes_of for y in group]
         col["v_count"].extend([len(group) for group in votes_of])
@@ -458,6 +480,7 @@ class _Builder:
             score_values=self.score_matrix().reshape(n_sheets, width),
             score_started=_epoch_seconds(col["r_started"]),
             score_submitted=_epoch_seconds(col["r_submitted"]),
+            score_criterion_seconds=_criterion_seconds(col),
             vote_app=np.repeat(apps, _ints(col["v_count"])),
             vote_member=_ints(col["v_member"]),
             vote_kind=np.asarray(col["v_kind"], dtype=np.int8).reshape(len(col["v_kind"])),
@@ -517,6 +540,10 @@ _COLUMNS = [
     "r_values",
     "r_started",
     "r_submitted",
+    "r_n_criteria",
+    "r_n_timed",
+    "t_started",
+    "t_submitted",
     "v_count",
     "v_member",
     "v_kind",
@@ -535,6 +562,12 @@ _RELATION_FIELDS = (
     ("supervises", _RELATION_CODE["supervisor"]),
     ("relatives", _RELATION_CODE["relative"]),
     ("declared_interests", _RELATION_CODE["declared_interest"]),
+)
+# An application's relation lists: relatives, and members the applicant supervises (a line
+# relation either way is 直接上下级).
+_APPLICATION_RELATION_FIELDS = (
+    ("relative_member_ids", _RELATION_CODE["relative"]),
+    ("subordinate_member_ids", _RELATION_CODE["supervisor"]),
 )
 
 

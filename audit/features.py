@@ -7,7 +7,9 @@ Definitions a regulator can recompute by hand:
 - the final score: the mean of the totals of the members who scored;
 - spread: the standard deviation (population) of the members' totals on one application;
 - leniency: a member's total minus the mean of the other members' totals on that application;
-- duration: submitted minus started, in seconds (unknown when ``started_at`` is missing);
+- duration: seconds spent on a sheet: the sum over its criteria of submitted minus started
+  when every criterion carries timestamps (contract 1.1), else the sheet's submitted minus
+  started (unknown when ``started_at`` is missing);
 - unanimous: at least one vote and every vote the same;
 - eligible members: the panel size minus the members recused from that application.
 """
@@ -179,7 +181,13 @@ def sheet_features(ds: AuditDataset) -> SheetFeatures:
         total=total,
         others_mean=others_mean,
         leniency=total - others_mean,
-        duration=ds.score_submitted - ds.score_started,
+        # Time actually spent scoring where every criterion was timed (contract 1.1), else
+        # the span the sheet was open.
+        duration=np.where(
+            np.isfinite(ds.score_criterion_seconds),
+            ds.score_criterion_seconds,
+            ds.score_submitted - ds.score_started,
+        ),
         normalised=normalised,
     )
 

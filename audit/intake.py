@@ -314,9 +314,11 @@ class _FilingChecker:
                 "the applicant has neither a resident ID number nor its keyed hash",
             )
         self.member_ref(f"{path}.supervisor_member_id", application.supervisor_member_id)
-        self.newer_field(f"{path}.relative_member_ids", bool(application.relative_member_ids))
-        for j, member_id in enumerate(application.relative_member_ids):
-            self.member_ref(f"{path}.relative_member_ids[{j}]", member_id)
+        for field in ("relative_member_ids", "subordinate_member_ids"):
+            member_ids: list[str] = getattr(application, field)
+            self.newer_field(f"{path}.{field}", bool(member_ids))
+            for j, member_id in enumerate(member_ids):
+                self.member_ref(f"{path}.{field}[{j}]", member_id)
 
         recused: set[str] = set()
         for j, recusal in enumerate(application.recusals):

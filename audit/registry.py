@@ -6,7 +6,9 @@
   calendar months counted inclusively: "6 months ending 2025-09-10" is April to September
   2025 (``start`` 2025-04-01), and the audit counts the months a spell touches up to and
   including the session date's month (contract 1.1, ``docs/filing-contract.md``).
-- Education (学历学籍登记): person, education level, institution, year of graduation.
+- Education (学历学籍登记): person, education level, and, when the extract has them,
+  institution and year of graduation (real extracts often lack them; only the level is
+  checked).
 
 The CSV parsers take the same key as intake, turn each resident ID into its keyed hash (the
 clear number is not kept) and report every bad row with its line number (the header is line 1);
@@ -39,12 +41,12 @@ class EmploymentRecord:
 
 @dataclass(frozen=True)
 class EducationRecord:
-    """One education registered for a person."""
+    """One education registered for a person; institution and year when the extract gives them."""
 
     person_key: str
     education: Education
-    institution: str
-    year: int
+    institution: str | None = None
+    year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -233,9 +235,10 @@ def parse_education_csv(
     source: str | Iterable[str], key: bytes, *, today: date | None = None
 ) -> tuple[list[EducationRecord], list[RegistryProblem]]:
     """Read an education-registry extract. Columns: ``resident_id`` (or ``person_key``),
-    ``education`` (a code such as ``bachelor`` or its Chinese name 本科), ``institution``,
-    ``year``. Returns the records read and every problem, by line."""
-    rows = _Rows(source, ("education", "institution", "year"))
+    ``education`` (a code such as ``bachelor`` or its Chinese name 本科), and optionally
+    ``institution`` and ``year`` (columns may be missing or cells empty; a year given must be a
+    year). Returns the records read and every problem, by line."""
+    rows = _Rows(source, ("education",))
     records: list[EducationRecord] = []
     for line, row in rows:
         person = rows.person(line, row, key, today)
@@ -250,7 +253,7 @@ def parse_education_csv(
             )
         year_text = row.get("year", "")
         year = int(year_text) if year_text.isdigit() and 1900 <= int(year_text) <= 2100 else None
-        if year is None:
+        if year is None and year_text:
             rows.bad(
                 line,
                 "year",
@@ -258,7 +261,8 @@ def parse_education_csv(
                 f"毕业年份“{year_text}”无效",
                 f"graduation year '{year_text}' is not a year",
             )
-        if person is None or education is None or year is None:
+        if person is None or education is None or (year is None and year_text):
             continue
-        records.append(EducationRecord(person, education, row.get("institution", ""), year))
+        institution = row.get("institution") or None
+        records.append(EducationRecord(person, education, institution, year))
     return records, rows.problems

@@ -12,6 +12,13 @@ Bands: ``"alert"`` when p < 0.05 (about 95%) and ``"alarm"`` when p < 0.002 (abo
 above the pass line, faster scoring, higher pass rates). Per-unit p-values are nominal,
 as on a funnel plot; where one unit yields many tests (pairs of members in a panel,
 pairs of organisations) the p-values are Holm-adjusted and the raw value is kept too.
+
+Nulls are what an honest unit of the same size and peer group shows, not fixed floors:
+honest raters differ in severity and pace, standards differ in criteria and maxima, bodies
+hold 3 applications or 300. Where honest units vary beyond chance, the between-unit spread
+is estimated robustly from the peers (``peer_null``: median and MAD, so the manipulated few
+do not widen their own null) and the tail is a Student t matched to the honest z-scores
+(``tail_df``); counts are judged within strata that share a standard's structure.
 """
 
 from __future__ import annotations
@@ -238,6 +245,7 @@ def threshold_bunching(
     width: float = 3.0,
     min_n: int = 8,
     prior_weight: float = 20.0,
+    lattice_steps: float = 3.0,
     flagged_only: bool = False,
 ) -> list[GroupTest]:
     """Too many final scores just above the pass line (bunching), per group.
@@ -264,10 +272,33 @@ def threshold_bunching(
     def tally(mask: npt.NDArray[np.bool_]) -> IntArray:
         return np.bincount(gi[mask], minlength=count).astype(np.int64)
 
-    above = tally((d >= 0) & (d < width))
-    below = tally((d >= -width) & (d < 0))
-    outer_hi = tally((d >= width) & (d < 3 * width))
-    outer_lo = tally((d >= -3 * width) & (d < -width))
+    # Coarse standards put final scores on a lattice (three criteria out of 5 and a panel of
+    # three: steps of about 2.2 points), and a window of a few points may then hold more
+    # lattice points above the line than below. A window of at least ``lattice_steps`` steps
+    # evens that out: the step is the smallest gap between a group's distinct scores (on
+    # continuous scores, far below the width).
+    pairs = np.unique(np.stack([gi, np.round(d, 6)]), axis=1)
+    same = pairs[0, 1:] == pairs[0, :-1]
+    gaps = np.diff(pairs[1])[same]
+    gap_group = pairs[0, 1:][same].astype(np.int64)
+    sizes = np.bincount(gap_group, minlength=count)
+    step = np.full(count, np.inf)
+    np.minimum.at(step, gap_group, gaps)
+    step = np.where(sizes >= 4, step, 0.0)  # too few distinct scores to tell
+    coarse = lattice_steps * step > width
+    j_steps = np.where(coarse, np.ceil(width / np.where(coarse, step, 1.0) - 1e-6), 0.0)
+    j_steps = np.maximum(j_steps, lattice_steps)
+    w_group = np.where(coarse, j_steps * step, width)
+    # On a lattice, count lattice points: with j steps on each side both windows hold j
+    # points whatever floating-point noise the scores carry.
+    row_step = np.where(coarse[gi], step[gi], 1.0)
+    k = np.where(d >= 0, np.floor(d / row_step + 1e-6), -np.floor(-d / row_step - 1e-6) - 1)
+    pos = np.where(coarse[gi], k, d)
+    w = np.where(coarse[gi], j_steps[gi], width)
+    above = tally((pos >= 0) & (pos < w))
+    below = tally((pos >= -w) & (pos < 0))
+    outer_hi = tally((pos >= w) & (pos < 3 * w))
+    outer_lo = tally((pos >= -3 * w) & (pos < -w))
     pool = outer_hi.sum() + outer_lo.sum()
     prior_hi = 0.5 if pool == 0 else outer_hi.sum() / pool
     hi = np.maximum(outer_hi + prior_weight * prior_hi, 0.5)
@@ -299,7 +330,8 @@ def threshold_bunching(
                     "just_below": int(below[i]),
                     "outer_above": int(outer_hi[i]),
                     "outer_below": int(outer_lo[i]),
-                    "width": float(width),
+                    "width": float(w_group[i]),
+                    "lattice_step": float(step[i]),
                     "test": "one-sided exact binomial",
                 },
                 statistic_name="z (binomial, just above pass line)",
@@ -838,7 +870,7 @@ def scoring_speed(
     floor_seconds: float = 60.0,
     min_n: int = 3,
     rushed_sd: float = 3.0,
-    max_ratio: float = 0.5,
+    max_ratio: float = 1 / 3,
     min_expected_share: float = 0.01,
     min_peer_members: int = 20,
     flagged_only: bool = False,
@@ -847,7 +879,7 @@ def scoring_speed(
     other score sheets, on log durations.
 
     Rows are score sheets (member × application) with a duration in seconds (submitted
-    minus started; NaN = unknown, ignored; at most 1 s counts as 1 s). Per member of a
+    minus started; NaN, zero or negative = unknown, ignored; under 1 s counts as 1 s). Per member of a
     group (panel), with m the median of the member's log durations:
 
     - panel: m minus the median of the other members' medians in the same group (the same
@@ -864,8 +896,9 @@ def scoring_speed(
     (``peer_null``: robust between-member variance plus the sampling variance of a median,
     π/2 · σ²/n, σ the pooled robust within-member SD), referred one-sided to a Student t
     with the honest tail (``tail_df``); they count only when the member's median is also at
-    most ``max_ratio`` times the reference (a pace half the panel's is material, one a fifth
-    slower merely detectable over many sheets). The reported p is the smallest of the tests
+    most ``max_ratio`` times the reference (a third of the panel's pace is material; honest
+    fast readers at half of it are common, and a fifth faster is merely detectable over
+    many sheets). The reported p is the smallest of the tests
     available, Bonferroni-multiplied by their number. A member whose median sheet took less
     than ``floor_seconds`` is ``"certain"``: nobody reads and scores an application that
     fast, whatever the peers do. Cf. response-time screens for careless responding, Huang et
@@ -876,7 +909,9 @@ def scoring_speed(
     grp = np.asarray(groups).reshape(-1)
     peer = np.zeros(dur.size, dtype=np.int64) if peer_groups is None else peer_groups
     peer = np.asarray(peer).reshape(-1)
-    ok = np.isfinite(dur)
+    # A sheet submitted no later than it was started has a clock or export fault, not a
+    # speed: unknown, like a missing start.
+    ok = np.isfinite(dur) & (dur > 0)
     mem, dur, grp, peer = mem[ok], dur[ok], grp[ok], peer[ok]
     if dur.size == 0:
         return []
@@ -1296,37 +1331,3 @@ def _known(orgs: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     if orgs.dtype.kind in "US":
         return np.asarray(np.char.str_len(orgs) > 0)
     return np.array([o is not None and o != "" for o in orgs.tolist()], dtype=bool)
-
-
-def sheet_durations(
-    started: npt.ArrayLike,
-    submitted: npt.ArrayLike,
-    criterion_sheet: npt.ArrayLike | None = None,
-    criterion_started: npt.ArrayLike | None = None,
-    criterion_submitted: npt.ArrayLike | None = None,
-) -> FloatArray:
-    """Seconds spent on each score sheet.
-
-    With one timestamp pair per sheet: submitted minus started (NaN where either is
-    unknown). Where per-criterion timestamps are given (rows: the sheet's index, started,
-    submitted; optional since contract 1.1), a sheet whose criteria are all timed takes the
-    sum of its criterion durations instead, the time actually spent scoring, not the span
-    the sheet was open; a partly timed sheet keeps its sheet pair.
-    """
-    out = np.asarray(submitted, dtype=float).reshape(-1) - np.asarray(started, dtype=float).reshape(
-        -1
-    )
-    if criterion_sheet is None or criterion_started is None or criterion_submitted is None:
-        return out
-    sheet = np.asarray(criterion_sheet, dtype=np.int64).reshape(-1)
-    if sheet.size == 0:
-        return out
-    spent = np.asarray(criterion_submitted, dtype=float).reshape(-1) - np.asarray(
-        criterion_started, dtype=float
-    ).reshape(-1)
-    timed = np.isfinite(spent)
-    total = np.bincount(sheet[timed], weights=spent[timed], minlength=out.size)
-    rows = np.bincount(sheet, minlength=out.size)
-    n_timed = np.bincount(sheet[timed], minlength=out.size)
-    full = (rows > 0) & (n_timed == rows)
-    return np.where(full[: out.size], total[: out.size], out)

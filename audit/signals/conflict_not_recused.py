@@ -1,7 +1,7 @@
 """``rule.conflict_not_recused``: a member scored or voted on an application despite an
-evident conflict (回避, 人社部令第40号): their own application, the applicant's direct
-supervisor (直接上下级; the application names the member, or the member lists the
-applicant), a close relative (近亲属), or an interest the member declared.
+evident conflict (回避, 人社部令第40号): their own application, a direct line relation with
+the applicant either way (直接上下级: the application names its supervisor or subordinate
+members, or the member lists whom they supervise), a close relative (近亲属), or an interest the member declared.
 
 Same department alone is no conflict: in enterprise self-review the panel's internal members
 usually come from the applicant's department."""
@@ -34,13 +34,13 @@ REASON_EN = (
 KINDS = ("own_application", *RELATION_KINDS)
 KIND_ZH = {
     "own_application": "本人申报",
-    "supervisor": "申报人的直接上级",
+    "supervisor": "与申报人为直接上下级",
     "relative": "申报人的近亲属",
     "declared_interest": "评委申报的利害关系",
 }
 KIND_EN = {
     "own_application": "their own application",
-    "supervisor": "the applicant's direct supervisor",
+    "supervisor": "direct supervisor or subordinate of the applicant",
     "relative": "a close relative of the applicant",
     "declared_interest": "an interest the member declared",
 }

@@ -26,7 +26,7 @@ BANDS = (
     "certain: the member's median score sheet took less than the floor (speed_floor_seconds); "
     "alarm: p < 0.002, alert: p < 0.05, for the smallest of three tests (against the panel, "
     "the peers of the same track and level, the member's own other sheets), "
-    "Bonferroni-adjusted, and only for a median at most half the panel's or peers'"
+    "Bonferroni-adjusted, and only for a median at most a third of the panel's or peers'"
 )
 REASON = (
     "评委{member}的{n}份评分每份用时中位数 {median:.1f} 分钟{certain}；{panel}"

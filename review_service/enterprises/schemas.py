@@ -7,7 +7,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from standards.levels import Track
 
-# Nantong's industry clusters: the peer groups of the audit's outcome comparisons.
+# Industry clusters are the peer groups of the audit's outcome comparisons. The catalogue is
+# open: any cluster code is accepted (a real city has 新能源, 生物医药, 高端装备…); these are the
+# codes the service knows by name and offers first.
 INDUSTRY_CLUSTERS: dict[str, tuple[str, str]] = {
     "shipbuilding_offshore": ("船舶海工", "shipbuilding & offshore"),
     "high_end_textile": ("高端纺织", "high-end textiles"),
@@ -18,11 +20,18 @@ INDUSTRY_CLUSTERS: dict[str, tuple[str, str]] = {
 }
 
 
-def _known_cluster(value: str | None) -> str | None:
-    if value is not None and value not in INDUSTRY_CLUSTERS:
-        raise ValueError(
-            f"unknown industry cluster '{value}'; known: {', '.join(INDUSTRY_CLUSTERS)}"
-        )
+def cluster_name(code: str) -> str | None:
+    """The Chinese name of a cluster the catalogue knows, None for another code."""
+    known = INDUSTRY_CLUSTERS.get(code)
+    return known[0] if known else None
+
+
+def _cluster_code(value: str | None) -> str | None:
+    # Any code, but a code: no surrounding or inner whitespace, no control characters.
+    if value is not None and (value.strip() != value or any(c.isspace() for c in value)):
+        raise ValueError("an industry cluster code has no spaces")
+    if value is not None and not value.isprintable():
+        raise ValueError("an industry cluster code has no control characters")
     return value
 
 
@@ -51,7 +60,7 @@ class EnterpriseCreate(BaseModel):
     def _strip(cls, value: str) -> str:
         return value.strip()
 
-    _cluster = field_validator("industry_cluster")(_known_cluster)
+    _cluster = field_validator("industry_cluster")(_cluster_code)
 
 
 class EnterpriseUpdate(BaseModel):
@@ -61,7 +70,7 @@ class EnterpriseUpdate(BaseModel):
     industry_cluster: str | None = Field(default=None, min_length=1, max_length=64)
     review_body_kind: ReviewBodyKind | None = None
 
-    _cluster = field_validator("industry_cluster")(_known_cluster)
+    _cluster = field_validator("industry_cluster")(_cluster_code)
 
 
 class EnterprisePublic(BaseModel):

@@ -113,7 +113,8 @@ class EmploymentRegistryRow(SQLModel, table=True):
 
 
 class EducationRegistryRow(SQLModel, table=True):
-    """One registered education of one person (keyed hash only)."""
+    """One registered education of one person (keyed hash only); extracts often lack the
+    institution and the year."""
 
     __tablename__ = "registry_education"
 
@@ -121,5 +122,5 @@ class EducationRegistryRow(SQLModel, table=True):
     import_id: int = Field(foreign_key="registry_import.id", index=True)
     person_key: str = Field(max_length=64, index=True)
     education: str = Field(max_length=32)
-    institution: str = Field(max_length=200)
-    year: int
+    institution: str | None = Field(default=None, max_length=200)
+    year: int | None = None

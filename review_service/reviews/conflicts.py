@@ -1,5 +1,8 @@
 """Conflicts of interest (回避): typed, declared by experts or applicants, detected where the
-data shows them, and confirmed or dismissed by HR with a reason. A confirmed conflict removes
+data shows them, and confirmed or dismissed by HR with a reason. Detected: one's own
+application and a direct reporting line either way (直接上下级, ``User.supervisor_id``).
+Same department is no conflict (人社部令第40号): in enterprise self-review the internal
+members usually come from the applicant's department; it may still be declared. A confirmed conflict removes
 the member from that application entirely: no view, no score, no vote, no quorum seat."""
 
 from __future__ import annotations
@@ -37,10 +40,6 @@ from review_service.tenancy import TenantScope
 
 _WHY = {
     ConflictKind.own_application: ("评委本人即申报人", "the member is the applicant"),
-    ConflictKind.same_department: (
-        "评委与申报人同一部门",
-        "member and applicant share a department",
-    ),
     ConflictKind.supervisor: (
         "评委与申报人为直接上下级",
         "member and applicant are direct supervisor and subordinate",
@@ -50,16 +49,9 @@ _WHY = {
 
 def _found(member: PanelMember, m_user: User, app: Application, a_user: User) -> list[ConflictKind]:
     if m_user.id == a_user.id or (m_user.person_key and m_user.person_key == app.person_key):
-        # The same person: department and reporting line say nothing more.
+        # The same person: the reporting line says nothing more.
         return [ConflictKind.own_application]
     kinds = []
-    # Departments are compared within the enterprise only: external experts have none here.
-    if (
-        m_user.enterprise_id == app.enterprise_id
-        and m_user.department
-        and m_user.department == (app.department or a_user.department)
-    ):
-        kinds.append(ConflictKind.same_department)
     if m_user.id == a_user.supervisor_id or (
         m_user.supervisor_id is not None and m_user.supervisor_id == a_user.id
     ):
@@ -74,7 +66,7 @@ def evident(
     applications: Iterable[Application] | None = None,
     members: Iterable[PanelMember] | None = None,
 ) -> list[tuple[Application, PanelMember, ConflictKind]]:
-    """Every (application, member, kind) the data shows (same person, department or reporting
+    """Every (application, member, kind) the data shows (same person or a direct reporting
     line) that has no record of that kind yet, dismissed ones included. Reads only."""
     if applications is None:
         applications = session.exec(
@@ -149,8 +141,7 @@ def detect(
 
 
 def redetect(session: Session, *, scope: TenantScope, session_id: int) -> list[Conflict]:
-    """HR re-runs detection (people change departments and supervisors after they were seated
-    or applied); only sessions not yet past voting can still take a conflict."""
+    """HR re-runs detection (people change supervisors after they were seated or applied); only sessions not yet past voting can still take a conflict."""
     rs = load_session(session, scope=scope, session_id=session_id)
     require_state(rs, BEFORE_DECISION, ("重新检测回避", "re-detecting conflicts"))
     return detect(session, scope=scope, session_id=session_id)

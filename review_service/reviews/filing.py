@@ -11,10 +11,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from audit.contract import SCHEMA_VERSION
 from review_service.accounts.models import ExpertProfile, User
 from review_service.config import Settings
 from review_service.db import utcnow
 from review_service.enterprises.models import Enterprise
+from review_service.enterprises.schemas import cluster_name
 from review_service.events.service import record, snapshot
 from review_service.filings import service as filings
 from review_service.filings.models import FilingRecord
@@ -97,6 +99,12 @@ def build_package(session: Session, *, rs: ReviewSession, settings: Settings) ->
             )
         ).all()
         supervisor = applicants[app.applicant_user_id].supervisor_id
+        # Panel members the applicant manages: 直接上下级 the other way round (contract 1.1).
+        subordinates = sorted(
+            pseudonym[m.user_id]
+            for m in seated
+            if users[m.user_id].supervisor_id == app.applicant_user_id
+        )
         entries.append(
             {
                 "application_ref": f"A{app.id}",
@@ -108,6 +116,7 @@ def build_package(session: Session, *, rs: ReviewSession, settings: Settings) ->
                 "facts": app.facts,
                 "department": app.department,
                 "supervisor_member_id": pseudonym.get(supervisor or -1),
+                "subordinate_member_ids": subordinates,
                 "exceptional": app.exceptional,
                 "exceptional_justification": app.exceptional_justification,
                 "scores": [
@@ -138,7 +147,7 @@ def build_package(session: Session, *, rs: ReviewSession, settings: Settings) ->
             }
         )
     return {
-        "schema_version": "1.0",
+        "schema_version": SCHEMA_VERSION,
         "filing_id": filing_id(enterprise, rs),
         "filed_at": utcnow().isoformat(),
         "review_body": {
@@ -146,6 +155,7 @@ def build_package(session: Session, *, rs: ReviewSession, settings: Settings) ->
             "credit_code": enterprise.credit_code,
             "name": enterprise.name,
             "industry_cluster": enterprise.industry_cluster,
+            "industry_cluster_name": cluster_name(enterprise.industry_cluster),
         },
         "session": {
             "session_ref": f"S{rs.id}",

@@ -77,12 +77,18 @@ _BAND_STRENGTH = {"certain": 1.0, "alarm": 1.0, "alert": 0.5}
 
 def create_run(session: Session, *, actor: Principal | None, data: AuditRunCreate) -> AuditRun:
     """A queued run; the caller starts ``flows.execute_run`` once this has been committed."""
-    if data.scope is RunScope.cluster and data.cluster not in INDUSTRY_CLUSTERS:
+    # Clusters are open data: any cluster an enterprise belongs to can be audited.
+    if data.scope is RunScope.cluster and not (
+        data.cluster in INDUSTRY_CLUSTERS
+        or session.exec(
+            select(Enterprise.id).where(Enterprise.industry_cluster == data.cluster).limit(1)
+        ).first()
+    ):
         raise Invalid(
-            "未知的产业集群",
-            "unknown industry cluster",
+            "没有企业属于该产业集群",
+            "no enterprise belongs to this industry cluster",
             details=[
-                FieldProblem("cluster", "未知的产业集群", f"known: {', '.join(INDUSTRY_CLUSTERS)}")
+                FieldProblem("cluster", "没有企业属于该产业集群", "no enterprise in this cluster")
             ],
         )
     ids = sorted(set(data.enterprise_ids)) if data.scope is RunScope.enterprises else []

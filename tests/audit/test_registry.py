@@ -129,3 +129,29 @@ def test_bad_education_rows_are_reported_by_line() -> None:
         (3, "registry.bad_year"),
         (4, "registry.missing_person"),
     }
+
+
+def test_education_without_institution_or_year_is_read() -> None:
+    # Real extracts often give only the level: that is all the audit checks.
+    only_level = f"resident_id,education\n{factories.resident_id(9)},本科\n"
+    records, problems = parse_education_csv(only_level, factories.KEY)
+    assert problems == []
+    assert records == [EducationRecord(factories.person_key(9), Education.bachelor, None, None)]
+    empty_cells = (
+        "resident_id,education,institution,year\n"
+        f"{factories.resident_id(10)},master,,\n"
+        f"{factories.resident_id(11)},master,南通大学,\n"
+    )
+    records, problems = parse_education_csv(empty_cells, factories.KEY)
+    assert problems == []
+    assert [(r.institution, r.year) for r in records] == [(None, None), ("南通大学", None)]
+
+
+def test_an_extract_without_an_education_column_is_refused() -> None:
+    records, problems = parse_education_csv(
+        f"resident_id,institution\n{factories.resident_id(9)},X\n", factories.KEY
+    )
+    assert records == []
+    assert [(p.line, p.code, p.column) for p in problems] == [
+        (1, "registry.missing_column", "education")
+    ]

@@ -303,10 +303,12 @@ def test_evident_conflicts_without_recusal_are_flagged() -> None:
     raw["panel"][5]["relatives"] = ["a5"]
     apps[1]["relative_member_ids"] = ["m6"]  # a relative named by the application
     raw["panel"][1]["declared_interests"] = ["a0"]
+    apps[0]["subordinate_member_ids"] = ["m7"]  # the applicant supervises m7
     flags = of(audit(raw), "rule.conflict_not_recused")
     found = {(f.application_ref, f.member_id): f for f in flags}
     assert set(found) == {
         ("a0", "m2"),
+        ("a0", "m7"),
         ("a1", "m6"),
         ("a2", "m2"),
         ("a3", "m3"),
@@ -314,6 +316,7 @@ def test_evident_conflicts_without_recusal_are_flagged() -> None:
         ("a5", "m6"),
     }
     assert found["a0", "m2"].details["conflicts"] == ["declared_interest"]
+    assert found["a0", "m7"].details["conflicts"] == ["supervisor"]
     assert found["a1", "m6"].details["conflicts"] == ["relative"]
     assert found["a2", "m2"].details["conflicts"] == ["supervisor"]
     assert found["a4", "m5"].details["conflicts"] == ["supervisor"]
@@ -322,7 +325,7 @@ def test_evident_conflicts_without_recusal_are_flagged() -> None:
     assert found["a5", "m6"].details["acts"] == ["score", "vote"]
     # The applicant is named as filed, with the masked ID, in both languages.
     flag = found["a4", "m5"]
-    assert "申报人10004" in flag.reason and "直接上级" in flag.reason
+    assert "申报人10004" in flag.reason and "直接上下级" in flag.reason
     assert "申报人10004, ID " in flag.reason_en and "direct supervisor" in flag.reason_en
     assert "*" in flag.reason
 

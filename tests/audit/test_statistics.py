@@ -19,7 +19,6 @@ from audit.statistics import (
     reciprocal_scoring,
     rubber_stamp,
     scoring_speed,
-    sheet_durations,
     surges,
     threshold_bunching,
 )
@@ -114,6 +113,47 @@ def test_threshold_bunching_expects_more_above_where_the_density_rises() -> None
     assert result.band is None
     naive_p = stats.binom.sf(result.details["just_above"] - 1, result.n, 0.5)
     assert naive_p < 0.002
+
+
+def _coarse_bodies(seed: int, bodies: int = 150) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Honest bodies on a coarse standard: three equally weighted criteria scored 0..5 in
+    whole points by panels of three, so final scores sit on a lattice of 2.22 points with
+    a lattice point on the pass line of 60."""
+    rng = np.random.default_rng(seed)
+    finals, groups = [], []
+    for b in range(bodies):
+        apps = int(rng.integers(8, 40))
+        quality = 68 + 10 * rng.standard_t(4, apps)
+        lean = 3 * rng.standard_t(4, 3)
+        raw = quality[:, None, None] + lean[None, :, None] + rng.normal(0, 6, (apps, 3, 3))
+        scores = np.clip(np.round(raw / 20), 0, 5)
+        finals.append((100 * scores / 5).mean(axis=2).mean(axis=1))
+        groups.append(np.full(apps, b))
+    final = np.concatenate(finals)
+    return final, np.full(final.size, 60.0), np.concatenate(groups)
+
+
+def test_threshold_bunching_counts_lattice_points_on_coarse_standards() -> None:
+    final, passes, groups = _coarse_bodies(41)
+    results = threshold_bunching(final, passes, groups)
+    assert len(results) > 60
+    assert all(r.details["lattice_step"] == pytest.approx(100 / 45, abs=1e-3) for r in results)
+    assert all(r.details["width"] == pytest.approx(3 * 100 / 45, abs=1e-3) for r in results)
+    assert sum(r.band == "alarm" for r in results) <= 2
+    assert sum(r.band is not None for r in results) <= 0.09 * len(results)
+
+
+def test_threshold_bunching_planted_on_a_coarse_standard_alarms() -> None:
+    final, passes, groups = _coarse_bodies(42)
+    largest = int(np.argmax(np.bincount(groups)))
+    body = groups == largest
+    # Scores up to two lattice steps below the line are lifted onto it.
+    lifted = body & (final >= 60 - 4.5) & (final < 60)
+    final[lifted] = 60.0
+    final[body & (final >= 60 - 9) & (final < 60 - 4.5)] = 60 + 100 / 45
+    results = {r.group: r for r in threshold_bunching(final, passes, groups)}
+    assert results[largest].band == "alarm"
+    assert results[largest].details["just_below"] == 0
 
 
 def test_threshold_bunching_skips_small_groups() -> None:
@@ -533,6 +573,17 @@ def test_scoring_speed_one_hurried_scoring_is_not_flagged_and_nan_is_ignored() -
     assert results[0].band is None
 
 
+def test_scoring_speed_zero_or_negative_durations_are_unknown_not_fast() -> None:
+    rng = np.random.default_rng(16)
+    member = np.repeat(np.arange(30), 8)
+    durations = rng.lognormal(np.log(480), 0.3, member.size)
+    durations[member == 4] = 0.0  # started_at copied from submitted_at by an export
+    durations[member == 5] = -3600.0  # clocks an hour apart
+    results = {r.member: r for r in scoring_speed(member, durations, member // 6)}
+    assert 4 not in results and 5 not in results
+    assert all(r.band != "certain" for r in results.values())
+
+
 def _speed_city(
     seed: int, *, bodies: int = 200, typical: float = 480.0, pace_df: float = 4.0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -629,18 +680,37 @@ def test_scoring_speed_compares_with_the_peer_group_not_the_whole_city() -> None
     assert alike[target].z_peer > by_peer[target].z_peer
 
 
-def test_sheet_durations_prefer_per_criterion_timestamps_when_complete() -> None:
-    started = np.array([0.0, 100.0, np.nan])
-    submitted = np.array([600.0, 400.0, 500.0])
-    # Sheet 0: two timed criteria (60 + 90 s); sheet 1: one criterion untimed; sheet 2: none.
-    sheet = np.array([0, 0, 1, 1])
-    c_start = np.array([10.0, 300.0, 110.0, np.nan])
-    c_end = np.array([70.0, 390.0, 150.0, 200.0])
-    out = sheet_durations(started, submitted, sheet, c_start, c_end)
-    assert out[0] == 150.0
-    assert out[1] == 300.0
-    assert np.isnan(out[2])
-    np.testing.assert_array_equal(sheet_durations(started, submitted)[:2], [600.0, 300.0])
+def test_sheet_durations_use_per_criterion_timestamps_when_every_criterion_is_timed() -> None:
+    """Contract 1.1: criterion_times are optional; a fully timed sheet counts the time spent
+    on its criteria, any other keeps its one timestamp pair."""
+    from datetime import datetime, timedelta
+
+    import factories
+
+    from audit.features import build_features
+
+    raw = factories.filing_doc(3)
+    raw["schema_version"] = "1.1"
+    sheets = [y for app in raw["applications"] for y in app["scores"]]
+    for i, sheet in enumerate(sheets[:2]):
+        begun = datetime.fromisoformat(sheet["submitted_at"]) - timedelta(hours=1)
+        codes = list(sheet["values"])
+        timed = codes if i == 0 else codes[:-1]  # the second sheet is partly timed
+        sheet["criterion_times"] = {
+            code: {
+                "started_at": (begun + timedelta(minutes=10 * k)).isoformat(),
+                "submitted_at": (begun + timedelta(minutes=10 * k, seconds=30)).isoformat(),
+            }
+            for k, code in enumerate(timed)
+        }
+    ds = factories.dataset(raw)
+    duration = build_features(ds).sheets.duration
+    pair = ds.score_submitted - ds.score_started
+    first = next(j for j in range(len(duration)) if np.isfinite(ds.score_criterion_seconds[j]))
+    assert duration[first] == 30.0 * len(sheets[0]["values"])
+    assert np.isfinite(ds.score_criterion_seconds).sum() == 1
+    others = ~np.isfinite(ds.score_criterion_seconds)
+    np.testing.assert_array_equal(duration[others], pair[others])
 
 
 # ---------------------------------------------------------------------------

@@ -159,6 +159,8 @@ def add_tenant(session: Session, tag: str, cluster: str = "shipbuilding_offshore
         enterprise_id=eid,
         department="焊接车间",
     )
+    # The expert is the applicant's line manager (直接上下级): an evident conflict.
+    applicant.supervisor_id = expert.id
     document = example_document(enterprise.credit_code)
     standard = StandardVersion(
         enterprise_id=eid,

@@ -168,3 +168,22 @@ def test_keys_beyond_64_bits_are_a_clear_422(client, world: World) -> None:
     assert r.json()["error"]["details"][0]["field"] == "offset"
     r = client.get(f"{API}/events", params={"actor_id": huge}, headers=world.auth("regulator"))
     assert r.status_code == 422
+
+
+@pytest.mark.parametrize("cluster", ["new_energy", "biomedicine", "高端装备"])
+def test_any_industry_cluster_code_is_accepted(client, world: World, cluster: str) -> None:
+    # Clusters are open data: a real city has more than the catalogue's six.
+    r = _create(client, world, credit_code(), industry_cluster=cluster)
+    assert r.status_code == 201, r.text
+    assert r.json()["industry_cluster"] == cluster
+    listed = client.get(
+        f"{API}/enterprises", params={"cluster": cluster}, headers=world.auth("regulator")
+    ).json()
+    assert [e["industry_cluster"] for e in listed["data"]] == [cluster]
+
+
+@pytest.mark.parametrize("cluster", ["new energy", " new_energy", "a\tb"])
+def test_a_cluster_code_with_spaces_is_refused(client, world: World, cluster: str) -> None:
+    r = _create(client, world, credit_code(), industry_cluster=cluster)
+    assert r.status_code == 422, r.text
+    assert "industry_cluster" in r.text

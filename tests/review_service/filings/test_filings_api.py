@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select
 
 from review_service.enterprises.models import Enterprise
 from review_service.filings.models import (
+    EducationRegistryRow,
     EmploymentRegistryRow,
     FilingRecord,
     ReviewBodyCredential,
@@ -46,8 +47,16 @@ def test_schema_is_public_and_versioned(client) -> None:  # type: ignore[no-unty
     r = client.get(f"{API}/filings/schema")
     assert r.status_code == 200
     body = r.json()
-    assert body["x-schema-version"] == "1.0"
+    assert body["x-schema-version"] == "1.1"
+    assert body["x-schema-versions-accepted"] == ["1.0", "1.1"]
     assert "filing_id" in body["properties"]
+    # Contract 1.1: conflict relations, per-criterion times, a cluster's name.
+    defs = body["$defs"]
+    assert {"supervises", "relatives", "declared_interests"} <= set(
+        defs["FilingPanelMember"]["properties"]
+    )
+    assert "criterion_times" in defs["MemberScores"]["properties"]
+    assert "industry_cluster_name" in defs["ReviewBody"]["properties"]
 
 
 def test_outside_body_files_with_its_key(client, app, world: World) -> None:  # type: ignore[no-untyped-def]
@@ -158,3 +167,41 @@ def test_registry_import_stores_person_keys_and_reports_lines(client, app, world
     assert fields and all(f.startswith("line 3") for f in fields)
     with Session(app.state.engine) as s:
         assert s.exec(select(func.count()).select_from(EmploymentRegistryRow)).one() == 1
+
+
+def test_filings_in_1_0_and_1_1_are_both_accepted(client, app, world: World) -> None:  # type: ignore[no-untyped-def]
+    body = _committee(app)
+    key = _issue(client, world, body.id)
+    old = filing_document(body.credit_code, filing_id="IC-V10")
+    assert old["schema_version"] == "1.0"
+    r = client.post(f"{API}/filings", json=old, headers={"X-Filing-Key": key})
+    assert r.status_code == 201, r.text
+    new = filing_document(body.credit_code, filing_id="IC-V11")
+    new["schema_version"] = "1.1"
+    new["review_body"]["industry_cluster"] = "new_energy"
+    new["review_body"]["industry_cluster_name"] = "新能源"
+    new["panel"][0]["supervises"] = [new["applications"][0]["application_ref"]]
+    r = client.post(f"{API}/filings", json=new, headers={"X-Filing-Key": key})
+    assert r.status_code == 201, r.text
+    # A 1.0 filing may not use what 1.1 added: refused with the field named.
+    mixed = filing_document(body.credit_code, filing_id="IC-V10-MIXED")
+    mixed["panel"][0]["supervises"] = [mixed["applications"][0]["application_ref"]]
+    r = client.post(f"{API}/filings", json=mixed, headers={"X-Filing-Key": key})
+    assert r.status_code == 422
+    assert [d["field"] for d in r.json()["error"]["details"]] == ["panel[0].supervises"]
+
+
+def test_education_extract_without_institution_or_year_is_imported(
+    client, app, world: World
+) -> None:  # type: ignore[no-untyped-def]
+    text = f"公民身份号码,学历\n{resident_id()},本科\n"
+    r = client.post(
+        f"{API}/registries/education",
+        files={"file": ("edu.csv", text.encode(), "text/csv")},
+        data={"as_of": "2026-06-30"},
+        headers=world.auth("regulator"),
+    )
+    assert r.status_code == 201, r.text
+    with Session(app.state.engine) as s:
+        row = s.exec(select(EducationRegistryRow)).one()
+        assert (row.education, row.institution, row.year) == ("bachelor", None, None)

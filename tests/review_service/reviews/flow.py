@@ -196,7 +196,7 @@ class Flow:
         )
 
     def panel_of_seven(self, session_id: int) -> list[str]:
-        """a_expert (chair, same department as a_applicant), four more internal experts and
+        """a_expert (chair, a_applicant's line manager), four more internal experts and
         two external pool experts: seven, two of them external."""
         names = ["a_expert"]
         for i in range(1, 5):

@@ -36,7 +36,7 @@ def test_draft_to_filed(flow: Flow) -> None:
 
     flow.advance(sid, "open")
 
-    # 1. The applicant applies; the chair shares their department: a conflict is detected.
+    # 1. The applicant applies; the chair is their line manager: a conflict is detected.
     r = flow.apply(sid, "a_applicant")
     assert r.status_code == 201, r.text
     first = r.json()
@@ -44,7 +44,7 @@ def test_draft_to_filed(flow: Flow) -> None:
     assert first["id_mask"].count("*") == 8
     conflicts = client.get(f"{API}/review-sessions/{sid}/conflicts", headers=hr).json()["data"]
     assert [(c["kind"], c["source"], c["status"]) for c in conflicts] == [
-        ("same_department", "detected", "pending")
+        ("supervisor", "detected", "pending")
     ]
     members = flow.member_ids(sid)
     assert conflicts[0]["panel_member_id"] == members["a_expert"]
@@ -186,12 +186,13 @@ def test_draft_to_filed(flow: Flow) -> None:
         assert len(records) == 1
         document = records[0].document
         actions = {e.action for e in s.exec(select(Event)).all()}
+    assert document["schema_version"] == "1.1"
     assert len(document["panel"]) == 7
     assert sum(m["external"] for m in document["panel"]) == 2
     assert all(m["member_id"].startswith("m-") for m in document["panel"])
     by_ref = {a["application_ref"]: a for a in document["applications"]}
     recused = by_ref[f"A{first['id']}"]
-    assert [r["kind"] for r in recused["recusals"]] == ["same_department"]
+    assert [r["kind"] for r in recused["recusals"]] == ["supervisor"]
     assert len(recused["scores"]) == 6 and len(recused["votes"]) == 6
     assert by_ref[f"A{second['id']}"]["approved"] is False
     assert by_ref[f"A{third['id']}"]["approved"] is True

@@ -209,14 +209,33 @@ def test_pending_conflict_blocks_scoring_by_that_member(flow: Flow) -> None:
     assert r.status_code == 409 and r.json()["error"]["code"] == "conflict_pending"
 
 
-def test_a_department_change_after_seating_blocks_review_until_redetected(flow: Flow) -> None:
+def test_same_department_alone_is_no_detected_conflict(flow: Flow) -> None:
     rnd = round_in(flow, "validating")
-    app_id = rnd.applications[0]
     mover = rnd.panel[1]
-    # The expert moves into the applicant's department after being seated.
+    # The expert moves into the applicant's department: normal in self-review, no conflict.
     r = flow.client.patch(
         f"{API}/users/{flow.user_id(mover)}",
         json={"department": "涂装车间"},
+        headers=flow.auth("a_admin"),
+    )
+    assert r.status_code == 200, r.text
+    found = flow.client.post(
+        f"{API}/review-sessions/{rnd.session_id}/conflicts/detection", headers=flow.auth("a_admin")
+    )
+    assert found.status_code == 200 and found.json()["count"] == 0, found.text
+    assert flow.move(rnd.session_id, "reviewing").status_code == 200
+
+
+def test_a_supervisor_change_after_seating_blocks_review_until_redetected(flow: Flow) -> None:
+    rnd = round_in(flow, "validating")
+    app_id = rnd.applications[0]
+    mover = rnd.panel[1]
+    applicant = flow.client.get(f"{API}/applications/{app_id}", headers=flow.auth("a_admin"))
+    assert applicant.status_code == 200, applicant.text
+    # The applicant is moved under the expert after the expert was seated.
+    r = flow.client.patch(
+        f"{API}/users/{applicant.json()['applicant_user_id']}",
+        json={"supervisor_id": flow.user_id(mover)},
         headers=flow.auth("a_admin"),
     )
     assert r.status_code == 200, r.text
@@ -228,7 +247,7 @@ def test_a_department_change_after_seating_blocks_review_until_redetected(flow: 
     )
     assert found.status_code == 200, found.text
     [conflict] = found.json()["data"]
-    assert conflict["kind"] == "same_department" and conflict["application_id"] == app_id
+    assert conflict["kind"] == "supervisor" and conflict["application_id"] == app_id
     assert conflict["status"] == "pending"
     # Running it again finds nothing new; the pending conflict still blocks the review.
     again = flow.client.post(
