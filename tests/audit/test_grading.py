@@ -253,3 +253,24 @@ def test_weights_learned_from_worked_cases_move_the_grade() -> None:
     before = grade_unit(CODE, "2026", flags, exposure=Exposure(member=5))
     after = grade_unit(CODE, "2026", flags, fitted, exposure=Exposure(member=5))
     assert after.risk_score < before.risk_score / 2
+
+
+def test_a_signal_that_fires_on_every_honest_body_alone_does_not_grade_d() -> None:
+    # Defect 6: a rule misfiring on most honest bodies (same department, before contract 1.1)
+    # put nearly every honest body in D under the point sum. Here it fires 3-8 times on every
+    # body; a planted body has, besides, a certain high-severity finding.
+    rng = np.random.default_rng(3)
+    units = [(f"91320600000001{i:04d}", "2026") for i in range(60)]
+    flags = [
+        flag("rule.panel_member_below_level", "medium", "certain", n, code=code)
+        for code, _ in units
+        for n in range(int(rng.integers(3, 9)))
+    ]
+    planted = units[0][0]
+    flags.append(flag("rule.approved_ineligible", "high", "certain", 99, code=planted))
+    grades = grade_enterprises(flags, units, exposures=[Exposure(member=15)] * len(units))
+    by = {g.credit_code: g for g in grades}
+    honest = [g for g in grades if g.credit_code != planted]
+    assert all(g.grade in ("A", "B") for g in honest)
+    assert by[planted].grade in ("C", "D")
+    assert by[planted].risk_score > max(g.risk_score for g in honest)
