@@ -6,23 +6,23 @@ both outcomes, the weights are fitted so that they mean the same thing in the ca
 in the grades.
 
 The model (a noisy-OR, i.e. a binomial GLM with complementary log-log link): a case whose
-signal columns hold points ``x`` (severity × band, as ``audit.grading`` counts them) is
-confirmed with probability ``1 - exp(-Σ_s h_s x_s)``, with a hazard ``h_s >= 0`` per point
-of signal ``s`` and no intercept. Under it, the chance that *none* of an enterprise's flags
-would be confirmed is ``exp(-Σ_flags h_s x)``: the enterprise's evidence is the plain sum
-of its flags' ``h_s x``, which is exactly how ``audit.grading`` adds points. So the weights
-handed to grading are ``h_s`` up to one common factor: ranking cases by ``weight × points``
-ranks them by their fitted probability, and the (uncapped) risk score ranks enterprises by
-the fitted probability that something in them would be confirmed. A logistic model with an
-intercept does not have this property: its per-case log-odds do not add up over cases, and a
-signal confirmed 15% of the time gets a positive weight merely for beating an intercept that
-many dismissed cases pulled down.
+signal columns hold strengths ``x`` (a flag's severity × band, ``audit.grading.SEVERITY_POINTS``
+and ``BAND_FACTOR``, or an enterprise-period's evidence per signal in bans) is confirmed with
+probability ``1 - exp(-Σ_s h_s x_s)``, with a hazard ``h_s >= 0`` per unit of signal ``s`` and
+no intercept. Under it, the chance that *none* of an enterprise's findings would be confirmed
+is ``exp(-Σ h_s x_s)``: evidence adds up over signals, which is how ``audit.grading`` adds
+each signal's weighted evidence (``weight × -log10 p``) into the risk score. So the weights
+handed to grading are ``h_s`` up to one common factor, and a signal the regulator keeps
+dismissing weighs less in every grade. A logistic model with an intercept does not have
+this property: its per-case log-odds do not add up over cases, and a signal confirmed 15%
+of the time gets a positive weight merely for beating an intercept that many dismissed cases
+pulled down.
 
 Regularisation: ``log h_s`` has a Gaussian prior (SD ``sqrt(C)``) centred on ``log c +
 log default_s``, with the common level ``c`` fitted. With few labels the fit stays near the
 defaults' proportions; with many, the data decide. The weights returned are ``h_s / c``, on
 the defaults' scale (so grade bounds keep their meaning, and ``hazard_per_point`` = ``c``
-turns a risk score R back into a probability, ``1 - exp(-c R)``); a signal without labelled
+turns a case's weighted strength back into a probability, ``1 - exp(-c R)``); a signal without labelled
 cases keeps its default weight. Cases with no signal points carry no evidence and are left
 out. References: McCullagh and Nelder (1989), Generalized Linear Models, §4.3.1 (cloglog);
 Pearl (1988), Probabilistic Reasoning in Intelligent Systems, §4.3.2 (noisy-OR).

@@ -21,7 +21,7 @@ from audit.dataset import AuditDataset
 from audit.features import build_features
 from audit.feedback import SignalWeights
 from audit.flags import Flag, sort_flags
-from audit.grading import EnterpriseGrade, grade_enterprises
+from audit.grading import EnterpriseGrade, exposures_from_features, grade_enterprises
 from audit.intake import collection_paused
 from audit.registry import Registries
 from audit.signals import REGISTRY, STAGES, Context
@@ -116,7 +116,9 @@ def _audit(
         (str(ds.enterprise_code[e]), str(p))
         for e, p in zip(features.units.enterprise, features.units.period, strict=True)
     ]
-    grades = grade_enterprises(flags, units, weights)
+    grades = grade_enterprises(
+        flags, units, weights, exposures=exposures_from_features(ds, features)
+    )
     done("grading", 1.0)
     counts = {
         "filings": ds.n_sessions,

@@ -16,7 +16,7 @@ come out in the stored shape (applicants and members pseudonymised: ``person_key
 Plants (label signal codes, see ``SIGNALS``): approved despite an unmet hard requirement;
 decision inconsistent with its scores or votes; a standard laxer than the baseline; a panel too
 small, with a member below the level reviewed, or without external members; an evident conflict
-(supervisor, same department, own application) without recusal; the same person approved twice
+(supervisor, own application) without recusal; the same person approved twice
 or in two enterprises; an applicant not insured by the enterprise; an education claim the
 registry does not confirm; exceptional-track overuse; bunching just above the pass score;
 rubber-stamp panels; two members with identical score vectors; lenient, harsh and central
@@ -1083,9 +1083,11 @@ class _Core:
             s = self._largest_session(b)
             assert s is not None
             internal = [i for i, m in enumerate(s.members) if not m.external]
-            variants = ["supervisor", "same_department", "own_application"]
+            # Same department alone is no conflict in enterprise self-review (issue 8): the
+            # evident conflicts are the supervisor and the member's own application.
+            variants = ["supervisor", "own_application"]
             rng.shuffle(variants)
-            for variant in variants[:2]:
+            for variant in variants:
                 rows = [
                     r
                     for r in range(s.start, s.stop)
@@ -1101,8 +1103,6 @@ class _Core:
                 m = s.members[slot]
                 if variant == "supervisor":
                     self.supervisor[app] = slot
-                elif variant == "same_department":
-                    self.department_override[app] = str(m.department)
                 else:
                     self.person_override[app] = m.person
                 self._label(

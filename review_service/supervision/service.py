@@ -288,7 +288,9 @@ def store_results(
                 {"reason": zh, "reason_en": en}
                 for zh, en in zip(g.reasons, g.reasons_en, strict=False)
             ]
-            + [{"points": g.points, "flag_counts": g.flag_counts}],
+            # The numbers behind the grade: weighted evidence per signal, counts, and per
+            # signal group its count against the honest expectation, p and weight.
+            + [{"points": g.points, "flag_counts": g.flag_counts, "evidence": g.evidence}],
         )
         for g in grades
     )

@@ -71,6 +71,14 @@ def test_audit_run_flags_cases_and_comparison(client, app, world: World, setting
     grades = client.get(f"{API}/audit-runs/{run['id']}/grades", headers=regulator).json()
     assert {g["credit_code"] for g in grades["data"]} == set(codes)
     assert all(g["grade"] in "ABCD" for g in grades["data"])
+    # Each grade keeps the numbers behind it: per signal group, the count against an honest
+    # unit's expectation, its p and weight, matching the weighted points.
+    for g in grades["data"]:
+        numbers = g["reasons"][-1]
+        assert set(numbers) == {"points", "flag_counts", "evidence"}
+        for e in numbers["evidence"].values():
+            assert {"count", "expected", "p_value", "weight", "weighted"} <= set(e)
+        assert abs(sum(numbers["points"].values()) - g["risk_score"]) < 1e-3
 
     case = client.post(
         f"{API}/flags/{flag['id']}/case", json={"note": "调阅材料"}, headers=regulator
