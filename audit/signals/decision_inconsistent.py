@@ -40,6 +40,9 @@ REASON_REJECTED_EN = (
 
 # decide() gives shares such as 2/3 this much slack; the vectorised version must agree.
 _SLACK = 1e-9
+# Bodies report final scores to two decimals: approving a mean of 59.996 shown as 60.00
+# against a pass score of 60 is that rounding, not an inconsistent decision.
+_ROUNDING = 0.005
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,14 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
     computed = decisions(ds, features)
     refs = Refs(ds)
     apps = features.applications
-    differ = np.flatnonzero(computed.approved != ds.app_approved).tolist()
+    with np.errstate(invalid="ignore"):
+        rounded_up = (
+            ds.app_approved
+            & computed.quorum_met
+            & computed.threshold_met
+            & (apps.final_score >= apps.pass_score - _ROUNDING)
+        )
+    differ = np.flatnonzero((computed.approved != ds.app_approved) & ~rounded_up).tolist()
     # Rejected although scores and votes pass: consistent when a hard requirement fails.
     rejected = [a for a in differ if not ds.app_approved[a]]
     ineligible = {a for a, v in verdicts(ds, rejected, context.cache) if not v.eligible}

@@ -121,6 +121,20 @@ def test_approved_below_the_pass_score_and_against_the_votes_is_flagged_high() -
     assert flag.details["filed_approved"] and not flag.details["computed_approved"]
 
 
+@pytest.mark.parametrize(("below", "flagged"), [(0.003, False), (0.02, True)])
+def test_approval_within_the_reported_rounding_of_the_pass_score(
+    below: float, flagged: bool
+) -> None:
+    # A mean of 59.997 reported as 60.00 against a pass score of 60 is rounding; 59.98 is not.
+    raw = factories.filing_doc(4)
+    app = raw["applications"][3]
+    assert app["approved"]
+    mean = build_features(factories.dataset(raw)).applications.final_score[3]
+    raw["session"]["standard"]["pass_score"] = round(float(mean) + below, 6)
+    flags = of(audit(raw), "rule.decision_inconsistent")
+    assert ("a3" in [f.application_ref for f in flags]) is flagged
+
+
 def test_approved_without_any_vote_fails_the_quorum() -> None:
     raw = factories.filing_doc(4)
     raw["applications"][3]["votes"] = []
