@@ -235,7 +235,7 @@ def audit_run(
     flows.execute_run(engine, run.id or 0)
     with Session(engine) as session:
         run = service.get_run(session, run_id=run.id or 0)
-        grades = service.list_grades(session, run_id=run.id or 0)
+        grades = service.run_grades(session, run_id=run.id or 0)
     if run.status != "finished":
         console.print(f"[red]audit run {run.id} {run.status}: {run.error}[/red]")
         raise typer.Exit(1)
