@@ -37,7 +37,22 @@ class Settings(BaseSettings):
     # Ed25519 key signing the log's checkpoints: a PEM file, or the 32-byte seed in hex. When
     # neither is set the key is derived from ``event_log_key`` (development only).
     checkpoint_key_file: Path | None = None
-    checkpoint_key: str | None = None
+    checkpoint_key: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{64}$")
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> Settings:
+        if self.environment == "production":
+            for name, default in (
+                ("secret_key", DEFAULT_SECRET),
+                ("id_hash_key", DEFAULT_ID_HASH_KEY),
+            ):
+                value = getattr(self, name)
+                if value == default or len(value) < 32:
+                    raise ValueError(
+                        f"REVIEW_{name.upper()} must be set to a random value of at least "
+                        "32 characters outside development"
+                    )
+        return self
 
     @model_validator(mode="after")
     def _refuse_weak_log_keys(self) -> Settings:
@@ -54,21 +69,6 @@ class Settings(BaseSettings):
                     "REVIEW_CHECKPOINT_KEY_FILE (an Ed25519 private key) must be set "
                     "outside development"
                 )
-        return self
-
-    @model_validator(mode="after")
-    def _refuse_default_secrets(self) -> Settings:
-        if self.environment == "production":
-            for name, default in (
-                ("secret_key", DEFAULT_SECRET),
-                ("id_hash_key", DEFAULT_ID_HASH_KEY),
-            ):
-                value = getattr(self, name)
-                if value == default or len(value) < 32:
-                    raise ValueError(
-                        f"REVIEW_{name.upper()} must be set to a random value of at least "
-                        "32 characters outside development"
-                    )
         return self
 
     @property

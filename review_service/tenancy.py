@@ -121,7 +121,7 @@ class TenantScope:
     def sessions_where(self) -> Any:
         from review_service.reviews.models import ReviewSession
 
-        conds = [self.where(ReviewSession.enterprise_id)]
+        conds: list[Any] = [self.where(ReviewSession.enterprise_id)]
         if self.role is Role.expert:
             conds.append(col(ReviewSession.id).in_(sorted(self.seats)))
         if self.role is Role.applicant:
@@ -144,7 +144,7 @@ class TenantScope:
     def applications_where(self) -> Any:
         from review_service.reviews.models import Application
 
-        conds = [self.where(Application.enterprise_id)]
+        conds: list[Any] = [self.where(Application.enterprise_id)]
         if self.role is Role.applicant:
             conds.append(Application.applicant_user_id == self.principal.user_id)
         if self.role is Role.expert:
@@ -225,7 +225,7 @@ class TenantScope:
     def standard_versions_where(self, kind: str) -> Any:
         from review_service.standard_versions.models import StandardVersion
 
-        conds = [StandardVersion.kind == kind]
+        conds: list[Any] = [StandardVersion.kind == kind]
         if kind != "baseline":
             conds.append(self.where(StandardVersion.enterprise_id))
         if not self.everything and (kind == "baseline" or self.role is not Role.enterprise_admin):
@@ -252,11 +252,14 @@ class TenantScope:
 
         if self.role not in (Role.regulator, Role.enterprise_admin):
             return false()
-        conds = [self.where(Event.enterprise_id)]
+        conds: list[Any] = [self.where(Event.enterprise_id)]
         if not self.sees_supervision:
             conds.append(col(Event.object_type).in_(sorted(ENTERPRISE_LOG_KINDS)))
         conds.append(
-            or_(Event.object_type != "score", col(Event.object_id).in_(self.visible_sheet_ids()))
+            or_(
+                col(Event.object_type) != "score",
+                col(Event.object_id).in_(self.visible_sheet_ids()),
+            )
         )
         return and_(*conds)
 

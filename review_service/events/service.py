@@ -286,7 +286,9 @@ def checkpoint(session: Session, keys: LogKeys | None = None) -> dict[str, Any]:
     (by the regulator, in another system). A later ``verify_chain`` against it finds any
     truncation or rewrite of what it covers."""
     keys = keys or keys_for(session)
-    newest = select(Event.chain, func.max(Event.seq).label("size")).group_by(Event.chain).subquery()
+    newest = (
+        select(Event.chain, func.max(Event.seq).label("size")).group_by(col(Event.chain)).subquery()
+    )
     rows = session.exec(
         select(Event.chain, Event.seq, Event.hash)
         .join(newest, (newest.c.chain == Event.chain) & (newest.c.size == Event.seq))
