@@ -276,26 +276,27 @@ def resolve_scope(session: Session, principal: Principal) -> TenantScope:
     # applications they are recused from.
     from review_service.reviews.models import Conflict, PanelMember
 
-    seats = session.exec(
-        select(PanelMember.session_id, PanelMember.id, PanelMember.enterprise_id).where(
-            PanelMember.user_id == principal.user_id
+    rows = session.exec(
+        select(
+            PanelMember.session_id,
+            PanelMember.id,
+            PanelMember.enterprise_id,
+            Conflict.application_id,
         )
+        .outerjoin(
+            Conflict,
+            and_(
+                col(Conflict.panel_member_id) == PanelMember.id,
+                col(Conflict.status) == "confirmed",
+            ),
+        )
+        .where(PanelMember.user_id == principal.user_id)
     ).all()
-    recused: set[int] = set()
-    if seats:
-        recused = set(
-            session.exec(
-                select(Conflict.application_id).where(
-                    col(Conflict.panel_member_id).in_([m for _, m, _ in seats]),
-                    Conflict.status == "confirmed",
-                )
-            ).all()
-        )
     return TenantScope(
         principal,
-        frozenset(ids | {e for _, _, e in seats}),
-        seats={s: m or 0 for s, m, _ in seats},
-        recused=frozenset(recused),
+        frozenset(ids | {enterprise for _, _, enterprise, _ in rows}),
+        seats={session_id: member or 0 for session_id, member, _, _ in rows},
+        recused=frozenset(app for _, _, _, app in rows if app is not None),
     )
 
 
