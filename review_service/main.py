@@ -31,7 +31,7 @@ from review_service.dependencies import public
 from review_service.enterprises.router import router as enterprises_router
 from review_service.errors import install_error_handlers
 from review_service.events.router import router as events_router
-from review_service.events.service import seal
+from review_service.events.service import LogKeys, seal, use_keys
 from review_service.experts.router import router as experts_router
 from review_service.filings.router import router as filings_router
 from review_service.request_guard import RequestGuard
@@ -129,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine_for(settings)
+    use_keys(app.state.engine, LogKeys.from_settings(settings))
     install_error_handlers(app)
     # Inside CORS (added first), so that its refusals carry the CORS headers too.
     app.add_middleware(

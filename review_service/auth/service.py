@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -16,6 +17,19 @@ from review_service.auth.schemas import TokenPair
 from review_service.config import Settings
 from review_service.errors import FieldProblem, Invalid, LoginRefused, Unauthenticated
 from review_service.events.service import record, snapshot
+from standards.identifiers import resident_id_digest
+
+# A resident ID number (18 characters, or the old 15 digits) typed into the user-name field.
+_RESIDENT_ID_LIKE = re.compile(r"^([0-9]{17}[0-9x]|[0-9]{15})$")
+
+
+def login_name_key(username: str, settings: Settings) -> str:
+    """The login name as the throttle table and the log keep it. A resident ID typed as a
+    name (a common slip) is personal data: only its keyed hash is kept, never the number."""
+    name = username.strip().lower()
+    if _RESIDENT_ID_LIKE.match(name):
+        return "id:" + resident_id_digest(name, settings.id_hash_key_bytes)[:60]
+    return name
 
 
 def _refused() -> LoginRefused:
@@ -25,9 +39,9 @@ def _refused() -> LoginRefused:
 def login(
     session: Session, *, settings: Settings, username: str, password: str, now: datetime
 ) -> TokenPair:
-    key = username.strip().lower()
+    key = login_name_key(username, settings)
     throttle = session.get(LoginThrottle, key) or LoginThrottle(username=key)
-    user = session.exec(select(User).where(User.username == key)).first()
+    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
     # Always verify once, so unknown users and locked accounts cost the same as a wrong password.
     password_ok = verify_password(password, user.password_hash if user and user.is_active else None)
     if throttle.locked_until and throttle.locked_until > now:

@@ -13,13 +13,12 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
-from review_service.auth.principal import Role
 from review_service.db import utcnow
 from review_service.enterprises import service as enterprises
 from review_service.errors import Conflict, FieldProblem, InvalidState, NotFound
 from review_service.events.service import record, snapshot
 from review_service.reviews import applications, conflicts, notice, panels, voting
-from review_service.reviews.models import Application, PanelMember, ReviewSession
+from review_service.reviews.models import Application, ReviewSession
 from review_service.reviews.schemas import (
     ReviewSessionCreate,
     ReviewSessionPublic,
@@ -68,16 +67,7 @@ def list_sessions(
     offset: int,
     limit: int,
 ) -> tuple[list[ReviewSession], int]:
-    stmt = select(ReviewSession).where(scope.where(ReviewSession.enterprise_id))
-    principal = scope.principal
-    if principal.role is Role.expert:
-        stmt = stmt.where(
-            col(ReviewSession.id).in_(
-                select(PanelMember.session_id).where(PanelMember.user_id == principal.user_id)
-            )
-        )
-    if principal.role is Role.applicant:
-        stmt = stmt.where(ReviewSession.status != S.draft.value)
+    stmt = select(ReviewSession).where(scope.sessions_where())
     if status is not None:
         stmt = stmt.where(ReviewSession.status == status.value)
     count = session.exec(select(func.count()).select_from(stmt.subquery())).one()
