@@ -20,6 +20,7 @@ from review_service.enterprises.router import router as enterprises_router
 from review_service.errors import install_error_handlers
 from review_service.events.router import router as events_router
 from review_service.filings.router import router as filings_router
+from review_service.materials.router import router as materials_router
 from review_service.reviews.router import router as reviews_router
 from review_service.standard_versions.router import router as standards_router
 from review_service.supervision.router import router as supervision_router
@@ -47,6 +48,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     filings_router,
     supervision_router,
     reviews_router,
+    materials_router,
 )
 
 

@@ -5,6 +5,7 @@ from review_service.auth import models as auth_models
 from review_service.enterprises import models as enterprises_models
 from review_service.events import models as events_models
 from review_service.filings import models as filings_models
+from review_service.materials import models as materials_models
 from review_service.reviews import models as reviews_models
 from review_service.standard_versions import models as standard_versions_models
 from review_service.supervision import models as supervision_models
@@ -15,6 +16,7 @@ __all__ = [
     "enterprises_models",
     "events_models",
     "filings_models",
+    "materials_models",
     "reviews_models",
     "standard_versions_models",
     "supervision_models",

@@ -40,6 +40,7 @@ FOREIGN_PATH_PARAMS = {
     "application_id": lambda w: foreign_id(w, "application_id"),
     "conflict_id": lambda w: foreign_id(w, "conflict_id"),
     "objection_id": lambda w: foreign_id(w, "objection_id"),
+    "material_id": lambda w: foreign_id(w, "material_id"),
 }
 
 # A valid body for each route that takes one (so 404 is not hidden behind 422).
@@ -107,6 +108,7 @@ BODIES: dict[str, Any] = {
     "reviews-cast_vote": {"choice": "approve"},
     "reviews-raise_objection": {"application_id": 1, "reason": "业绩材料存疑"},
     "reviews-resolve_objection": {"status": "dismissed", "reason": "不属实"},
+    "materials-review_material": {"decision": "return", "reason": "证书不清晰"},
 }
 
 # Acting as tenant A's user of each role.

@@ -1358,6 +1358,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{application_id}/materials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Materials */
+        get: operations["materials-list_materials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}/materials/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload Material */
+        post: operations["materials-upload_material"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/materials/{material_id}/replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace Material */
+        post: operations["materials-replace_material"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/materials/{material_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review Material */
+        post: operations["materials-review_material"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/materials/{material_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download Material */
+        get: operations["materials-download_material"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1425,6 +1510,21 @@ export interface components {
             exceptional: boolean;
             /** Exceptional Justification */
             exceptional_justification?: string | null;
+        };
+        /** ApplicationMaterialsPublic */
+        ApplicationMaterialsPublic: {
+            /** Application Id */
+            application_id: number;
+            /** Kinds */
+            kinds: components["schemas"]["MaterialKindPublic"][];
+            /** Complete */
+            complete: boolean;
+            /** Total Size */
+            total_size: number;
+            /** Max File Size */
+            max_file_size: number;
+            /** Max Application Size */
+            max_application_size: number;
         };
         /** ApplicationPublic */
         ApplicationPublic: {
@@ -2321,6 +2421,11 @@ export interface components {
             /** External */
             external: boolean;
         };
+        /**
+         * FileType
+         * @enum {string}
+         */
+        FileType: "pdf" | "jpeg" | "png";
         /** FilingDocumentPublic */
         FilingDocumentPublic: {
             /** Id */
@@ -2614,6 +2719,64 @@ export interface components {
             /** Message En */
             message_en: string;
         };
+        /** MaterialKindPublic */
+        MaterialKindPublic: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /** Required */
+            required: boolean;
+            /** Types */
+            types: components["schemas"]["FileType"][];
+            /** Materials */
+            materials: components["schemas"]["MaterialPublic"][];
+            /** Satisfied */
+            satisfied: boolean;
+        };
+        /** MaterialPublic */
+        MaterialPublic: {
+            /** Id */
+            id: number;
+            /** Application Id */
+            application_id: number;
+            /** Kind */
+            kind: string;
+            /** File Name */
+            file_name: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            file_type: components["schemas"]["FileType"];
+            /** Media Type */
+            media_type: string;
+            status: components["schemas"]["MaterialStatus"];
+            /** Review Reason */
+            review_reason: string | null;
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** Replaced By Id */
+            replaced_by_id: number | null;
+        };
+        /** MaterialReviewIn */
+        MaterialReviewIn: {
+            decision: components["schemas"]["ReviewDecision"];
+            /** Reason */
+            reason?: string | null;
+        };
+        /**
+         * MaterialStatus
+         * @enum {string}
+         */
+        MaterialStatus: "submitted" | "accepted" | "returned" | "replaced";
         /** MeasureCreate */
         MeasureCreate: {
             kind: components["schemas"]["MeasureKind"];
@@ -2918,6 +3081,11 @@ export interface components {
          * @enum {string}
          */
         ReviewBodyKind: "enterprise" | "industry_committee" | "third_party";
+        /**
+         * ReviewDecision
+         * @enum {string}
+         */
+        ReviewDecision: "accept" | "return";
         /** ReviewSessionCreate */
         ReviewSessionCreate: {
             /** Name */
@@ -6535,6 +6703,199 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ObjectionPublic"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "materials-list_materials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationMaterialsPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "materials-upload_material": {
+        parameters: {
+            query?: {
+                /** @description the file's original name */
+                file_name?: string | null;
+            };
+            header?: never;
+            path: {
+                application_id: number;
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/pdf": string;
+                "image/jpeg": string;
+                "image/png": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "materials-replace_material": {
+        parameters: {
+            query?: {
+                /** @description the file's original name */
+                file_name?: string | null;
+            };
+            header?: never;
+            path: {
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/pdf": string;
+                "image/jpeg": string;
+                "image/png": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "materials-review_material": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MaterialReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "materials-download_material": {
+        parameters: {
+            query?: {
+                download?: boolean;
+            };
+            header?: {
+                Range?: string | null;
+            };
+            path: {
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
+                };
+            };
+            /** @description the requested byte range */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
