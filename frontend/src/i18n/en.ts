@@ -236,4 +236,11 @@ export default {
     apply: 'Apply', mine: 'My applications', none: 'No applications yet', sessionStatus: 'Session', evidence: 'Evidence', evidenceTitle: 'Title',
     evidenceDesc: 'Description', noDecision: 'No decision yet', withdraw: 'Withdraw',
   },
+  materials: {
+    title: 'Application materials', kind: 'Kind', files: 'Files', upload: 'Upload', replace: 'Replace', accept: 'Accept', return: 'Return for correction',
+    returnReason: 'Why it is returned (the applicant sees this)', reasonIs: 'Returned: {reason}', noFile: 'Not uploaded', download: 'Download',
+    uploaded: 'Uploaded', complete: 'All required materials are in', incomplete: 'Required materials missing or returned',
+    limits: 'At most {file} per file and {total} in all ({used} used); PDF, JPEG and PNG only',
+    status: { submitted: 'To review', accepted: 'Accepted', returned: 'Returned', replaced: 'Replaced' },
+  },
 }

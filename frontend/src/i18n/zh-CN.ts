@@ -232,4 +232,11 @@ export default {
     apply: '申报', mine: '我的申报', none: '还没有申报', sessionStatus: '批次进度', evidence: '业绩材料', evidenceTitle: '材料名称',
     evidenceDesc: '说明', noDecision: '尚未形成评审结果', withdraw: '撤回申报',
   },
+  materials: {
+    title: '申报材料', kind: '材料类别', files: '文件', upload: '上传', replace: '更换', accept: '审核通过', return: '退回补正',
+    returnReason: '请填写退回原因（申请人将看到）', reasonIs: '退回原因：{reason}', noFile: '未上传', download: '下载',
+    uploaded: '已上传', complete: '必需材料已齐全', incomplete: '必需材料未齐全或待补正',
+    limits: '单个文件不超过 {file}，合计不超过 {total}（已用 {used}）；仅接受 PDF、JPEG、PNG',
+    status: { submitted: '待审核', accepted: '已通过', returned: '已退回', replaced: '已更换' },
+  },
 }
