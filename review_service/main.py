@@ -24,6 +24,7 @@ from review_service.materials.router import router as materials_router
 from review_service.reviews.router import router as reviews_router
 from review_service.standard_versions.router import router as standards_router
 from review_service.supervision.router import router as supervision_router
+from review_service.working_days.router import router as calendar_router
 
 API_PREFIX = "/api/v1"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -49,6 +50,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     supervision_router,
     reviews_router,
     materials_router,
+    calendar_router,
 )
 
 

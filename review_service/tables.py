@@ -9,6 +9,7 @@ from review_service.materials import models as materials_models
 from review_service.reviews import models as reviews_models
 from review_service.standard_versions import models as standard_versions_models
 from review_service.supervision import models as supervision_models
+from review_service.working_days import models as working_days_models
 
 __all__ = [
     "accounts_models",
@@ -20,4 +21,5 @@ __all__ = [
     "reviews_models",
     "standard_versions_models",
     "supervision_models",
+    "working_days_models",
 ]

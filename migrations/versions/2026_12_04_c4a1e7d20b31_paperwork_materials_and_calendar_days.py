@@ -1,8 +1,8 @@
-"""application materials
+"""paperwork: materials and calendar days
 
 Revision ID: c4a1e7d20b31
 Revises: be1700fe7b9f
-Create Date: 2026-12-04 14:01:50.604506
+Create Date: 2026-12-04 14:12:20.379576
 """
 
 from collections.abc import Sequence
@@ -37,6 +37,17 @@ def upgrade() -> None:
     with op.batch_alter_table('material_file', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_material_file_enterprise_id'), ['enterprise_id'], unique=False)
 
+    op.create_table('calendar_day',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('working', sa.Boolean(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', review_service.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by'], ['user_account.id'], name=op.f('fk_calendar_day_created_by_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_day')),
+    sa.UniqueConstraint('day', name=op.f('uq_calendar_day_day'))
+    )
     op.create_table('material',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=False),
@@ -84,6 +95,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_material_application_id'))
 
     op.drop_table('material')
+    op.drop_table('calendar_day')
     with op.batch_alter_table('material_file', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_material_file_enterprise_id'))
 
