@@ -26,7 +26,6 @@ CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _REGISTRATION_AUTHORITIES = "123456789ANY"
 
 
-
 @dataclass(frozen=True)
 class IdentifierProblem:
     """Why an identifier was refused: a stable code and a message in both languages."""
