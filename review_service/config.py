@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     cors_origins: list[str] = ["http://127.0.0.1:5173", "http://localhost:5173"]
     # Public holidays (ISO dates) skipped when counting public-notice working days.
     holidays: list[str] = []
+    # Where the public verification page is reached (printed as the certificates' QR code).
+    public_base_url: str = "http://127.0.0.1:8000"
     # Application materials: limits per file and per application (all its current files).
     material_max_file_mb: int = Field(default=20, ge=1, le=200)
     material_max_application_mb: int = Field(default=100, ge=1, le=2000)

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from review_service import tables  # noqa: F401  (complete metadata)
 from review_service.accounts.router import router as accounts_router
 from review_service.auth.router import router as auth_router
+from review_service.certificates.router import router as certificates_router
 from review_service.config import Settings, get_settings
 from review_service.db import make_engine
 from review_service.dependencies import public
@@ -51,6 +52,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     reviews_router,
     materials_router,
     calendar_router,
+    certificates_router,
 )
 
 

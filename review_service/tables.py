@@ -2,6 +2,7 @@
 
 from review_service.accounts import models as accounts_models
 from review_service.auth import models as auth_models
+from review_service.certificates import models as certificates_models
 from review_service.enterprises import models as enterprises_models
 from review_service.events import models as events_models
 from review_service.filings import models as filings_models
@@ -14,6 +15,7 @@ from review_service.working_days import models as working_days_models
 __all__ = [
     "accounts_models",
     "auth_models",
+    "certificates_models",
     "enterprises_models",
     "events_models",
     "filings_models",

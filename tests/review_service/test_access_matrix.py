@@ -42,6 +42,7 @@ FOREIGN_PATH_PARAMS = {
     "objection_id": lambda w: foreign_id(w, "objection_id"),
     "material_id": lambda w: foreign_id(w, "material_id"),
     "day_id": lambda w: 1,
+    "certificate_id": lambda w: foreign_id(w, "certificate_id"),
 }
 
 # A valid body for each route that takes one (so 404 is not hidden behind 422).
@@ -110,6 +111,7 @@ BODIES: dict[str, Any] = {
     "reviews-raise_objection": {"application_id": 1, "reason": "业绩材料存疑"},
     "reviews-resolve_objection": {"status": "dismissed", "reason": "不属实"},
     "materials-review_material": {"decision": "return", "reason": "证书不清晰"},
+    "certificates-revoke": {"reason": "依据核查结论撤销"},
     "calendar-add_day": {"day": "2027-02-06", "working": False, "name": "2027年春节"},
 }
 

@@ -1478,6 +1478,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Certificates */
+        get: operations["certificates-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{certificate_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Certificate Pdf */
+        get: operations["certificates-pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{certificate_id}/revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke Certificate */
+        post: operations["certificates-revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/certificates/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verify Certificate */
+        get: operations["certificates-verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1976,6 +2044,58 @@ export interface components {
         CasesPublic: {
             /** Data */
             data: components["schemas"]["CasePublic"][];
+            /** Count */
+            count: number;
+        };
+        /** CertificatePublic */
+        CertificatePublic: {
+            /** Id */
+            id: number;
+            /** Number */
+            number: string;
+            /** Session Id */
+            session_id: number;
+            /** Application Id */
+            application_id: number;
+            /** Holder Name */
+            holder_name: string;
+            /** Id Mask */
+            id_mask: string;
+            track: components["schemas"]["Track"];
+            /** Series */
+            series: string;
+            /** Series Name */
+            series_name: string;
+            /** Level */
+            level: string;
+            /** Level Name */
+            level_name: string;
+            /** Title */
+            title: string;
+            /** Enterprise Name */
+            enterprise_name: string;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            status: components["schemas"]["CertificateStatus"];
+            /** Revoked On */
+            revoked_on: string | null;
+            /** Revoked Reason */
+            revoked_reason: string | null;
+            /** Revoked Case Id */
+            revoked_case_id: number | null;
+        };
+        /**
+         * CertificateStatus
+         * @enum {string}
+         */
+        CertificateStatus: "valid" | "revoked";
+        /** CertificatesPublic */
+        CertificatesPublic: {
+            /** Data */
+            data: components["schemas"]["CertificatePublic"][];
             /** Count */
             count: number;
         };
@@ -3236,6 +3356,16 @@ export interface components {
             /** Count */
             count: number;
         };
+        /** RevocationIn */
+        RevocationIn: {
+            /** Reason */
+            reason: string;
+            /**
+             * Case Id
+             * @description the confirmed case the revocation follows from
+             */
+            case_id?: number | null;
+        };
         /**
          * Role
          * @enum {string}
@@ -3535,6 +3665,33 @@ export interface components {
             summary: string;
             /** Summary En */
             summary_en: string;
+        };
+        /**
+         * VerificationPublic
+         * @description What anyone learns from a certificate number and the holder's name.
+         */
+        VerificationPublic: {
+            /** Found */
+            found: boolean;
+            /** Number */
+            number: string;
+            status?: components["schemas"]["CertificateStatus"] | null;
+            /** Holder Name */
+            holder_name?: string | null;
+            /** Id Mask */
+            id_mask?: string | null;
+            /** Title */
+            title?: string | null;
+            /** Level Name */
+            level_name?: string | null;
+            /** Series Name */
+            series_name?: string | null;
+            /** Enterprise Name */
+            enterprise_name?: string | null;
+            /** Issued On */
+            issued_on?: string | null;
+            /** Revoked On */
+            revoked_on?: string | null;
         };
         /**
          * VersionStatus
@@ -7074,6 +7231,138 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "certificates-list": {
+        parameters: {
+            query?: {
+                session_id?: number | null;
+                status?: components["schemas"]["CertificateStatus"] | null;
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificatesPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "certificates-pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the certificate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "certificates-revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevocationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificatePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "certificates-verify": {
+        parameters: {
+            query: {
+                number: string;
+                name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationPublic"];
+                };
             };
             /** @description Validation Error */
             422: {

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from review_service.certificates.models import Certificate
 from review_service.db import make_engine
 from review_service.materials.models import Material, MaterialFile
 from review_service.reviews.models import (
@@ -123,6 +125,21 @@ def _build(world: World) -> dict[str, int]:
             uploaded_by=b.applicant.id or 0,
         )
         s.add(material)
+        certificate = Certificate(
+            number="ZC2026-B-0000001",
+            enterprise_id=rs.enterprise_id,
+            session_id=rs.id or 0,
+            application_id=application.id or 0,
+            applicant_user_id=b.applicant.id or 0,
+            holder_name="B申报人",
+            id_mask=application.id_mask,
+            track="title",
+            series="engineering",
+            level="intermediate",
+            enterprise_name="B企业",
+            issued_on=date(2026, 6, 30),
+        )
+        s.add(certificate)
         s.commit()
         return {
             "session_id": rs.id or 0,
@@ -131,4 +148,5 @@ def _build(world: World) -> dict[str, int]:
             "conflict_id": conflict.id or 0,
             "objection_id": objection.id or 0,
             "material_id": material.id or 0,
+            "certificate_id": certificate.id or 0,
         }

@@ -1,8 +1,8 @@
-"""paperwork: materials and calendar days
+"""paperwork: materials, calendar days, certificates
 
 Revision ID: c4a1e7d20b31
 Revises: be1700fe7b9f
-Create Date: 2026-12-04 14:12:20.379576
+Create Date: 2026-12-04 14:21:43.831446
 """
 
 from collections.abc import Sequence
@@ -48,6 +48,42 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_day')),
     sa.UniqueConstraint('day', name=op.f('uq_calendar_day_day'))
     )
+    op.create_table('certificate',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('applicant_user_id', sa.Integer(), nullable=False),
+    sa.Column('holder_name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('id_mask', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=False),
+    sa.Column('track', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('series', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('level', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('enterprise_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('revoked_on', sa.Date(), nullable=True),
+    sa.Column('revoked_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+    sa.Column('revoked_by', sa.Integer(), nullable=True),
+    sa.Column('revoked_case_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', review_service.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['applicant_user_id'], ['user_account.id'], name=op.f('fk_certificate_applicant_user_id_user_account')),
+    sa.ForeignKeyConstraint(['application_id'], ['application.id'], name=op.f('fk_certificate_application_id_application')),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_certificate_enterprise_id_enterprise')),
+    sa.ForeignKeyConstraint(['revoked_by'], ['user_account.id'], name=op.f('fk_certificate_revoked_by_user_account')),
+    sa.ForeignKeyConstraint(['revoked_case_id'], ['supervision_case.id'], name=op.f('fk_certificate_revoked_case_id_supervision_case')),
+    sa.ForeignKeyConstraint(['session_id'], ['review_session.id'], name=op.f('fk_certificate_session_id_review_session')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate')),
+    sa.UniqueConstraint('application_id', name=op.f('uq_certificate_application_id'))
+    )
+    with op.batch_alter_table('certificate', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_certificate_applicant_user_id'), ['applicant_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_number'), ['number'], unique=True)
+        batch_op.create_index(batch_op.f('ix_certificate_session_id'), ['session_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_status'), ['status'], unique=False)
+
     op.create_table('material',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=False),
@@ -95,6 +131,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_material_application_id'))
 
     op.drop_table('material')
+    with op.batch_alter_table('certificate', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_certificate_status'))
+        batch_op.drop_index(batch_op.f('ix_certificate_session_id'))
+        batch_op.drop_index(batch_op.f('ix_certificate_number'))
+        batch_op.drop_index(batch_op.f('ix_certificate_enterprise_id'))
+        batch_op.drop_index(batch_op.f('ix_certificate_applicant_user_id'))
+
+    op.drop_table('certificate')
     op.drop_table('calendar_day')
     with op.batch_alter_table('material_file', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_material_file_enterprise_id'))
