@@ -17,6 +17,7 @@ from review_service.certificates.router import router as certificates_router
 from review_service.config import Settings, get_settings
 from review_service.db import make_engine
 from review_service.dependencies import public
+from review_service.documents.router import router as documents_router
 from review_service.enterprises.router import router as enterprises_router
 from review_service.errors import install_error_handlers
 from review_service.events.router import router as events_router
@@ -53,6 +54,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     materials_router,
     calendar_router,
     certificates_router,
+    documents_router,
 )
 
 

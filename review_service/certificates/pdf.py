@@ -27,7 +27,7 @@ def render(row: Certificate, *, base_url: str) -> bytes:
     doc.heading("（电子证书）", size=12)
     doc.ln(10)
     doc.paragraph(
-        f"    {cert.holder_name}同志经{cert.enterprise_name}自主评审，"
+        f"　　{cert.holder_name}同志经{cert.enterprise_name}自主评审，"
         f"评审通过，具备{cert.series_name}{cert.level_name}资格，特发此证。",
         size=14,
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 import segno
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 FONT = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttf"
 FAMILY = "wqy"
@@ -44,7 +45,8 @@ class Document(FPDF):
 
     def paragraph(self, text: str, size: float = 11) -> None:
         self.set_font(FAMILY, size=size)
-        self.multi_cell(0, size * 0.6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        # Left-aligned: justifying spreads CJK text around the Latin runs.
+        self.multi_cell(0, size * 0.6, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(1.5)
 
     def fields(self, rows: Sequence[tuple[str, str]], label_width: float = 38) -> None:
@@ -66,6 +68,8 @@ class Document(FPDF):
             line_height=6,
             repeat_headings=1,
             first_row_as_headings=True,
+            # The shipped face has no bold: headings are shaded instead.
+            headings_style=FontFace(emphasis="", fill_color=(235, 235, 235)),
         ) as grid:
             head = grid.row()
             for h in headers:
