@@ -16,6 +16,7 @@ export default {
   },
   roles: { regulator: 'Regulator', enterprise_admin: 'Enterprise HR', expert: 'Expert', applicant: 'Applicant', null: '' },
   nav: {
+    certificates: 'Certificates', verify: 'Verify a certificate',
     enterprises: 'Enterprises', enterprise: 'Enterprise', baselines: 'Baselines & equivalence', filings: 'Filings',
     filing: 'Filing', auditRuns: 'Audit runs', auditRun: 'Audit run', flags: 'Flags', cases: 'Cases',
     grades: 'Quality grades', standards: 'My standards', standard: 'Standard', sessions: 'Review sessions', session: 'Review session',
@@ -243,4 +244,14 @@ export default {
     limits: 'At most {file} per file and {total} in all ({used} used); PDF, JPEG and PNG only',
     status: { submitted: 'To review', accepted: 'Accepted', returned: 'Returned', replaced: 'Replaced' },
   },
+  certificates: {
+    intro: 'Electronic certificates issued when a review passes; a revoked one shows as revoked here and in public verification at once.', number: 'Certificate number', issuedOn: 'Issued on',
+    none: 'No certificates', pdf: 'View certificate', revoke: 'Revoke result', revokeReason: 'Why the result is revoked', caseId: 'Case number it follows from (optional)',
+    revokedOn: 'revoked on {on}', status: { valid: 'Valid', revoked: 'Revoked' },
+  },
+  verify: {
+    title: 'Verify a certificate', intro: 'Enter the certificate number and the holder\'s name.', name: 'Holder\'s name', check: 'Verify', kind: 'Certificate', issuer: 'Issued by',
+    valid: 'The certificate is valid', revoked: 'The certificate was revoked on {on}', notFound: 'No matching certificate', notFoundHint: 'Check the number and the name as printed on the certificate',
+  },
+  documents: { noticePdf: 'Notice PDF', resultSheetPdf: 'Result sheet PDF' },
 }

@@ -16,6 +16,7 @@ export default {
   },
   roles: { regulator: '监管员', enterprise_admin: '企业人事管理员', expert: '评审专家', applicant: '申报人', null: '' },
   nav: {
+    certificates: '证书管理', verify: '证书查验',
     enterprises: '自主评审企业', enterprise: '企业详情', baselines: '基准标准与贯通', filings: '备案数据',
     filing: '备案详情', auditRuns: '评后审查', auditRun: '审查批次', flags: '疑点线索', cases: '核查案件',
     grades: '质量分级', standards: '我的评价标准', standard: '评价标准', sessions: '评审批次', session: '评审批次详情',
@@ -239,4 +240,14 @@ export default {
     limits: '单个文件不超过 {file}，合计不超过 {total}（已用 {used}）；仅接受 PDF、JPEG、PNG',
     status: { submitted: '待审核', accepted: '已通过', returned: '已退回', replaced: '已更换' },
   },
+  certificates: {
+    intro: '评审通过后自动颁发的电子证书；被撤销的证书在此及公开查验中立即显示为已撤销。', number: '证书编号', issuedOn: '发证日期',
+    none: '暂无证书', pdf: '查看证书', revoke: '撤销评审结果', revokeReason: '请填写撤销原因', caseId: '依据的核查案件编号（可不填）',
+    revokedOn: '{on} 撤销', status: { valid: '有效', revoked: '已撤销' },
+  },
+  verify: {
+    title: '证书查验', intro: '输入证书编号和持证人姓名，核验电子证书真伪。', name: '持证人姓名', check: '查验', kind: '证书类别', issuer: '发证单位',
+    valid: '证书有效', revoked: '该证书已于 {on} 撤销', notFound: '未查到匹配的证书', notFoundHint: '请核对证书编号和姓名是否与证书一致',
+  },
+  documents: { noticePdf: '公示 PDF', resultSheetPdf: '评审结果备案表 PDF' },
 }

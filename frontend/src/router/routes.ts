@@ -21,6 +21,7 @@ const R: Record<string, Role[]> = {
   expert: ['expert'],
   applicant: ['applicant'],
   readers: ['regulator', 'enterprise_admin'],
+  holders: ['regulator', 'enterprise_admin', 'applicant'],
 }
 
 export const appRoutes: RouteRecordRaw[] = [
@@ -49,6 +50,7 @@ export const appRoutes: RouteRecordRaw[] = [
   // applicant
   { path: 'self-check', name: 'self-check', component: () => import('@/views/self-check/index.vue'), meta: { roles: R.applicant, title: 'nav.selfCheck', menu: true, icon: 'Checked' } },
   { path: 'my-applications', name: 'my-applications', component: () => import('@/views/my-applications/index.vue'), meta: { roles: R.applicant, title: 'nav.myApplications', menu: true, icon: 'Files' } },
+  { path: 'certificates', name: 'certificates', component: () => import('@/views/certificates/index.vue'), meta: { roles: R.holders, title: 'nav.certificates', menu: true, icon: 'Medal' } },
   // everyone
   { path: 'equivalence', name: 'equivalence', component: () => import('@/views/equivalence/index.vue'), meta: { title: 'nav.equivalence', menu: true, icon: 'Connection' } },
   { path: 'forbidden', name: 'forbidden', component: () => import('@/views/errors/forbidden.vue'), meta: { title: 'nav.forbidden' } },
@@ -61,6 +63,7 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/layout/PublicLayout.vue'),
     meta: { public: true },
     children: [
+      { path: 'verify', name: 'public-verify', component: () => import('@/views/verify/index.vue'), meta: { public: true, title: 'nav.verify' } },
       { path: 'equivalence', name: 'public-equivalence', component: () => import('@/views/equivalence/index.vue'), meta: { public: true, title: 'nav.equivalence' } },
     ],
   },
