@@ -24,6 +24,8 @@ from review_service.events.router import router as events_router
 from review_service.filings.router import router as filings_router
 from review_service.materials.router import router as materials_router
 from review_service.reviews.router import router as reviews_router
+from review_service.rosters.router import router as rosters_router
+from review_service.spreadsheets.router import router as spreadsheets_router
 from review_service.standard_versions.router import router as standards_router
 from review_service.supervision.router import router as supervision_router
 from review_service.working_days.router import router as calendar_router
@@ -55,6 +57,8 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     calendar_router,
     certificates_router,
     documents_router,
+    spreadsheets_router,
+    rosters_router,
 )
 
 

@@ -8,6 +8,7 @@ from review_service.events import models as events_models
 from review_service.filings import models as filings_models
 from review_service.materials import models as materials_models
 from review_service.reviews import models as reviews_models
+from review_service.rosters import models as rosters_models
 from review_service.standard_versions import models as standard_versions_models
 from review_service.supervision import models as supervision_models
 from review_service.working_days import models as working_days_models
@@ -21,6 +22,7 @@ __all__ = [
     "filings_models",
     "materials_models",
     "reviews_models",
+    "rosters_models",
     "standard_versions_models",
     "supervision_models",
     "working_days_models",

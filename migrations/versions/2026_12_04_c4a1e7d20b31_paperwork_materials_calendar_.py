@@ -1,8 +1,8 @@
-"""paperwork: materials, calendar days, certificates
+"""paperwork: materials, calendar, certificates, roster
 
 Revision ID: c4a1e7d20b31
 Revises: be1700fe7b9f
-Create Date: 2026-12-04 14:21:43.831446
+Create Date: 2026-12-04 14:39:04.281656
 """
 
 from collections.abc import Sequence
@@ -48,6 +48,30 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_day')),
     sa.UniqueConstraint('day', name=op.f('uq_calendar_day_day'))
     )
+    op.create_table('roster_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('person_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('id_mask', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('department', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+    sa.Column('post', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+    sa.Column('track', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('level', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('level_obtained_on', sa.Date(), nullable=True),
+    sa.Column('education', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('hired_on', sa.Date(), nullable=True),
+    sa.Column('imported_by', sa.Integer(), nullable=True),
+    sa.Column('updated_at', review_service.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_roster_entry_enterprise_id_enterprise')),
+    sa.ForeignKeyConstraint(['imported_by'], ['user_account.id'], name=op.f('fk_roster_entry_imported_by_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roster_entry')),
+    sa.UniqueConstraint('enterprise_id', 'person_key', name=op.f('uq_roster_entry_enterprise_id'))
+    )
+    with op.batch_alter_table('roster_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roster_entry_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roster_entry_person_key'), ['person_key'], unique=False)
+
     op.create_table('certificate',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -139,6 +163,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_certificate_applicant_user_id'))
 
     op.drop_table('certificate')
+    with op.batch_alter_table('roster_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roster_entry_person_key'))
+        batch_op.drop_index(batch_op.f('ix_roster_entry_enterprise_id'))
+
+    op.drop_table('roster_entry')
     op.drop_table('calendar_day')
     with op.batch_alter_table('material_file', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_material_file_enterprise_id'))
