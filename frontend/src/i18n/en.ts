@@ -16,7 +16,7 @@ export default {
   },
   roles: { regulator: 'Regulator', enterprise_admin: 'Enterprise HR', expert: 'Expert', applicant: 'Applicant', null: '' },
   nav: {
-    certificates: 'Certificates', verify: 'Verify a certificate',
+    certificates: 'Certificates', verify: 'Verify a certificate', roster: 'Roster',
     enterprises: 'Enterprises', enterprise: 'Enterprise', baselines: 'Baselines & equivalence', filings: 'Filings',
     filing: 'Filing', auditRuns: 'Audit runs', auditRun: 'Audit run', flags: 'Flags', cases: 'Cases',
     grades: 'Quality grades', standards: 'My standards', standard: 'Standard', sessions: 'Review sessions', session: 'Review session',
@@ -253,5 +253,10 @@ export default {
     title: 'Verify a certificate', intro: 'Enter the certificate number and the holder\'s name.', name: 'Holder\'s name', check: 'Verify', kind: 'Certificate', issuer: 'Issued by',
     valid: 'The certificate is valid', revoked: 'The certificate was revoked on {on}', notFound: 'No matching certificate', notFoundHint: 'Check the number and the name as printed on the certificate',
   },
-  documents: { noticePdf: 'Notice PDF', resultSheetPdf: 'Result sheet PDF' },
+  documents: { noticePdf: 'Notice PDF', resultSheetPdf: 'Result sheet PDF', excel: 'Export to Excel', scoreSummary: 'Score summary', noticeList: 'Notice list', applications: 'Applications' },
+  roster: {
+    intro: 'Download the template, fill it in and import it; a file with any problem is not imported, and every problem is listed.', template: 'Download template', import: 'Import roster', templateName: 'roster-template.xlsx',
+    imported: 'Imported {rows} rows ({created} new, {updated} updated)', problems: 'Import refused: {n} problems, nothing imported', row: 'Row', column: 'Column', rule: 'Rule', problem: 'Problem',
+    list: 'Applicant roster', empty: 'Nothing imported yet', post: 'Post', obtainedOn: 'Obtained on', hiredOn: 'Hired on',
+  },
 }

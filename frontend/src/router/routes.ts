@@ -41,6 +41,7 @@ export const appRoutes: RouteRecordRaw[] = [
   { path: 'standards/:id', name: 'standard', component: () => import('@/views/standards/detail.vue'), meta: { roles: R.admin, title: 'nav.standard' } },
   { path: 'sessions', name: 'sessions', component: () => import('@/views/sessions/index.vue'), meta: { roles: R.admin, title: 'nav.sessions', menu: true, icon: 'Calendar' } },
   { path: 'sessions/:id', name: 'session', component: () => import('@/views/sessions/detail.vue'), meta: { roles: R.admin, title: 'nav.session' } },
+  { path: 'roster', name: 'roster', component: () => import('@/views/roster/index.vue'), meta: { roles: R.admin, title: 'nav.roster', menu: true, icon: 'Upload' } },
   { path: 'users', name: 'users', component: () => import('@/views/users/index.vue'), meta: { roles: R.admin, title: 'nav.users', menu: true, icon: 'User' } },
   { path: 'my-grade', name: 'my-grade', component: () => import('@/views/my-grade/index.vue'), meta: { roles: R.admin, title: 'nav.myGrade', menu: true, icon: 'Medal' } },
   { path: 'events', name: 'events', component: () => import('@/views/events/index.vue'), meta: { roles: R.readers, title: 'nav.events', menu: true, icon: 'List' } },
