@@ -220,3 +220,53 @@ def test_public_verification_shows_a_revocation(browser, live) -> None:  # type:
     assert r.status_code == 200, r.text
     page.click("[data-test=verify-submit]")
     page.wait_for_selector("text=该证书已于", timeout=10_000)
+
+
+def test_hr_imports_a_roster_and_downloads_the_session_papers(
+    browser, live, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.review_service.spreadsheets.roster_files import workbook
+
+    server, app = live
+    with Session(app.state.engine) as s:
+        rs = s.exec(select(ReviewSession).where(ReviewSession.status == "public_notice")).first()
+        assert rs is not None
+        admin = s.exec(
+            select(User).where(
+                User.enterprise_id == rs.enterprise_id, User.role == "enterprise_admin"
+            )
+        ).first()
+        assert admin is not None
+        sid, username = rs.id, admin.username
+    bad = tmp_path / "roster-bad.xlsx"
+    bad.write_bytes(
+        workbook(200, {9: (1, "320602198804120012"), 99: (5, "总工程师"), 149: (6, "去年")})
+    )
+    good = tmp_path / "roster.xlsx"
+    good.write_bytes(workbook(200))
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    _login(page, server, username)
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(f"{server}/roster")
+    with page.expect_download() as template:
+        page.click("[data-test=roster-template]")
+    assert template.value.suggested_filename.endswith(".xlsx")
+    _upload(page, "[data-test=roster-import]", bad)
+    problems = page.wait_for_selector("[data-test=roster-problems]", timeout=10_000)
+    text = problems.inner_text()
+    assert "共 3 处问题" in text
+    for row, column in (("11", "身份证号"), ("101", "现等级"), ("151", "取得时间")):
+        assert row in text and column in text
+    _upload(page, "[data-test=roster-import]", good)
+    page.wait_for_selector("text=已导入 200 行", timeout=10_000)
+    page.goto(f"{server}/sessions/{sid}")
+    page.click("[data-test=excel-exports]", timeout=10_000)
+    with page.expect_download() as summary:
+        page.click("[data-test=export-score-summary]")
+    assert summary.value.suggested_filename.endswith(".xlsx")
+    with page.expect_popup() as popup:
+        page.click("[data-test=notice-pdf]")
+    assert popup.value.url.startswith("blob:")
+    assert errors == []
