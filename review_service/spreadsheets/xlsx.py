@@ -8,6 +8,7 @@ injection, OWASP)."""
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -122,4 +123,24 @@ def write_table(
 def to_bytes(book: Workbook) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
+    return buffer.getvalue()
+
+
+def as_csv(content: bytes) -> str:
+    """The first sheet as CSV text (dates as ISO dates), for importers that read CSV."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for _, values in read_rows(content):
+        writer.writerow(
+            [
+                ""
+                if v is None
+                else v.date().isoformat()
+                if isinstance(v, datetime)
+                else v.isoformat()
+                if isinstance(v, date)
+                else str(v)
+                for v in values
+            ]
+        )
     return buffer.getvalue()

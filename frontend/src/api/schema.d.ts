@@ -2032,7 +2032,7 @@ export interface components {
         "Body_filings-import_registry": {
             /**
              * File
-             * @description CSV extract (UTF-8)
+             * @description CSV extract (UTF-8) or .xlsx
              */
             file: string;
             /**
