@@ -194,6 +194,16 @@ class Recusal(_Contract):
     reason: str | None = Field(default=None, max_length=500)
 
 
+class MaterialManifestEntry(_Contract):
+    """One application material as filed: what it was and its content hash, not the file."""
+
+    kind: str = Field(min_length=1, max_length=32)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(ge=1)
+    file_type: Literal["pdf", "jpeg", "png"]
+    status: Literal["submitted", "accepted", "returned"]
+
+
 class FilingApplication(_Contract):
     """One application (申报) with everything the panel did with it."""
 
@@ -219,6 +229,9 @@ class FilingApplication(_Contract):
     recusals: list[Recusal] = Field(default_factory=list)
     approved: bool
     final_score: float | None = Field(default=None, ge=0, le=100)
+    materials: list[MaterialManifestEntry] = Field(
+        default_factory=list, description="申报材料 manifest: kind, content hash, size"
+    )
 
 
 class Filing(_Contract):

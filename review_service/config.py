@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     # neither is set the key is derived from ``event_log_key`` (development only).
     checkpoint_key_file: Path | None = None
     checkpoint_key: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{64}$")
+    # Where the public verification page is reached (printed as the certificates' QR code).
+    public_base_url: str = "http://127.0.0.1:8000"
+    # Application materials: limits per file and per application (all its current files).
+    material_max_file_mb: int = Field(default=20, ge=1, le=200)
+    material_max_application_mb: int = Field(default=100, ge=1, le=2000)
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

@@ -24,20 +24,26 @@ from sqlmodel import Session
 from review_service import tables  # noqa: F401  (complete metadata)
 from review_service.accounts.router import router as accounts_router
 from review_service.auth.router import router as auth_router
+from review_service.certificates.router import router as certificates_router
 from review_service.config import Settings, get_settings
 from review_service.credit.router import router as credit_router
 from review_service.db import engine_for, utcnow
 from review_service.dependencies import public
+from review_service.documents.router import router as documents_router
 from review_service.enterprises.router import router as enterprises_router
 from review_service.errors import install_error_handlers
 from review_service.events.router import router as events_router
 from review_service.events.service import LogKeys, seal, use_keys
 from review_service.experts.router import router as experts_router
 from review_service.filings.router import router as filings_router
+from review_service.materials.router import router as materials_router
 from review_service.request_guard import RequestGuard
 from review_service.reviews.router import router as reviews_router
+from review_service.rosters.router import router as rosters_router
+from review_service.spreadsheets.router import router as spreadsheets_router
 from review_service.standard_versions.router import router as standards_router
 from review_service.supervision.router import router as supervision_router
+from review_service.working_days.router import router as calendar_router
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +91,12 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     reviews_router,
     credit_router,
     experts_router,
+    materials_router,
+    calendar_router,
+    certificates_router,
+    documents_router,
+    spreadsheets_router,
+    rosters_router,
 )
 
 

@@ -20,6 +20,7 @@ from pydantic import ValidationInfo as _ValidationInfo
 
 from standards.catalogue import Catalogue, load_catalogue
 from standards.levels import TRACK_NAMES, Track, is_level, levels
+from standards.materials import MaterialKind
 from standards.problems import Problem, StandardInvalid, format_path, join_path
 from standards.requirements import REQUIREMENT_KINDS, HardRequirement
 
@@ -94,6 +95,8 @@ class Standard(BaseModel):
     panel: PanelRules
     notice_working_days: int = Field(ge=0)
     exceptional: ExceptionalTrack | None = None
+    # 申报材料 asked of applicants; none listed means the common set (standards.materials).
+    materials: list[MaterialKind] = Field(default_factory=list)
     source: str = ""
 
     @model_validator(mode="after")
@@ -229,6 +232,9 @@ def consistency_problems(standard: Standard, catalogue: Catalogue | None = None)
     out += _pass_score_problems(standard.pass_score)
     out += _requirements_problems(
         "requirements", standard.requirements, standard.track, standard.level
+    )
+    out += _duplicates(
+        "materials", [m.code for m in standard.materials], "materials.duplicate_code"
     )
     if standard.exceptional is not None:
         codes = [r.code for r in standard.requirements]

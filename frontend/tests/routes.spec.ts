@@ -10,7 +10,7 @@ describe('routes', () => {
     expect(admin).toEqual(expect.arrayContaining(['standards', 'sessions', 'users', 'my-grade']))
     expect(admin).not.toContain('audit-runs')
     expect(menuFor('expert').map((r) => r.name)).toEqual(['panels', 'equivalence'])
-    expect(menuFor('applicant').map((r) => r.name)).toEqual(['self-check', 'my-applications', 'equivalence'])
+    expect(menuFor('applicant').map((r) => r.name)).toEqual(['self-check', 'my-applications', 'certificates', 'equivalence'])
     expect(menuFor(null)).toEqual([])
   })
   it('lands each role on its first page', () => {

@@ -41,6 +41,7 @@ from review_service.reviews.schemas import (
 from review_service.reviews.state import conflicted_member_ids, member_for
 from review_service.standard_versions.models import StandardVersion
 from review_service.tenancy import TenantScope, resolve_scope
+from review_service.working_days import service as working_days
 from standards.document import Standard
 from standards.facts import ApplicantFacts
 from standards.identifiers import resident_id_check_char
@@ -192,7 +193,7 @@ def review_rounds(session: Session, settings: Settings, rng: random.Random) -> N
             target=target,
             version=None,
             today=today,
-            holidays=notice.parse_holidays(settings.holidays),
+            holidays=working_days.load(session, settings),
         )
 
     def clear_conflicts(sid: int) -> None:

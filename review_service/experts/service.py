@@ -81,7 +81,7 @@ def history(
         recusals=sum(r.recusals for r in rows),
         declines=declines,
         seats=rows,
-        findings=_findings(session, settings, user.id or 0) if scope.everything else None,
+        findings=_findings(session, settings, user.id or 0) if scope.sees_supervision else None,
         as_of=today,
     )
 

@@ -29,6 +29,7 @@ from review_service.filings.schemas import (
     RegistryImportsPublic,
 )
 from review_service.request_guard import parsed_json, refuse_nul
+from review_service.spreadsheets import xlsx
 
 router = APIRouter(tags=["filings"])
 
@@ -177,12 +178,14 @@ def import_registry(
     access: Regulator,
     session: SessionDep,
     settings: SettingsDep,
-    file: Annotated[UploadFile, File(description="CSV extract (UTF-8)")],
+    file: Annotated[UploadFile, File(description="CSV extract (UTF-8) or .xlsx")],
     as_of: Annotated[date, Form(description="date of the extract")],
 ) -> RegistryImportPublic:
     """Import a social-insurance (``employment``) or education (``education``) extract."""
+    content = file.file.read()
     try:
-        text = file.file.read().decode("utf-8-sig")
+        # An .xlsx (a zip) is read as its first sheet, the same columns as the CSV.
+        text = xlsx.as_csv(content) if content[:2] == b"PK" else content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise Invalid(
             "文件不是UTF-8编码的CSV", "the file is not UTF-8 CSV", code="invalid_registry"

@@ -20,6 +20,7 @@ from review_service.enterprises.schemas import cluster_name
 from review_service.events.service import record, snapshot
 from review_service.filings import service as filings
 from review_service.filings.models import FilingRecord
+from review_service.materials import service as materials
 from review_service.reviews import panels, scoring, voting
 from review_service.reviews.models import Application, Conflict, ReviewSession, Vote
 from review_service.reviews.schemas import ApplicationStatus, ConflictStatus, SessionStatus
@@ -147,6 +148,8 @@ def build_package(session: Session, *, rs: ReviewSession, settings: Settings) ->
                 ],
                 "approved": bool(decision and decision.approved),
                 "final_score": decision.final_score if decision else None,
+                # The manifest of the materials (kind, content hash, size), never the files.
+                "materials": materials.manifest(session, app.id or 0),
             }
         )
     return {

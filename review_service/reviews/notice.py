@@ -31,13 +31,16 @@ from review_service.reviews.state import (
     session_standard,
 )
 from review_service.tenancy import TenantScope
+from standards import workdays
 
 S = SessionStatus
 NOTICE = ("公示", "public notice")
 
 
 def is_working_day(day: date, holidays: Collection[date]) -> bool:
-    return day.weekday() < 5 and day not in holidays
+    # Statutory holidays and make-up working days (调休) from the published schedule, plus
+    # the regulator's entries when ``holidays`` is a WorkCalendar (standards.workdays).
+    return workdays.is_working_day(day, holidays)
 
 
 def notice_period(

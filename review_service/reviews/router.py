@@ -67,6 +67,7 @@ from review_service.reviews.schemas import (
     VoteIn,
     VoteReceipt,
 )
+from review_service.working_days import service as working_days
 
 router = APIRouter(tags=["reviews"])
 
@@ -170,7 +171,7 @@ def transition_session(
         target=data.target,
         version=data.version,
         today=on,
-        holidays=notice.parse_holidays(settings.holidays),
+        holidays=working_days.load(session, settings),
     )
     return sessions.to_public(rs)
 

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
+from review_service.certificates import service as certificates
 from review_service.db import utcnow
 from review_service.enterprises import service as enterprises
 from review_service.errors import Conflict, FieldProblem, InvalidState, NotFound
@@ -131,6 +132,7 @@ def transition(
         notice.publish(session, scope=scope, rs=rs, today=today, holidays=holidays)
     elif target is TransitionTarget.finalized:
         _release_unapproved(session, scope=scope, rs=rs)
+        certificates.issue_for_session(session, scope=scope, rs=rs, today=today)
     record(
         session,
         actor=scope.principal,

@@ -41,6 +41,9 @@ FOREIGN_PATH_PARAMS = {
     "conflict_id": lambda w: foreign_id(w, "conflict_id"),
     "objection_id": lambda w: foreign_id(w, "objection_id"),
     "record_id": lambda w: 1,
+    "material_id": lambda w: foreign_id(w, "material_id"),
+    "day_id": lambda w: 1,
+    "certificate_id": lambda w: foreign_id(w, "certificate_id"),
 }
 
 # A valid body for each route that takes one (so 404 is not hidden behind 422).
@@ -127,6 +130,9 @@ BODIES: dict[str, Any] = {
         "reason": "伪造材料",
     },
     "credit-lift": {"reason": "复核撤销"},
+    "materials-review_material": {"decision": "return", "reason": "证书不清晰"},
+    "certificates-revoke": {"reason": "依据核查结论撤销"},
+    "calendar-add_day": {"day": "2027-02-06", "working": False, "name": "2027年春节"},
 }
 
 # Acting as tenant A's user of each role.

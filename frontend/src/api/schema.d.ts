@@ -1358,6 +1358,330 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{application_id}/materials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Materials */
+        get: operations["materials-list_materials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}/materials/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload Material */
+        post: operations["materials-upload_material"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/materials/{material_id}/replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace Material */
+        post: operations["materials-replace_material"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/materials/{material_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review Material */
+        post: operations["materials-review_material"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/materials/{material_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download Material */
+        get: operations["materials-download_material"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/days": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Days */
+        get: operations["calendar-list_days"];
+        put?: never;
+        /** Add Day */
+        post: operations["calendar-add_day"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/days/{day_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove Day */
+        delete: operations["calendar-remove_day"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Certificates */
+        get: operations["certificates-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{certificate_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Certificate Pdf */
+        get: operations["certificates-pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{certificate_id}/revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke Certificate */
+        post: operations["certificates-revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/certificates/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verify Certificate */
+        get: operations["certificates-verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-sessions/{session_id}/notice.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notice Pdf */
+        get: operations["documents-notice_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-sessions/{session_id}/result-sheet.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Result Sheet Pdf */
+        get: operations["documents-result_sheet_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-sessions/{session_id}/score-summary.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Score Summary */
+        get: operations["spreadsheets-score_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-sessions/{session_id}/notice-list.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notice List */
+        get: operations["spreadsheets-notice_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-sessions/{session_id}/applications.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Applications */
+        get: operations["spreadsheets-applications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rosters/applicants/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Roster Template */
+        get: operations["rosters-template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rosters/applicants/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import Roster */
+        post: operations["rosters-import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rosters/applicants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Roster */
+        get: operations["rosters-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1425,6 +1749,21 @@ export interface components {
             exceptional: boolean;
             /** Exceptional Justification */
             exceptional_justification?: string | null;
+        };
+        /** ApplicationMaterialsPublic */
+        ApplicationMaterialsPublic: {
+            /** Application Id */
+            application_id: number;
+            /** Kinds */
+            kinds: components["schemas"]["MaterialKindPublic"][];
+            /** Complete */
+            complete: boolean;
+            /** Total Size */
+            total_size: number;
+            /** Max File Size */
+            max_file_size: number;
+            /** Max Application Size */
+            max_application_size: number;
         };
         /** ApplicationPublic */
         ApplicationPublic: {
@@ -1693,7 +2032,7 @@ export interface components {
         "Body_filings-import_registry": {
             /**
              * File
-             * @description CSV extract (UTF-8)
+             * @description CSV extract (UTF-8) or .xlsx
              */
             file: string;
             /**
@@ -1702,6 +2041,56 @@ export interface components {
              * @description date of the extract
              */
             as_of: string;
+        };
+        /** CalendarDayIn */
+        CalendarDayIn: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Working
+             * @description true: a (make-up) working day 调休上班; false: a holiday
+             */
+            working: boolean;
+            /**
+             * Name
+             * @description e.g. 2027年春节
+             */
+            name: string;
+        };
+        /** CalendarDayPublic */
+        CalendarDayPublic: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Working
+             * @description true: a (make-up) working day 调休上班; false: a holiday
+             */
+            working: boolean;
+            /**
+             * Name
+             * @description e.g. 2027年春节
+             */
+            name: string;
+            /** Id */
+            id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** CalendarDaysPublic */
+        CalendarDaysPublic: {
+            /** Data */
+            data: components["schemas"]["CalendarDayPublic"][];
+            /** Published Years */
+            published_years: number[];
         };
         /** CaseAssign */
         CaseAssign: {
@@ -1791,6 +2180,58 @@ export interface components {
         CasesPublic: {
             /** Data */
             data: components["schemas"]["CasePublic"][];
+            /** Count */
+            count: number;
+        };
+        /** CertificatePublic */
+        CertificatePublic: {
+            /** Id */
+            id: number;
+            /** Number */
+            number: string;
+            /** Session Id */
+            session_id: number;
+            /** Application Id */
+            application_id: number;
+            /** Holder Name */
+            holder_name: string;
+            /** Id Mask */
+            id_mask: string;
+            track: components["schemas"]["Track"];
+            /** Series */
+            series: string;
+            /** Series Name */
+            series_name: string;
+            /** Level */
+            level: string;
+            /** Level Name */
+            level_name: string;
+            /** Title */
+            title: string;
+            /** Enterprise Name */
+            enterprise_name: string;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            status: components["schemas"]["CertificateStatus"];
+            /** Revoked On */
+            revoked_on: string | null;
+            /** Revoked Reason */
+            revoked_reason: string | null;
+            /** Revoked Case Id */
+            revoked_case_id: number | null;
+        };
+        /**
+         * CertificateStatus
+         * @enum {string}
+         */
+        CertificateStatus: "valid" | "revoked";
+        /** CertificatesPublic */
+        CertificatesPublic: {
+            /** Data */
+            data: components["schemas"]["CertificatePublic"][];
             /** Count */
             count: number;
         };
@@ -2321,6 +2762,11 @@ export interface components {
             /** External */
             external: boolean;
         };
+        /**
+         * FileType
+         * @enum {string}
+         */
+        FileType: "pdf" | "jpeg" | "png";
         /** FilingDocumentPublic */
         FilingDocumentPublic: {
             /** Id */
@@ -2599,6 +3045,15 @@ export interface components {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
+        /** ImportReceipt */
+        ImportReceipt: {
+            /** Rows */
+            rows: number;
+            /** Created */
+            created: number;
+            /** Updated */
+            updated: number;
+        };
         /** LaxityPublic */
         LaxityPublic: {
             /** Path */
@@ -2614,6 +3069,64 @@ export interface components {
             /** Message En */
             message_en: string;
         };
+        /** MaterialKindPublic */
+        MaterialKindPublic: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /** Required */
+            required: boolean;
+            /** Types */
+            types: components["schemas"]["FileType"][];
+            /** Materials */
+            materials: components["schemas"]["MaterialPublic"][];
+            /** Satisfied */
+            satisfied: boolean;
+        };
+        /** MaterialPublic */
+        MaterialPublic: {
+            /** Id */
+            id: number;
+            /** Application Id */
+            application_id: number;
+            /** Kind */
+            kind: string;
+            /** File Name */
+            file_name: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            file_type: components["schemas"]["FileType"];
+            /** Media Type */
+            media_type: string;
+            status: components["schemas"]["MaterialStatus"];
+            /** Review Reason */
+            review_reason: string | null;
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** Replaced By Id */
+            replaced_by_id: number | null;
+        };
+        /** MaterialReviewIn */
+        MaterialReviewIn: {
+            decision: components["schemas"]["ReviewDecision"];
+            /** Reason */
+            reason?: string | null;
+        };
+        /**
+         * MaterialStatus
+         * @enum {string}
+         */
+        MaterialStatus: "submitted" | "accepted" | "returned" | "replaced";
         /** MeasureCreate */
         MeasureCreate: {
             kind: components["schemas"]["MeasureKind"];
@@ -2918,6 +3431,11 @@ export interface components {
          * @enum {string}
          */
         ReviewBodyKind: "enterprise" | "industry_committee" | "third_party";
+        /**
+         * ReviewDecision
+         * @enum {string}
+         */
+        ReviewDecision: "accept" | "return";
         /** ReviewSessionCreate */
         ReviewSessionCreate: {
             /** Name */
@@ -2983,11 +3501,51 @@ export interface components {
             /** Count */
             count: number;
         };
+        /** RevocationIn */
+        RevocationIn: {
+            /** Reason */
+            reason: string;
+            /**
+             * Case Id
+             * @description the confirmed case the revocation follows from
+             */
+            case_id?: number | null;
+        };
         /**
          * Role
          * @enum {string}
          */
         Role: "regulator" | "enterprise_admin" | "expert" | "applicant";
+        /** RosterEntryPublic */
+        RosterEntryPublic: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Id Mask */
+            id_mask: string;
+            /** Department */
+            department: string | null;
+            /** Post */
+            post: string | null;
+            /** Track */
+            track: string | null;
+            /** Level */
+            level: string | null;
+            /** Level Obtained On */
+            level_obtained_on: string | null;
+            /** Education */
+            education: string | null;
+            /** Hired On */
+            hired_on: string | null;
+        };
+        /** RosterPublic */
+        RosterPublic: {
+            /** Data */
+            data: components["schemas"]["RosterEntryPublic"][];
+            /** Count */
+            count: number;
+        };
         /** RunComparison */
         RunComparison: {
             /** Run Id */
@@ -3282,6 +3840,33 @@ export interface components {
             summary: string;
             /** Summary En */
             summary_en: string;
+        };
+        /**
+         * VerificationPublic
+         * @description What anyone learns from a certificate number and the holder's name.
+         */
+        VerificationPublic: {
+            /** Found */
+            found: boolean;
+            /** Number */
+            number: string;
+            status?: components["schemas"]["CertificateStatus"] | null;
+            /** Holder Name */
+            holder_name?: string | null;
+            /** Id Mask */
+            id_mask?: string | null;
+            /** Title */
+            title?: string | null;
+            /** Level Name */
+            level_name?: string | null;
+            /** Series Name */
+            series_name?: string | null;
+            /** Enterprise Name */
+            enterprise_name?: string | null;
+            /** Issued On */
+            issued_on?: string | null;
+            /** Revoked On */
+            revoked_on?: string | null;
         };
         /**
          * VersionStatus
@@ -6534,6 +7119,667 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ObjectionPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "materials-list_materials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationMaterialsPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "materials-upload_material": {
+        parameters: {
+            query?: {
+                /** @description the file's original name */
+                file_name?: string | null;
+            };
+            header?: never;
+            path: {
+                application_id: number;
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/pdf": string;
+                "image/jpeg": string;
+                "image/png": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "materials-replace_material": {
+        parameters: {
+            query?: {
+                /** @description the file's original name */
+                file_name?: string | null;
+            };
+            header?: never;
+            path: {
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/pdf": string;
+                "image/jpeg": string;
+                "image/png": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "materials-review_material": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MaterialReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "materials-download_material": {
+        parameters: {
+            query?: {
+                download?: boolean;
+            };
+            header?: {
+                Range?: string | null;
+            };
+            path: {
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
+                };
+            };
+            /** @description the requested byte range */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "calendar-list_days": {
+        parameters: {
+            query?: {
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDaysPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "calendar-add_day": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarDayIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDayPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "calendar-remove_day": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "certificates-list": {
+        parameters: {
+            query?: {
+                session_id?: number | null;
+                status?: components["schemas"]["CertificateStatus"] | null;
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificatesPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "certificates-pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the certificate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "certificates-revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevocationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificatePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "certificates-verify": {
+        parameters: {
+            query: {
+                number: string;
+                name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "documents-notice_pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "documents-result_sheet_pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spreadsheets-score_summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spreadsheets-notice_list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spreadsheets-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "rosters-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+        };
+    };
+    "rosters-import": {
+        parameters: {
+            query?: {
+                file_name?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReceipt"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "rosters-list": {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterPublic"];
                 };
             };
             /** @description Validation Error */

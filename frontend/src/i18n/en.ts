@@ -16,6 +16,7 @@ export default {
   },
   roles: { regulator: 'Regulator', enterprise_admin: 'Enterprise HR', expert: 'Expert', applicant: 'Applicant', null: '' },
   nav: {
+    certificates: 'Certificates', verify: 'Verify a certificate', roster: 'Roster',
     enterprises: 'Enterprises', enterprise: 'Enterprise', baselines: 'Baselines & equivalence', filings: 'Filings',
     filing: 'Filing', auditRuns: 'Audit runs', auditRun: 'Audit run', flags: 'Flags', cases: 'Cases',
     grades: 'Quality grades', standards: 'My standards', standard: 'Standard', sessions: 'Review sessions', session: 'Review session',
@@ -235,5 +236,27 @@ export default {
     intro: 'Apply, follow your applications, and object during a public notice.', openSessions: 'Sessions open for applications', noOpen: 'No session is open',
     apply: 'Apply', mine: 'My applications', none: 'No applications yet', sessionStatus: 'Session', evidence: 'Evidence', evidenceTitle: 'Title',
     evidenceDesc: 'Description', noDecision: 'No decision yet', withdraw: 'Withdraw',
+  },
+  materials: {
+    title: 'Application materials', kind: 'Kind', files: 'Files', upload: 'Upload', replace: 'Replace', accept: 'Accept', return: 'Return for correction',
+    returnReason: 'Why it is returned (the applicant sees this)', reasonIs: 'Returned: {reason}', noFile: 'Not uploaded', download: 'Download',
+    uploaded: 'Uploaded', complete: 'All required materials are in', incomplete: 'Required materials missing or returned',
+    limits: 'At most {file} per file and {total} in all ({used} used); PDF, JPEG and PNG only',
+    status: { submitted: 'To review', accepted: 'Accepted', returned: 'Returned', replaced: 'Replaced' },
+  },
+  certificates: {
+    intro: 'Electronic certificates issued when a review passes; a revoked one shows as revoked here and in public verification at once.', number: 'Certificate number', issuedOn: 'Issued on',
+    none: 'No certificates', pdf: 'View certificate', revoke: 'Revoke result', revokeReason: 'Why the result is revoked', caseId: 'Case number it follows from (optional)',
+    revokedOn: 'revoked on {on}', status: { valid: 'Valid', revoked: 'Revoked' },
+  },
+  verify: {
+    title: 'Verify a certificate', intro: 'Enter the certificate number and the holder\'s name.', name: 'Holder\'s name', check: 'Verify', kind: 'Certificate', issuer: 'Issued by',
+    valid: 'The certificate is valid', revoked: 'The certificate was revoked on {on}', notFound: 'No matching certificate', notFoundHint: 'Check the number and the name as printed on the certificate',
+  },
+  documents: { noticePdf: 'Notice PDF', resultSheetPdf: 'Result sheet PDF', excel: 'Export to Excel', scoreSummary: 'Score summary', noticeList: 'Notice list', applications: 'Applications' },
+  roster: {
+    intro: 'Download the template, fill it in and import it; a file with any problem is not imported, and every problem is listed.', template: 'Download template', import: 'Import roster', templateName: 'roster-template.xlsx',
+    imported: 'Imported {rows} rows ({created} new, {updated} updated)', problems: 'Import refused: {n} problems, nothing imported', row: 'Row', column: 'Column', rule: 'Rule', problem: 'Problem',
+    list: 'Applicant roster', empty: 'Nothing imported yet', post: 'Post', obtainedOn: 'Obtained on', hiredOn: 'Hired on',
   },
 }

@@ -16,6 +16,7 @@ export default {
   },
   roles: { regulator: '监管员', enterprise_admin: '企业人事管理员', expert: '评审专家', applicant: '申报人', null: '' },
   nav: {
+    certificates: '证书管理', verify: '证书查验', roster: '人员花名册',
     enterprises: '自主评审企业', enterprise: '企业详情', baselines: '基准标准与贯通', filings: '备案数据',
     filing: '备案详情', auditRuns: '评后审查', auditRun: '审查批次', flags: '疑点线索', cases: '核查案件',
     grades: '质量分级', standards: '我的评价标准', standard: '评价标准', sessions: '评审批次', session: '评审批次详情',
@@ -231,5 +232,27 @@ export default {
     intro: '申报评审、跟踪进度，公示期内可以提出异议。', openSessions: '正在受理申报的评审批次', noOpen: '暂无受理中的评审批次',
     apply: '申报', mine: '我的申报', none: '还没有申报', sessionStatus: '批次进度', evidence: '业绩材料', evidenceTitle: '材料名称',
     evidenceDesc: '说明', noDecision: '尚未形成评审结果', withdraw: '撤回申报',
+  },
+  materials: {
+    title: '申报材料', kind: '材料类别', files: '文件', upload: '上传', replace: '更换', accept: '审核通过', return: '退回补正',
+    returnReason: '请填写退回原因（申请人将看到）', reasonIs: '退回原因：{reason}', noFile: '未上传', download: '下载',
+    uploaded: '已上传', complete: '必需材料已齐全', incomplete: '必需材料未齐全或待补正',
+    limits: '单个文件不超过 {file}，合计不超过 {total}（已用 {used}）；仅接受 PDF、JPEG、PNG',
+    status: { submitted: '待审核', accepted: '已通过', returned: '已退回', replaced: '已更换' },
+  },
+  certificates: {
+    intro: '评审通过后自动颁发的电子证书；被撤销的证书在此及公开查验中立即显示为已撤销。', number: '证书编号', issuedOn: '发证日期',
+    none: '暂无证书', pdf: '查看证书', revoke: '撤销评审结果', revokeReason: '请填写撤销原因', caseId: '依据的核查案件编号（可不填）',
+    revokedOn: '{on} 撤销', status: { valid: '有效', revoked: '已撤销' },
+  },
+  verify: {
+    title: '证书查验', intro: '输入证书编号和持证人姓名，核验电子证书真伪。', name: '持证人姓名', check: '查验', kind: '证书类别', issuer: '发证单位',
+    valid: '证书有效', revoked: '该证书已于 {on} 撤销', notFound: '未查到匹配的证书', notFoundHint: '请核对证书编号和姓名是否与证书一致',
+  },
+  documents: { noticePdf: '公示 PDF', resultSheetPdf: '评审结果备案表 PDF', excel: '导出Excel', scoreSummary: '评分汇总表', noticeList: '公示名单', applications: '申报列表' },
+  roster: {
+    intro: '下载模板、填写后导入；任何一行有问题都不会导入，并逐行列出问题。', template: '下载导入模板', import: '导入花名册', templateName: '申报人员花名册-导入模板.xlsx',
+    imported: '已导入 {rows} 行（新增 {created}，更新 {updated}）', problems: '导入未通过：共 {n} 处问题，未导入任何数据', row: '行', column: '列', rule: '规则', problem: '问题',
+    list: '申报人员花名册', empty: '尚未导入', post: '岗位', obtainedOn: '取得时间', hiredOn: '入职时间',
   },
 }

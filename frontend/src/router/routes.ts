@@ -21,6 +21,7 @@ const R: Record<string, Role[]> = {
   expert: ['expert'],
   applicant: ['applicant'],
   readers: ['regulator', 'enterprise_admin'],
+  holders: ['regulator', 'enterprise_admin', 'applicant'],
 }
 
 export const appRoutes: RouteRecordRaw[] = [
@@ -40,6 +41,7 @@ export const appRoutes: RouteRecordRaw[] = [
   { path: 'standards/:id', name: 'standard', component: () => import('@/views/standards/detail.vue'), meta: { roles: R.admin, title: 'nav.standard' } },
   { path: 'sessions', name: 'sessions', component: () => import('@/views/sessions/index.vue'), meta: { roles: R.admin, title: 'nav.sessions', menu: true, icon: 'Calendar' } },
   { path: 'sessions/:id', name: 'session', component: () => import('@/views/sessions/detail.vue'), meta: { roles: R.admin, title: 'nav.session' } },
+  { path: 'roster', name: 'roster', component: () => import('@/views/roster/index.vue'), meta: { roles: R.admin, title: 'nav.roster', menu: true, icon: 'Upload' } },
   { path: 'users', name: 'users', component: () => import('@/views/users/index.vue'), meta: { roles: R.admin, title: 'nav.users', menu: true, icon: 'User' } },
   { path: 'my-grade', name: 'my-grade', component: () => import('@/views/my-grade/index.vue'), meta: { roles: R.admin, title: 'nav.myGrade', menu: true, icon: 'Medal' } },
   { path: 'events', name: 'events', component: () => import('@/views/events/index.vue'), meta: { roles: R.readers, title: 'nav.events', menu: true, icon: 'List' } },
@@ -49,6 +51,7 @@ export const appRoutes: RouteRecordRaw[] = [
   // applicant
   { path: 'self-check', name: 'self-check', component: () => import('@/views/self-check/index.vue'), meta: { roles: R.applicant, title: 'nav.selfCheck', menu: true, icon: 'Checked' } },
   { path: 'my-applications', name: 'my-applications', component: () => import('@/views/my-applications/index.vue'), meta: { roles: R.applicant, title: 'nav.myApplications', menu: true, icon: 'Files' } },
+  { path: 'certificates', name: 'certificates', component: () => import('@/views/certificates/index.vue'), meta: { roles: R.holders, title: 'nav.certificates', menu: true, icon: 'Medal' } },
   // everyone
   { path: 'equivalence', name: 'equivalence', component: () => import('@/views/equivalence/index.vue'), meta: { title: 'nav.equivalence', menu: true, icon: 'Connection' } },
   { path: 'forbidden', name: 'forbidden', component: () => import('@/views/errors/forbidden.vue'), meta: { title: 'nav.forbidden' } },
@@ -61,6 +64,7 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/layout/PublicLayout.vue'),
     meta: { public: true },
     children: [
+      { path: 'verify', name: 'public-verify', component: () => import('@/views/verify/index.vue'), meta: { public: true, title: 'nav.verify' } },
       { path: 'equivalence', name: 'public-equivalence', component: () => import('@/views/equivalence/index.vue'), meta: { public: true, title: 'nav.equivalence' } },
     ],
   },

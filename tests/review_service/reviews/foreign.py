@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from review_service.certificates.models import Certificate
 from review_service.db import make_engine
+from review_service.materials.models import Material, MaterialFile
 from review_service.reviews.models import (
     Application,
     Conflict,
@@ -100,6 +103,43 @@ def _build(world: World) -> dict[str, int]:
         )
         s.add(conflict)
         s.add(objection)
+        stored = MaterialFile(
+            enterprise_id=rs.enterprise_id,
+            sha256="0" * 64,
+            size=9,
+            file_type="pdf",
+            content=b"%PDF-1.4\n",
+        )
+        s.add(stored)
+        s.flush()
+        material = Material(
+            application_id=application.id or 0,
+            session_id=rs.id or 0,
+            enterprise_id=rs.enterprise_id,
+            kind="education",
+            file_id=stored.id or 0,
+            file_name="B的学历证书.pdf",
+            sha256=stored.sha256,
+            size=stored.size,
+            file_type="pdf",
+            uploaded_by=b.applicant.id or 0,
+        )
+        s.add(material)
+        certificate = Certificate(
+            number="ZC2026-B-0000001",
+            enterprise_id=rs.enterprise_id,
+            session_id=rs.id or 0,
+            application_id=application.id or 0,
+            applicant_user_id=b.applicant.id or 0,
+            holder_name="B申报人",
+            id_mask=application.id_mask,
+            track="title",
+            series="engineering",
+            level="intermediate",
+            enterprise_name="B企业",
+            issued_on=date(2026, 6, 30),
+        )
+        s.add(certificate)
         s.commit()
         return {
             "session_id": rs.id or 0,
@@ -107,4 +147,6 @@ def _build(world: World) -> dict[str, int]:
             "application_id": application.id or 0,
             "conflict_id": conflict.id or 0,
             "objection_id": objection.id or 0,
+            "material_id": material.id or 0,
+            "certificate_id": certificate.id or 0,
         }

@@ -19,8 +19,8 @@ def test_notice_period_counts_working_days() -> None:
     holidays = {date(2026, 10, 1), date(2026, 10, 2), date(2026, 10, 5)}
     # Published on a Saturday: starts Monday.
     assert notice_period(date(2026, 6, 6), 5, set()) == (date(2026, 6, 8), date(2026, 6, 12))
-    # National Day week: Thursday 1 and Friday 2, Monday 5 off.
-    assert notice_period(date(2026, 9, 30), 5, holidays) == (date(2026, 9, 30), date(2026, 10, 9))
+    # National Day week: 10-1 … 10-7 off by the published schedule, Saturday 10-10 worked (调休).
+    assert notice_period(date(2026, 9, 30), 5, holidays) == (date(2026, 9, 30), date(2026, 10, 12))
     assert notice_period(date(2026, 6, 1), 1, set()) == (date(2026, 6, 1), date(2026, 6, 1))
 
 

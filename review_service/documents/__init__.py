@@ -1,0 +1,1 @@
+"""Printable documents (PDF with the Chinese font embedded) and spreadsheets."""

@@ -1,0 +1,1 @@
+"""Excel in and out: import templates, all-or-nothing imports, and exports."""
