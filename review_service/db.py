@@ -58,7 +58,21 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _serialise_sqlite_writers(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        connect_args={"options": WAIT_BOUNDS},
+    )
+
+
+# A request that waits for a row (or the event log's lock) longer than LOCK_TIMEOUT_MS is
+# refused with 409 ``lock_timeout`` instead of holding its worker; no statement runs longer
+# than STATEMENT_TIMEOUT_MS (an audit's long reads stay well inside it).
+LOCK_TIMEOUT_MS = 5_000
+STATEMENT_TIMEOUT_MS = 120_000
+WAIT_BOUNDS = f"-c lock_timeout={LOCK_TIMEOUT_MS} -c statement_timeout={STATEMENT_TIMEOUT_MS}"
 
 
 def _serialise_sqlite_writers(engine: Engine) -> None:

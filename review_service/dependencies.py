@@ -12,13 +12,14 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from review_service.accounts.models import User
 from review_service.auth import tokens
 from review_service.auth.principal import Principal, Role
 from review_service.config import Settings
-from review_service.errors import DomainError, Forbidden, Unauthenticated
+from review_service.errors import Conflict, DomainError, Forbidden, Unauthenticated
 from review_service.events.service import seal, track_writes
 from review_service.tenancy import TenantScope, resolve_scope
 
@@ -27,31 +28,99 @@ track_writes(Session)
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
+    # async: reading app state needs no worker thread of its own.
     return request.app.state.settings
 
 
+class LockTimeout(Conflict):
+    """Another request holds the row (or the log) longer than ``lock_timeout``: refused
+    quickly instead of stalling every worker (see db.py)."""
+
+    code = "lock_timeout"
+
+
+class StatementTimeout(DomainError):
+    status_code = 503
+    code = "statement_timeout"
+
+
+# SQLSTATEs of a wait the database gave up: lock_timeout, deadlock, serialization failure.
+_LOCK_STATES = frozenset({"55P03", "40P01", "40001"})
+
+
+def _as_domain_error(exc: DBAPIError) -> DomainError | None:
+    state = getattr(exc.orig, "sqlstate", None)
+    if state in _LOCK_STATES or "database is locked" in str(exc.orig):
+        return LockTimeout(
+            "该记录正被另一请求修改，请稍后重试",
+            "another request is changing this record; retry in a moment",
+        )
+    if state == "57014":
+        return StatementTimeout(
+            "数据库处理超时，请稍后重试", "the database took too long to answer; retry later"
+        )
+    return None
+
+
+def finish(session: Session, error: BaseException | None = None) -> None:
+    """End the request's transaction: seal the events and commit, or roll back. Kept writes
+    (a failed login's counter) commit although the request is refused. Runs once."""
+    if session.info.get("finished"):
+        return
+    session.info["finished"] = True
+    keep = error is None or (isinstance(error, DomainError) and error.keeps_writes)
+    if not keep:
+        session.rollback()
+        return
+    try:
+        seal(session)
+        session.commit()
+    except DBAPIError as exc:
+        session.rollback()
+        mapped = _as_domain_error(exc)
+        if mapped is None:
+            raise
+        raise mapped from exc
+    except BaseException:
+        session.rollback()
+        raise
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: services flush, this commits once (or rolls back)."""
+    """One transaction per request: services flush, this commits once (or rolls back).
+
+    The connection is taken inside the endpoint's own work (authentication releases its
+    reads, see ``release``) and the commit runs when the endpoint returns, on FastAPI's
+    unbounded exit thread: it never waits for a worker thread, so a lock holder always gets
+    to commit."""
     with Session(request.app.state.engine, expire_on_commit=False) as session:
         try:
             yield session
-        except DomainError as exc:
-            if exc.keeps_writes:
-                seal(session)
-                session.commit()
-            else:
-                session.rollback()
-            raise
-        except BaseException:
-            session.rollback()
+        except DBAPIError as exc:
+            finish(session, exc)
+            mapped = _as_domain_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+        except BaseException as exc:
+            finish(session, exc)
             raise
         else:
-            seal(session)
-            session.commit()
+            finish(session)
 
 
-# scope="function": commit before the response is sent, so a failed commit is the answer.
+def release(session: Session) -> None:
+    """End a read-only transaction (authentication, tenancy) so that the request holds no
+    pooled connection while it waits for a worker thread to run its endpoint. Holding one
+    across that wait let 50 requests stall the service: every thread waited for a
+    connection held by a request that waited for a thread."""
+    if session.in_transaction() and not session.new and not session.dirty:
+        session.commit()
+
+
+# scope="function": the transaction ends before the response is sent, so a failed commit is
+# the answer.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
@@ -78,7 +147,9 @@ def get_principal(
         raise Unauthenticated(
             "登录凭证已失效，请重新登录", "the access token is no longer valid; log in again"
         )
-    return Principal(user.id or 0, user.username, Role(user.role), user.enterprise_id)
+    principal = Principal(user.id or 0, user.username, Role(user.role), user.enterprise_id)
+    release(session)
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
@@ -105,10 +176,12 @@ class RequireRole:
                 f"当前角色无权执行此操作（需要：{allowed}）",
                 f"your role may not do this (allowed: {', '.join(sorted(self.roles))})",
             )
-        return Access(principal, resolve_scope(session, principal))
+        access = Access(principal, resolve_scope(session, principal))
+        release(session)
+        return access
 
 
-def public() -> None:
+async def public() -> None:
     """Access declaration of a route that needs no login (policy, not personal data)."""
 
 

@@ -39,6 +39,7 @@ from review_service.reviews.schemas import (
     ConflictsPublic,
     DecisionPublic,
     FilingReceipt,
+    NextStepsPublic,
     ObjectionCreate,
     ObjectionPublic,
     ObjectionResolution,
@@ -161,8 +162,23 @@ def transition_session(
         version=data.version,
         today=on,
         holidays=notice.parse_holidays(settings.holidays),
+        settings=settings,
+        override_reason=data.override_reason,
     )
     return sessions.to_public(rs)
+
+
+@router.get(
+    "/review-sessions/{session_id}/next-steps",
+    response_model=NextStepsPublic,
+    operation_id="reviews-session_next_steps",
+)
+def session_next_steps(
+    session_id: ObjectId, access: Admin, session: SessionDep, on: Today
+) -> NextStepsPublic:
+    """The moves ``allowed_next`` offers, each with what blocks it now (sheets unsubmitted by
+    member, votes missing, quorum) and whether an override reason may lift it."""
+    return sessions.next_steps(session, scope=access.scope, session_id=session_id, today=on)
 
 
 @router.post(
