@@ -70,7 +70,7 @@ def make_engine(url: str) -> Engine:
 # A request that waits for a row (or the event log's lock) longer than LOCK_TIMEOUT_MS is
 # refused with 409 ``lock_timeout`` instead of holding its worker; no statement runs longer
 # than STATEMENT_TIMEOUT_MS (an audit's long reads stay well inside it).
-LOCK_TIMEOUT_MS = 5_000
+LOCK_TIMEOUT_MS = 3_000
 STATEMENT_TIMEOUT_MS = 120_000
 WAIT_BOUNDS = f"-c lock_timeout={LOCK_TIMEOUT_MS} -c statement_timeout={STATEMENT_TIMEOUT_MS}"
 

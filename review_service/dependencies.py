@@ -6,11 +6,14 @@ Each route declares exactly one of ``Depends(public)`` or an ``Access`` built by
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import inspect
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
@@ -88,12 +91,9 @@ def finish(session: Session, error: BaseException | None = None) -> None:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: services flush, this commits once (or rolls back).
-
-    The connection is taken inside the endpoint's own work (authentication releases its
-    reads, see ``release``) and the commit runs when the endpoint returns, on FastAPI's
-    unbounded exit thread: it never waits for a worker thread, so a lock holder always gets
-    to commit."""
+    """One transaction per request: services flush; the endpoint's own thread commits (see
+    ``commit_in_endpoints``). This cleanup only closes the session, or ends the transaction
+    of a route whose endpoint never took it."""
     with Session(request.app.state.engine, expire_on_commit=False) as session:
         try:
             yield session
@@ -108,6 +108,44 @@ def get_session(request: Request) -> Iterator[Session]:
             raise
         else:
             finish(session)
+
+
+def commit_in_endpoints(routers: Iterable[APIRouter]) -> None:
+    """Make every synchronous endpoint end its transaction in its own worker thread, right
+    after it returns. A dependency's cleanup runs only after the response is serialised,
+    and serialising a synchronous endpoint's answer needs a free worker thread: with every
+    thread waiting for a row this transaction held, nobody committed until the lock timed
+    out (issue 9, item 9). Call before the routers are included."""
+    for router in routers:
+        for route in router.routes:
+            if not isinstance(route, APIRoute) or inspect.iscoroutinefunction(route.endpoint):
+                continue
+            if not getattr(route.endpoint, "_commits", False):
+                route.endpoint = _committing(route.endpoint)
+
+
+def _committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(endpoint)
+    def run(*args: Any, **values: Any) -> Any:
+        session = next((v for v in values.values() if isinstance(v, Session)), None)
+        if session is None:
+            return endpoint(*args, **values)
+        try:
+            result = endpoint(*args, **values)
+        except DBAPIError as exc:
+            finish(session, exc)
+            mapped = _as_domain_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+        except BaseException as exc:
+            finish(session, exc)
+            raise
+        finish(session)
+        return result
+
+    run._commits = True  # type: ignore[attr-defined]
+    return run
 
 
 def release(session: Session) -> None:

@@ -15,7 +15,7 @@ from review_service.accounts.router import router as accounts_router
 from review_service.auth.router import router as auth_router
 from review_service.config import Settings, get_settings
 from review_service.db import make_engine
-from review_service.dependencies import public
+from review_service.dependencies import commit_in_endpoints, public
 from review_service.enterprises.router import router as enterprises_router
 from review_service.errors import install_error_handlers
 from review_service.events.router import router as events_router
@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["*"],
     )
 
+    commit_in_endpoints(API_ROUTERS)
     for router in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     _mount_frontend(app)
