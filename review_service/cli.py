@@ -89,21 +89,106 @@ def create_regulator(
 
 
 @app.command("verify-log")
-def verify_log() -> None:
-    """Check the event log's hash chain and name the first broken row."""
-    from review_service.events.service import verify_chain
+def verify_log(
+    checkpoint: Path | None = typer.Option(
+        None, help="a checkpoint exported earlier: also find rows deleted or rewritten since"
+    ),
+    public_key: str = typer.Option(
+        "", help="hex Ed25519 public key the checkpoint must be signed with (default: ours)"
+    ),
+) -> None:
+    """Check every chain of the event log (keys, links, content) and name the first broken
+    row; with --checkpoint, also that the log still holds all the checkpoint saw."""
+    import json
 
-    engine = make_engine(get_settings().database_url)
+    from review_service.events.service import CheckpointInvalid, LogKeys, verify_chain
+
+    settings = get_settings()
+    keys = LogKeys.from_settings(settings)
+    held = None
+    if checkpoint is not None:
+        try:
+            held = json.loads(checkpoint.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            console.print(f"[red]checkpoint {checkpoint} unreadable: {exc}[/red]")
+            raise typer.Exit(2) from exc
+    engine = make_engine(settings.database_url)
     with Session(engine) as session:
-        report = verify_chain(session)
+        try:
+            report = verify_chain(
+                session, keys=keys, checkpoint=held, trusted_public_key=public_key or None
+            )
+        except CheckpointInvalid as exc:
+            console.print(f"[red]checkpoint {checkpoint} refused: {exc}[/red]")
+            raise typer.Exit(2) from exc
     if report.intact:
-        console.print(f"[green]event log intact: {report.checked} events verified[/green]")
+        covered = (
+            f"; all {report.checkpoint_size} events of the checkpoint present and unchanged"
+            if report.checkpoint_size is not None
+            else ""
+        )
+        console.print(
+            f"[green]event log intact: {report.checked} events verified in {report.chains} "
+            f"chains{covered}[/green]"
+        )
         return
+    row = f" (row id {report.first_broken_id})" if report.first_broken_id is not None else ""
     console.print(
-        f"[red]event log broken at seq {report.first_broken_seq} (row id {report.first_broken_id}): "
-        f"{report.problem}; {report.checked} events before it verified[/red]"
+        f"[red]event log broken in chain {report.first_broken_chain} at seq "
+        f"{report.first_broken_seq}{row}: {report.problem}; {report.checked} events before it "
+        "verified[/red]"
     )
     raise typer.Exit(1)
+
+
+@app.command("checkpoint")
+def checkpoint_cmd(
+    out: Path = typer.Option(..., help="file to write the signed checkpoint to (JSON)"),
+) -> None:
+    """Export a signed checkpoint of the event log (every chain's size and head hash). Keep it
+    outside this system; `verify-log --checkpoint FILE` later finds truncation and rewrites."""
+    import json
+
+    from review_service.events.service import LogKeys, checkpoint
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        signed = checkpoint(session, LogKeys.from_settings(settings))
+    out.write_text(json.dumps(signed, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    console.print(
+        f"[green]checkpoint of {signed['size']} events in {len(signed['chains'])} chains "
+        f"written to {out}[/green] (public key {signed['public_key']})"
+    )
+
+
+@app.command("checkpoint-keygen")
+def checkpoint_keygen(
+    out: Path = typer.Option(..., help="file for the new Ed25519 private key (PEM, mode 0600)"),
+) -> None:
+    """Create the key that signs checkpoints; point REVIEW_CHECKPOINT_KEY_FILE at it."""
+    import os
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from review_service.events.service import public_key_hex
+
+    if out.exists():
+        console.print(f"[red]{out} exists; not overwriting a signing key[/red]")
+        raise typer.Exit(1)
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(pem)
+    console.print(
+        f"[green]key written to {out}[/green]; public key {public_key_hex(key.public_key())}"
+    )
 
 
 @app.command()
@@ -150,7 +235,7 @@ def audit_run(
     flows.execute_run(engine, run.id or 0)
     with Session(engine) as session:
         run = service.get_run(session, run_id=run.id or 0)
-        grades = service.list_grades(session, run_id=run.id or 0)
+        grades = service.run_grades(session, run_id=run.id or 0)
     if run.status != "finished":
         console.print(f"[red]audit run {run.id} {run.status}: {run.error}[/red]")
         raise typer.Exit(1)

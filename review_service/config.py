@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me-development-only"
 DEFAULT_ID_HASH_KEY = "change-me-id-hash-development-only"
+DEFAULT_EVENT_LOG_KEY = "change-me-event-log-development-only"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -30,6 +31,14 @@ class Settings(BaseSettings):
     # Public holidays (ISO dates) skipped when counting public-notice working days.
     holidays: list[str] = []
 
+    # Keys the event log with HMAC-SHA256: without it nobody can recompute the chain after
+    # editing a row. Distinct from ``secret_key`` (a leaked token key must not forge the log).
+    event_log_key: str = DEFAULT_EVENT_LOG_KEY
+    # Ed25519 key signing the log's checkpoints: a PEM file, or the 32-byte seed in hex. When
+    # neither is set the key is derived from ``event_log_key`` (development only).
+    checkpoint_key_file: Path | None = None
+    checkpoint_key: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{64}$")
+
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
         if self.environment == "production":
@@ -43,6 +52,23 @@ class Settings(BaseSettings):
                         f"REVIEW_{name.upper()} must be set to a random value of at least "
                         "32 characters outside development"
                     )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_weak_log_keys(self) -> Settings:
+        if self.event_log_key == self.secret_key:
+            raise ValueError("REVIEW_EVENT_LOG_KEY must differ from REVIEW_SECRET_KEY")
+        if self.environment == "production":
+            if self.event_log_key == DEFAULT_EVENT_LOG_KEY or len(self.event_log_key) < 32:
+                raise ValueError(
+                    "REVIEW_EVENT_LOG_KEY must be set to a random value of at least "
+                    "32 characters outside development"
+                )
+            if self.checkpoint_key_file is None and self.checkpoint_key is None:
+                raise ValueError(
+                    "REVIEW_CHECKPOINT_KEY_FILE (an Ed25519 private key) must be set "
+                    "outside development"
+                )
         return self
 
     @property

@@ -19,6 +19,7 @@ from review_service.dependencies import commit_in_endpoints, public
 from review_service.enterprises.router import router as enterprises_router
 from review_service.errors import install_error_handlers
 from review_service.events.router import router as events_router
+from review_service.events.service import LogKeys, use_keys
 from review_service.filings.router import router as filings_router
 from review_service.reviews.router import router as reviews_router
 from review_service.standard_versions.router import router as standards_router
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    use_keys(app.state.engine, LogKeys.from_settings(settings))
     install_error_handlers(app)
     app.add_middleware(
         CORSMiddleware,

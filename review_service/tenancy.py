@@ -1,41 +1,85 @@
-"""The one tenancy resolver: which enterprises' rows a principal may see.
+"""The one visibility policy: which rows of each kind a principal may see.
 
-Every enterprise-owned row carries ``enterprise_id``. Services take a ``TenantScope`` and
-use ``scope.where(...)`` or ``scope.get(...)``; a row outside the scope is reported exactly
-like a row that does not exist (404), so its existence never leaks."""
+``resolve_scope`` builds a ``TenantScope`` once per request; every service asks it, for every
+query, which sessions, applications, sheets, conflicts, objections, standard versions, cases and
+events the principal may read. A row outside it is reported exactly like a row that does not
+exist (404), so its existence never leaks. Role branches live here and nowhere else on the read
+paths.
+
+Enterprise ownership comes first (every enterprise-owned row carries ``enterprise_id``); the
+workflow narrows it: an expert sees the sessions they sit on and never an application they are
+recused from; an applicant sees their own applications and no draft session; others' score
+sheets show only once scoring is over (or, to an expert, once their own sheet is in); the
+regulator's supervision work (runs, flags, grades, cases) is the regulator's alone. An event is
+visible only if its subject is, in the state the subject is in now."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import String, and_, cast, false, or_, true
+from sqlmodel import Session, SQLModel, col, select
 
 from review_service.auth.principal import Principal, Role
 from review_service.errors import NotFound
 
 T = TypeVar("T", bound=SQLModel)
 
-# Later domains (panels inviting external experts) widen an expert's scope through this hook,
-# so the resolver stays the single place that decides visibility.
-_expert_scope_sources: list[Callable[[Session, Principal], set[int]]] = []
+# Session states in which scoring is over: the panel's sheets may be shown (DESIGN §5).
+SCORING_OVER = frozenset({"voting", "decided", "public_notice", "finalized", "filed"})
+
+# The regulator's own supervision work: nobody else reads these rows or their events.
+SUPERVISION_KINDS = frozenset(
+    {"audit_run", "audit_flag", "quality_grade", "supervision_case", "case_note"}
+)
+# Kinds of rows an enterprise administrator reads in their own enterprise's part of the log.
+# A kind missing here stays hidden from them (fail closed when a new kind is logged).
+ENTERPRISE_LOG_KINDS = frozenset(
+    {
+        "user_account",
+        "expert_profile",
+        "refresh_token_family",
+        "enterprise",
+        "authorization",
+        "review_session",
+        "panel_member",
+        "application",
+        "conflict",
+        "score",
+        "decision",
+        "public_notice",
+        "objection",
+        "standard_version",
+        "supervision_measure",
+        "filing",
+        "review_body_credential",
+    }
+)
 
 
-def register_expert_scope(source: Callable[[Session, Principal], set[int]]) -> None:
-    _expert_scope_sources.append(source)
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TenantScope:
-    """``enterprise_ids`` None means every enterprise (the regulator's city-wide view)."""
+    """``enterprise_ids`` None means every enterprise (the regulator's city-wide view).
+
+    For an expert, ``seats`` maps each review session they sit on to their panel seat and
+    ``recused`` holds the applications they have a confirmed conflict on."""
 
     principal: Principal
     enterprise_ids: frozenset[int] | None
+    seats: Mapping[int, int] = field(default_factory=dict)
+    recused: frozenset[int] = frozenset()
 
     @property
     def everything(self) -> bool:
         return self.enterprise_ids is None
+
+    @property
+    def role(self) -> Role:
+        return self.principal.role
+
+    # -- enterprises -------------------------------------------------------------------------
 
     def allows(self, enterprise_id: int | None) -> bool:
         if self.enterprise_ids is None:
@@ -45,7 +89,7 @@ class TenantScope:
     def where(self, column: Any) -> Any:
         """A SQL condition restricting ``column`` (an ``enterprise_id`` column) to the scope."""
         if self.enterprise_ids is None:
-            return True
+            return true()
         return column.in_(sorted(self.enterprise_ids))
 
     def get(self, session: Session, model: type[T], object_id: int, what: tuple[str, str]) -> T:
@@ -59,6 +103,166 @@ class TenantScope:
         if not self.allows(enterprise_id):
             raise NotFound(what[0], what[1], object_id)
 
+    # -- review sessions ---------------------------------------------------------------------
+
+    def seat(self, session_id: int | None) -> int | None:
+        """The expert's panel seat (panel member id) in this session, if they sit on it."""
+        return self.seats.get(session_id or 0)
+
+    def sees_session(self, rs: Any) -> bool:
+        if not self.allows(rs.enterprise_id):
+            return False
+        if self.role is Role.expert:
+            return self.seat(rs.id) is not None
+        if self.role is Role.applicant:
+            return rs.status != "draft"
+        return True
+
+    def sessions_where(self) -> Any:
+        from review_service.reviews.models import ReviewSession
+
+        conds: list[Any] = [self.where(ReviewSession.enterprise_id)]
+        if self.role is Role.expert:
+            conds.append(col(ReviewSession.id).in_(sorted(self.seats)))
+        if self.role is Role.applicant:
+            conds.append(ReviewSession.status != "draft")
+        return and_(*conds)
+
+    # -- applications ------------------------------------------------------------------------
+
+    def sees_application(self, application: Any) -> bool:
+        if not self.allows(application.enterprise_id):
+            return False
+        if self.role is Role.applicant:
+            return application.applicant_user_id == self.principal.user_id
+        if self.role is Role.expert:
+            return self.seat(application.session_id) is not None and (
+                application.id not in self.recused
+            )
+        return True
+
+    def applications_where(self) -> Any:
+        from review_service.reviews.models import Application
+
+        conds: list[Any] = [self.where(Application.enterprise_id)]
+        if self.role is Role.applicant:
+            conds.append(Application.applicant_user_id == self.principal.user_id)
+        if self.role is Role.expert:
+            conds.append(col(Application.session_id).in_(sorted(self.seats)))
+            if self.recused:
+                conds.append(col(Application.id).not_in(sorted(self.recused)))
+        return and_(*conds)
+
+    # -- score sheets ------------------------------------------------------------------------
+
+    def sees_others_sheets(self, session_status: str, mine: Any | None) -> bool:
+        """Whether the panel's submitted sheets show: to an expert once their own sheet is in
+        (they may not copy), to everyone else once scoring is over."""
+        if self.role is Role.expert:
+            return mine is not None and mine.submitted_at is not None
+        return session_status in SCORING_OVER
+
+    def visible_sheet_ids(self) -> Any:
+        """Ids (as strings, the log's ``object_id``) of score sheets this principal may read:
+        their own; others' submitted sheets under the rule of ``sees_others_sheets``."""
+        from review_service.reviews.models import ReviewSession, Score
+
+        others = and_(
+            col(Score.submitted_at).is_not(None),
+            col(ReviewSession.status).in_(sorted(SCORING_OVER)),
+            self.where(Score.enterprise_id),
+        )
+        if self.role is Role.expert:
+            mine = col(Score.panel_member_id).in_(sorted(self.seats.values()))
+            # An expert's sheet being submitted opens the others' on that application.
+            own_submitted = (
+                select(Score.application_id)
+                .where(mine, col(Score.submitted_at).is_not(None))
+                .scalar_subquery()
+            )
+            others = and_(
+                col(Score.submitted_at).is_not(None),
+                col(Score.application_id).in_(own_submitted),
+                col(Score.application_id).not_in(sorted(self.recused)),
+            )
+            visible = or_(mine, others)
+        else:
+            visible = others
+        return (
+            select(cast(Score.id, String))
+            .join(ReviewSession, col(ReviewSession.id) == Score.session_id)
+            .where(visible)
+        )
+
+    # -- conflicts and objections ------------------------------------------------------------
+
+    def conflicts_where(self) -> Any:
+        from review_service.reviews.models import Conflict
+
+        if self.role is Role.expert:
+            return col(Conflict.panel_member_id).in_(sorted(self.seats.values()))
+        if self.role is Role.applicant:
+            return Conflict.declared_by == self.principal.user_id
+        return self.where(Conflict.enterprise_id)
+
+    def objections_where(self) -> Any:
+        from review_service.reviews.models import Objection
+
+        if self.role in (Role.expert, Role.applicant):
+            return Objection.raised_by == self.principal.user_id
+        return self.where(Objection.enterprise_id)
+
+    # -- standard versions -------------------------------------------------------------------
+
+    def sees_standard_version(self, row: Any) -> bool:
+        if row.kind == "baseline":
+            return self.everything or row.status != "draft"
+        if not self.allows(row.enterprise_id):
+            return False
+        # Drafts are HR's working copies: experts and applicants see published versions only.
+        return row.status != "draft" or self.role in (Role.regulator, Role.enterprise_admin)
+
+    def standard_versions_where(self, kind: str) -> Any:
+        from review_service.standard_versions.models import StandardVersion
+
+        conds: list[Any] = [StandardVersion.kind == kind]
+        if kind != "baseline":
+            conds.append(self.where(StandardVersion.enterprise_id))
+        if not self.everything and (kind == "baseline" or self.role is not Role.enterprise_admin):
+            conds.append(StandardVersion.status != "draft")
+        return and_(*conds)
+
+    # -- supervision -------------------------------------------------------------------------
+
+    @property
+    def sees_supervision(self) -> bool:
+        return self.role is Role.regulator
+
+    def require_supervision(self, what: tuple[str, str], object_id: object) -> None:
+        """Runs, flags, grades and cases are the regulator's; to anyone else they do not exist."""
+        if not self.sees_supervision:
+            raise NotFound(what[0], what[1], object_id)
+
+    # -- the event log -----------------------------------------------------------------------
+
+    def events_where(self) -> Any:
+        """Events whose subject this principal may see now. Score events follow their sheet,
+        so a sheet's values never reach the log's readers before the sheet itself would."""
+        from review_service.events.models import Event
+
+        if self.role not in (Role.regulator, Role.enterprise_admin):
+            return false()
+        conds: list[Any] = [self.where(Event.enterprise_id)]
+        if not self.sees_supervision:
+            conds.append(col(Event.object_type).in_(sorted(ENTERPRISE_LOG_KINDS)))
+        conds.append(
+            or_(
+                col(Event.object_type) != "score",
+                col(Event.object_id).in_(self.visible_sheet_ids()),
+            )
+        )
+        return and_(*conds)
+
 
 def resolve_scope(session: Session, principal: Principal) -> TenantScope:
     if principal.role is Role.regulator:
@@ -66,10 +270,34 @@ def resolve_scope(session: Session, principal: Principal) -> TenantScope:
     ids: set[int] = set()
     if principal.enterprise_id is not None:
         ids.add(principal.enterprise_id)
-    if principal.role is Role.expert:
-        for source in _expert_scope_sources:
-            ids |= source(session, principal)
-    return TenantScope(principal, frozenset(ids))
+    if principal.role is not Role.expert:
+        return TenantScope(principal, frozenset(ids))
+    # An expert (in-house or from the city's pool) sees the panels they sit on, minus the
+    # applications they are recused from.
+    from review_service.reviews.models import Conflict, PanelMember
+
+    rows = session.exec(
+        select(
+            PanelMember.session_id,
+            PanelMember.id,
+            PanelMember.enterprise_id,
+            Conflict.application_id,
+        )
+        .outerjoin(
+            Conflict,
+            and_(
+                col(Conflict.panel_member_id) == PanelMember.id,
+                col(Conflict.status) == "confirmed",
+            ),
+        )
+        .where(PanelMember.user_id == principal.user_id)
+    ).all()
+    return TenantScope(
+        principal,
+        frozenset(ids | {enterprise for _, _, enterprise, _ in rows}),
+        seats={session_id: member or 0 for session_id, member, _, _ in rows},
+        recused=frozenset(app for _, _, _, app in rows if app is not None),
+    )
 
 
 def scoped_select(model: type[T], scope: TenantScope) -> Any:

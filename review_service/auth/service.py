@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -19,6 +20,19 @@ from review_service.config import Settings
 from review_service.errors import FieldProblem, Invalid, LoginRefused, Unauthenticated
 from review_service.events.service import record, snapshot
 from review_service.transitions import lock_by_key
+from standards.identifiers import resident_id_digest
+
+# A resident ID number (18 characters, or the old 15 digits) typed into the user-name field.
+_RESIDENT_ID_LIKE = re.compile(r"^([0-9]{17}[0-9x]|[0-9]{15})$")
+
+
+def login_name_key(username: str, settings: Settings) -> str:
+    """The login name as the throttle table and the log keep it. A resident ID typed as a
+    name (a common slip) is personal data: only its keyed hash is kept, never the number."""
+    name = username.strip().lower()
+    if _RESIDENT_ID_LIKE.match(name):
+        return "id:" + resident_id_digest(name, settings.id_hash_key_bytes)[:60]
+    return name
 
 
 def _refused() -> LoginRefused:
@@ -28,8 +42,8 @@ def _refused() -> LoginRefused:
 def login(
     session: Session, *, settings: Settings, username: str, password: str, now: datetime
 ) -> TokenPair:
-    key = username.strip().lower()
-    user = session.exec(select(User).where(User.username == key)).first()
+    key = login_name_key(username, settings)
+    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
     # Always verify once, so unknown users and locked accounts cost the same as a wrong password.
     # Verified before the throttle's lock is taken: the slow hash never holds it.
     password_ok = verify_password(password, user.password_hash if user and user.is_active else None)

@@ -1,31 +1,101 @@
 """The tamper-evident event log.
 
 Services call ``record`` for every write; the request's session dependency calls ``seal``
-just before it commits, which chains the pending events onto the log under a lock so two
-transactions never fork the chain. A write without an event is a bug and fails the request.
+just before it commits, which chains the pending events onto their chains (one per
+enterprise, one for the city) under a per-chain lock so two transactions never fork a chain.
+A write without an event is a bug and fails the request.
+
+Entries are keyed (HMAC-SHA256 with ``event_log_key``), so whoever can write to the database
+but does not hold the key cannot recompute a chain after editing it; signed checkpoints
+(count and head hash of every chain, Ed25519) exported and held elsewhere reveal truncation
+and a rewrite by someone who does hold the key. The pattern is Certificate Transparency's.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 from sqlalchemy import event as sa_event
-from sqlalchemy import text
+from sqlalchemy import func, text
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from review_service.auth.principal import Principal
+from review_service.config import Settings, get_settings
 from review_service.db import utcnow
-from review_service.events.models import Event
+from review_service.events.models import CITY_CHAIN, Event
 
 GENESIS_HASH = "0" * 64
 # Fields whose values never enter an event's readable detail (digests still cover them).
 REDACTED_FIELDS = frozenset({"password_hash", "token_digest", "person_key", "secret_digest"})
-_PG_CHAIN_LOCK = 7_262_341  # advisory lock id reserved for appending to the chain
+_PG_CHAIN_LOCK = 7_262_341  # advisory lock class reserved for appending to a chain
+CHECKPOINT_FORMAT = "review-service/event-log-checkpoint/1"
+
+
+@dataclass(frozen=True)
+class LogKeys:
+    """The log's HMAC key and the checkpoint signing key."""
+
+    mac_key: bytes
+    signing_key: Ed25519PrivateKey
+
+    @property
+    def key_id(self) -> str:
+        # Names the key in every row without revealing it (a rotated key keeps its rows).
+        return hashlib.sha256(b"event-log-key-id\0" + self.mac_key).hexdigest()[:16]
+
+    @property
+    def public_key_hex(self) -> str:
+        return public_key_hex(self.signing_key.public_key())
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LogKeys:
+        mac_key = settings.event_log_key.encode()
+        if settings.checkpoint_key_file is not None:
+            loaded = serialization.load_pem_private_key(
+                settings.checkpoint_key_file.read_bytes(), password=None
+            )
+            if not isinstance(loaded, Ed25519PrivateKey):
+                raise ValueError("REVIEW_CHECKPOINT_KEY_FILE must hold an Ed25519 private key")
+            signing = loaded
+        elif settings.checkpoint_key:
+            signing = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(settings.checkpoint_key))
+        else:
+            seed = hmac.new(mac_key, b"checkpoint-signing-key", hashlib.sha256).digest()
+            signing = Ed25519PrivateKey.from_private_bytes(seed)
+        return cls(mac_key, signing)
+
+
+def public_key_hex(key: Ed25519PublicKey) -> str:
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()
+
+
+# The keys of each engine's log, set by the app (and the CLI) from their settings; looked up by
+# the engine's pool so read-only views of the same engine share them.
+_keys_by_pool: weakref.WeakKeyDictionary[Any, LogKeys] = weakref.WeakKeyDictionary()
+
+
+def use_keys(engine: Engine, keys: LogKeys) -> None:
+    _keys_by_pool[engine.pool] = keys
+
+
+def keys_for(session: Session) -> LogKeys:
+    bind = session.get_bind()
+    keys = _keys_by_pool.get(getattr(bind, "pool", None))
+    return keys if keys is not None else LogKeys.from_settings(get_settings())
 
 
 @dataclass
@@ -101,8 +171,12 @@ def record(
     )
 
 
+def chain_of(enterprise_id: int | None) -> int:
+    return CITY_CHAIN if enterprise_id is None else enterprise_id
+
+
 def seal(session: Session) -> list[Event]:
-    """Append the transaction's pending events to the chain. Call right before commit."""
+    """Append the transaction's pending events to their chains. Call right before commit."""
     pending: list[_Pending] = session.info.pop("pending_events", [])
     session.flush()
     writes = session.info.pop("writes", 0)
@@ -110,9 +184,15 @@ def seal(session: Session) -> list[Event]:
         raise RuntimeError("a write reached commit without an event being recorded")
     if not pending:
         return []
-    _lock_chain(session)
-    last = session.exec(select(Event).order_by(col(Event.seq).desc()).limit(1)).first()
-    seq, prev = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+    keys = keys_for(session)
+    chains = sorted({chain_of(item.enterprise_id) for item in pending})
+    _lock_chains(session, chains)
+    heads: dict[int, tuple[int, str]] = {}
+    for chain in chains:
+        last = session.exec(
+            select(Event).where(Event.chain == chain).order_by(col(Event.seq).desc()).limit(1)
+        ).first()
+        heads[chain] = (last.seq, last.hash) if last else (0, GENESIS_HASH)
     now = utcnow()
     sealed = []
     for item in pending:
@@ -124,9 +204,11 @@ def seal(session: Session) -> list[Event]:
         changes = _changes(item.before, after)
         if changes:
             detail["changes"] = changes
-        seq += 1
+        chain = chain_of(item.enterprise_id)
+        seq, prev = heads[chain]
         row = Event(
-            seq=seq,
+            chain=chain,
+            seq=seq + 1,
             occurred_at=now,
             actor_id=item.actor.user_id if item.actor else None,
             actor_role=str(item.actor.role) if item.actor else None,
@@ -137,11 +219,12 @@ def seal(session: Session) -> list[Event]:
             before_digest=digest(item.before) if item.before is not None else None,
             after_digest=digest(after) if after is not None else None,
             detail=json.loads(canonical_json(detail)),
+            key_id=keys.key_id,
             prev_hash=prev,
             hash="",
         )
-        row.hash = chain_hash(row)
-        prev = row.hash
+        row.hash = chain_hash(row, keys)
+        heads[chain] = (row.seq, row.hash)
         session.add(row)
         sealed.append(row)
     session.flush()
@@ -160,8 +243,10 @@ def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dic
     }
 
 
-def chain_hash(row: Event) -> str:
-    payload = {
+def chain_hash(row: Event, keys: LogKeys) -> str:
+    """The row's link: HMAC-SHA256 under the log key, or plain SHA-256 for rows written before
+    the log was keyed (``key_id`` None)."""
+    payload: dict[str, Any] = {
         "seq": row.seq,
         "occurred_at": row.occurred_at.isoformat(timespec="microseconds"),
         "actor_id": row.actor_id,
@@ -175,64 +260,189 @@ def chain_hash(row: Event) -> str:
         "detail": row.detail,
         "prev_hash": row.prev_hash,
     }
-    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+    if row.key_id is None:
+        return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+    payload |= {"chain": row.chain, "key_id": row.key_id}
+    return hmac.new(keys.mac_key, canonical_json(payload).encode(), hashlib.sha256).hexdigest()
 
 
-def _lock_chain(session: Session) -> None:
+def _lock_chains(session: Session, chains: list[int]) -> None:
     # SQLite transactions already hold the single write lock (BEGIN IMMEDIATE, see db.py).
+    # On PostgreSQL each chain has its own lock, taken in one order so two writers never
+    # deadlock; writes of different enterprises no longer wait for each other.
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_CHAIN_LOCK})
+        for chain in chains:
+            session.execute(
+                text("SELECT pg_advisory_xact_lock(:k, :c)"),
+                {"k": _PG_CHAIN_LOCK, "c": chain % 2_147_483_647},
+            )
+
+
+# -- checkpoints ------------------------------------------------------------------------------
+
+
+def checkpoint(session: Session, keys: LogKeys | None = None) -> dict[str, Any]:
+    """A signed statement of every chain's size and head hash, to be held outside the database
+    (by the regulator, in another system). A later ``verify_chain`` against it finds any
+    truncation or rewrite of what it covers."""
+    keys = keys or keys_for(session)
+    newest = (
+        select(Event.chain, func.max(Event.seq).label("size")).group_by(col(Event.chain)).subquery()
+    )
+    rows = session.exec(
+        select(Event.chain, Event.seq, Event.hash)
+        .join(newest, (newest.c.chain == Event.chain) & (newest.c.size == Event.seq))
+        .order_by(col(Event.chain))
+    ).all()
+    body: dict[str, Any] = {
+        "format": CHECKPOINT_FORMAT,
+        "issued_at": utcnow().isoformat(timespec="seconds"),
+        "size": sum(seq for _, seq, _ in rows),
+        "chains": [{"chain": c, "size": seq, "head": h} for c, seq, h in rows],
+        "public_key": keys.public_key_hex,
+    }
+    signature = keys.signing_key.sign(canonical_json(body).encode()).hex()
+    return body | {"signature": signature}
+
+
+class CheckpointInvalid(ValueError):
+    """The checkpoint is not one this log's key signed (or is malformed)."""
+
+
+def check_checkpoint(cp: dict[str, Any], trusted_public_key: str) -> dict[int, tuple[int, str]]:
+    """Verify the checkpoint's signature with the trusted public key; its chain heads."""
+    try:
+        body = {k: v for k, v in cp.items() if k != "signature"}
+        if body.get("format") != CHECKPOINT_FORMAT:
+            raise CheckpointInvalid(f"not an event-log checkpoint ({body.get('format')!r})")
+        if body.get("public_key") != trusted_public_key:
+            raise CheckpointInvalid("the checkpoint was signed with another key")
+        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(trusted_public_key))
+        key.verify(bytes.fromhex(str(cp.get("signature", ""))), canonical_json(body).encode())
+        return {int(c["chain"]): (int(c["size"]), str(c["head"])) for c in body["chains"]}
+    except CheckpointInvalid:
+        raise
+    except InvalidSignature as exc:
+        raise CheckpointInvalid("the checkpoint's signature does not verify") from exc
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CheckpointInvalid(f"the checkpoint is malformed ({exc})") from exc
+
+
+# -- verification -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ChainReport:
     checked: int
+    chains: int = 0
+    first_broken_chain: int | None = None
     first_broken_seq: int | None = None
     first_broken_id: int | None = None
     problem: str | None = None
+    checkpoint_size: int | None = None
 
     @property
     def intact(self) -> bool:
-        return self.first_broken_seq is None
+        return self.problem is None
 
 
-def verify_chain(session: Session, *, batch: int = 5000) -> ChainReport:
-    """Walk the log in order and name the first row whose hash or link does not hold."""
-    prev_hash, prev_seq, checked = GENESIS_HASH, 0, 0
+@dataclass
+class _ChainState:
+    seq: int = 0
+    hash: str = GENESIS_HASH
+    keyed: bool = False
+    # Hashes seen at the positions a checkpoint names.
+    seen: dict[int, str] = field(default_factory=dict)
+
+
+def verify_chain(
+    session: Session,
+    *,
+    keys: LogKeys | None = None,
+    checkpoint: dict[str, Any] | None = None,
+    trusted_public_key: str | None = None,
+    batch: int = 5000,
+) -> ChainReport:
+    """Walk every chain in order and name the first row whose link, key or content does not
+    hold; with a checkpoint (its signature checked against ``trusted_public_key``, by default
+    this log's own) also find chains shorter than it saw, or whose row at the checkpoint's
+    size is not the head it signed. Raises ``CheckpointInvalid`` for a checkpoint that does
+    not verify."""
+    keys = keys or keys_for(session)
+    heads = (
+        check_checkpoint(checkpoint, trusted_public_key or keys.public_key_hex)
+        if checkpoint is not None
+        else {}
+    )
+    states: dict[int, _ChainState] = {}
+    checked = 0
     for row in _rows_in_order(session, batch):
-        if row.seq != prev_seq + 1:
-            return ChainReport(
-                checked,
-                row.seq,
-                row.id,
-                f"sequence gap: expected {prev_seq + 1}, found {row.seq} (rows deleted)",
-            )
-        if row.prev_hash != prev_hash:
-            return ChainReport(
-                checked,
-                row.seq,
-                row.id,
-                "link to the previous row does not match (a row was deleted or replaced)",
-            )
-        if chain_hash(row) != row.hash:
-            return ChainReport(
-                checked, row.seq, row.id, "row content does not match its hash (the row was edited)"
-            )
-        prev_hash, prev_seq = row.hash, row.seq
+        state = states.setdefault(row.chain, _ChainState())
+
+        problem = _row_problem(row, state, keys)
+        if problem is not None:
+            return ChainReport(checked, len(states), row.chain, row.seq, row.id, problem)
+        state.seq, state.hash, state.keyed = row.seq, row.hash, row.key_id is not None
+        wanted = heads.get(row.chain)
+        if wanted is not None and wanted[0] == row.seq:
+            state.seen[row.seq] = row.hash
         checked += 1
-    return ChainReport(checked)
+    for chain, (size, head) in sorted(heads.items()):
+        state = states.get(chain, _ChainState())
+        if state.seq < size:
+            return ChainReport(
+                checked,
+                len(states),
+                chain,
+                state.seq + 1,
+                None,
+                f"chain {chain} ends at {state.seq} events but the checkpoint saw {size} "
+                "(rows deleted from its end)",
+            )
+        if state.seen.get(size) != head:
+            return ChainReport(
+                checked,
+                len(states),
+                chain,
+                size,
+                None,
+                f"chain {chain} at event {size} differs from the head the checkpoint signed "
+                "(the chain was rewritten)",
+            )
+    covered = sum(size for size, _ in heads.values()) if checkpoint is not None else None
+    return ChainReport(checked, len(states), checkpoint_size=covered)
+
+
+def _row_problem(row: Event, state: _ChainState, keys: LogKeys) -> str | None:
+    if row.seq != state.seq + 1:
+        return f"sequence gap: expected {state.seq + 1}, found {row.seq} (rows deleted)"
+    if row.prev_hash != state.hash:
+        return "link to the previous row does not match (a row was deleted or replaced)"
+    if row.key_id is None and state.keyed:
+        return "an unkeyed row follows keyed ones (a row was inserted or replaced)"
+    if row.key_id is not None and row.key_id != keys.key_id:
+        return f"the row is keyed with an unknown key ({row.key_id})"
+    if chain_hash(row, keys) != row.hash:
+        return "row content does not match its hash (the row was edited)"
+    return None
 
 
 def _rows_in_order(session: Session, batch: int) -> Iterator[Event]:
-    after = 0
+    after = (-1, 0)
     while True:
         rows = session.exec(
-            select(Event).where(Event.seq > after).order_by(col(Event.seq)).limit(batch)
+            select(Event)
+            .where(
+                (col(Event.chain) > after[0])
+                | ((col(Event.chain) == after[0]) & (col(Event.seq) > after[1]))
+            )
+            .order_by(col(Event.chain), col(Event.seq))
+            .limit(batch)
         ).all()
         if not rows:
             return
         yield from rows
-        after = rows[-1].seq
+        after = (rows[-1].chain, rows[-1].seq)
         session.expunge_all()
 
 

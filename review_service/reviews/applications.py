@@ -29,10 +29,8 @@ from review_service.reviews.schemas import (
     SessionStatus,
 )
 from review_service.reviews.state import (
-    hidden_application_ids,
     load_application,
     load_session,
-    member_for,
     require_state,
     session_standard,
 )
@@ -328,16 +326,7 @@ def list_for_session(
     session: Session, *, scope: TenantScope, session_id: int, status: ApplicationStatus | None
 ) -> list[Application]:
     rs = load_session(session, scope=scope, session_id=session_id)
-    stmt = select(Application).where(Application.session_id == rs.id)
-    principal = scope.principal
-    if principal.role is Role.applicant:
-        stmt = stmt.where(Application.applicant_user_id == principal.user_id)
-    if principal.role is Role.expert:
-        seat = member_for(session, rs.id or 0, principal.user_id)
-        assert seat is not None
-        hidden = hidden_application_ids(session, seat)
-        if hidden:
-            stmt = stmt.where(col(Application.id).not_in(sorted(hidden)))
+    stmt = select(Application).where(Application.session_id == rs.id, scope.applications_where())
     if status is not None:
         stmt = stmt.where(Application.status == status.value)
     return list(session.exec(stmt.order_by(col(Application.id))).all())

@@ -30,7 +30,6 @@ from review_service.reviews.state import (
     MEMBER,
     load_application,
     load_session,
-    member_for,
     require_state,
 )
 from review_service.tenancy import TenantScope
@@ -312,11 +311,5 @@ def _withdraw_member(session: Session, *, scope: TenantScope, row: Conflict) -> 
 
 def list_conflicts(session: Session, *, scope: TenantScope, session_id: int) -> list[Conflict]:
     rs = load_session(session, scope=scope, session_id=session_id)
-    stmt = select(Conflict).where(Conflict.session_id == rs.id)
-    principal = scope.principal
-    if principal.role is Role.expert:
-        seat = member_for(session, rs.id or 0, principal.user_id)
-        stmt = stmt.where(Conflict.panel_member_id == (seat.id if seat else -1))
-    elif principal.role is Role.applicant:
-        stmt = stmt.where(Conflict.declared_by == principal.user_id)
+    stmt = select(Conflict).where(Conflict.session_id == rs.id, scope.conflicts_where())
     return list(session.exec(stmt.order_by(col(Conflict.id))).all())

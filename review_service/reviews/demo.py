@@ -40,7 +40,7 @@ from review_service.reviews.schemas import (
 )
 from review_service.reviews.state import conflicted_member_ids, member_for
 from review_service.standard_versions.models import StandardVersion
-from review_service.tenancy import TenantScope
+from review_service.tenancy import TenantScope, resolve_scope
 from standards.document import Standard
 from standards.facts import ApplicantFacts
 from standards.identifiers import resident_id_check_char
@@ -138,8 +138,9 @@ def review_rounds(session: Session, settings: Settings, rng: random.Random) -> N
     applicants = iter(_people(session, rng, enterprise, Role.applicant.value, 12, "applicant"))
 
     def scope_of(user: User) -> TenantScope:
-        return TenantScope(
-            Principal(user.id or 0, user.username, Role(user.role), user.enterprise_id), ids
+        # Resolved when the person acts, so an expert's panel seats are already in it.
+        return resolve_scope(
+            session, Principal(user.id or 0, user.username, Role(user.role), user.enterprise_id)
         )
 
     def new_round(name: str) -> int:

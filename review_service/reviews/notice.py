@@ -10,7 +10,6 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from review_service.auth.principal import Role
 from review_service.db import utcnow
 from review_service.errors import FieldProblem, Invalid, InvalidState, NotFound
 from review_service.events.service import record
@@ -33,9 +32,7 @@ from review_service.reviews.schemas import (
 from review_service.reviews.state import (
     APPLICATION,
     OBJECTION,
-    hidden_application_ids,
     load_session,
-    member_for,
     require_state,
     session_standard,
 )
@@ -126,10 +123,8 @@ def view(
 ) -> PublicNoticePublic:
     rs = load_session(session, scope=scope, session_id=session_id)
     notice = _notice(session, rs)
-    hidden: set[int] = set()
-    if scope.principal.role is Role.expert:
-        seat = member_for(session, rs.id or 0, scope.principal.user_id)
-        hidden = hidden_application_ids(session, seat) if seat else set()
+    # An expert never sees the entries of applications they are recused from.
+    hidden = scope.recused
     current = voting.decisions(session, rs.id or 0)
     return PublicNoticePublic(
         session_id=rs.id or 0,
@@ -155,10 +150,7 @@ def raise_objection(
     rs = load_session(session, scope=scope, session_id=session_id)
     require_state(rs, (S.public_notice,), ("提出异议", "raising an objection"))
     notice = _notice(session, rs)
-    listed = {e["application_id"] for e in notice.entries}
-    if scope.principal.role is Role.expert:
-        seat = member_for(session, rs.id or 0, scope.principal.user_id)
-        listed -= hidden_application_ids(session, seat) if seat else set()
+    listed = {e["application_id"] for e in notice.entries} - scope.recused
     if data.application_id not in listed:
         raise NotFound(*APPLICATION, data.application_id)
     if today > notice.ends_on:
@@ -233,9 +225,7 @@ def resolve(
 
 def list_objections(session: Session, *, scope: TenantScope, session_id: int) -> list[Objection]:
     rs = load_session(session, scope=scope, session_id=session_id)
-    stmt = select(Objection).where(Objection.session_id == rs.id)
-    if scope.principal.role in (Role.expert, Role.applicant):
-        stmt = stmt.where(Objection.raised_by == scope.principal.user_id)
+    stmt = select(Objection).where(Objection.session_id == rs.id, scope.objections_where())
     return list(session.exec(stmt.order_by(col(Objection.id))).all())
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from review_service.accounts.models import User
-from review_service.auth.principal import Role
 from review_service.db import utcnow
 from review_service.errors import Conflict, FieldProblem, Invalid, InvalidState
 from review_service.events.service import record, snapshot
@@ -35,7 +34,6 @@ from standards.document import Criterion
 from standards.scoring import ScoreError, member_total
 
 S = SessionStatus
-_SCORING_OVER = (S.voting, S.decided, S.public_notice, S.finalized, S.filed)
 
 
 def require_under_review(application: Application) -> None:
@@ -260,11 +258,7 @@ def view(session: Session, *, scope: TenantScope, application_id: int) -> Scores
         )
 
     mine = by_member.get(member.id) if member is not None else None
-    if scope.principal.role is Role.expert:
-        # Others' scores only once the member has committed to their own.
-        visible = mine is not None and mine.submitted_at is not None
-    else:
-        visible = rs.status in _SCORING_OVER
+    visible = scope.sees_others_sheets(rs.status, mine)
     others = [
         public(s)
         for s in sheets

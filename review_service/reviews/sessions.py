@@ -14,7 +14,6 @@ from datetime import date
 from sqlmodel import Session, col, func, select
 
 from review_service.accounts.models import User
-from review_service.auth.principal import Role
 from review_service.config import Settings
 from review_service.db import utcnow
 from review_service.enterprises import service as enterprises
@@ -81,16 +80,7 @@ def list_sessions(
     offset: int,
     limit: int,
 ) -> tuple[list[ReviewSession], int]:
-    stmt = select(ReviewSession).where(scope.where(ReviewSession.enterprise_id))
-    principal = scope.principal
-    if principal.role is Role.expert:
-        stmt = stmt.where(
-            col(ReviewSession.id).in_(
-                select(PanelMember.session_id).where(PanelMember.user_id == principal.user_id)
-            )
-        )
-    if principal.role is Role.applicant:
-        stmt = stmt.where(ReviewSession.status != S.draft.value)
+    stmt = select(ReviewSession).where(scope.sessions_where())
     if status is not None:
         stmt = stmt.where(ReviewSession.status == status.value)
     count = session.exec(select(func.count()).select_from(stmt.subquery())).one()

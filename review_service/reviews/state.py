@@ -1,7 +1,6 @@
 """What every review module shares: the session's states and moves, the guard that refuses an
-action in the wrong state (and every write on a filed session), and the lookups that apply the
-workflow's visibility on top of tenancy (an expert sees the sessions they sit on and never an
-application they are conflicted on; an applicant sees their own applications)."""
+action in the wrong state (and every write on a filed session), and the lookups that load a
+session or an application through the visibility policy (``review_service.tenancy``)."""
 
 from __future__ import annotations
 
@@ -9,12 +8,11 @@ from collections.abc import Collection
 
 from sqlmodel import Session, select
 
-from review_service.auth.principal import Principal, Role
 from review_service.errors import InvalidState, NotFound
 from review_service.reviews.models import Application, Conflict, PanelMember, ReviewSession
 from review_service.reviews.schemas import ConflictStatus, SessionStatus
 from review_service.standard_versions.models import StandardVersion
-from review_service.tenancy import TenantScope, register_expert_scope
+from review_service.tenancy import TenantScope
 from standards.document import Standard
 
 SESSION = ("评审批次", "review session")
@@ -76,19 +74,6 @@ def require_state(
         )
 
 
-def _panel_enterprises(session: Session, principal: Principal) -> set[int]:
-    """Enterprises whose panels the expert sits on: a pool expert sees those sessions (and
-    ``load_session`` narrows it further to the sessions they sit on)."""
-    return set(
-        session.exec(
-            select(PanelMember.enterprise_id).where(PanelMember.user_id == principal.user_id)
-        ).all()
-    )
-
-
-register_expert_scope(_panel_enterprises)
-
-
 def member_for(session: Session, rs_id: int, user_id: int) -> PanelMember | None:
     return session.exec(
         select(PanelMember).where(PanelMember.session_id == rs_id, PanelMember.user_id == user_id)
@@ -97,11 +82,8 @@ def member_for(session: Session, rs_id: int, user_id: int) -> PanelMember | None
 
 def load_session(session: Session, *, scope: TenantScope, session_id: int) -> ReviewSession:
     """The session, or 404 when it is foreign or not the principal's to see."""
-    rs = scope.get(session, ReviewSession, session_id, SESSION)
-    role = scope.principal.role
-    if role is Role.expert and member_for(session, session_id, scope.principal.user_id) is None:
-        raise NotFound(*SESSION, session_id)
-    if role is Role.applicant and rs.status == S.draft:
+    rs = session.get(ReviewSession, session_id)
+    if rs is None or not scope.sees_session(rs):
         raise NotFound(*SESSION, session_id)
     return rs
 
@@ -118,34 +100,18 @@ def conflicted_member_ids(session: Session, application_id: int) -> set[int]:
     )
 
 
-def hidden_application_ids(session: Session, member: PanelMember) -> set[int]:
-    """Applications a member may not see: those they have a confirmed conflict on."""
-    return set(
-        session.exec(
-            select(Conflict.application_id).where(
-                Conflict.panel_member_id == member.id,
-                Conflict.status == ConflictStatus.confirmed.value,
-            )
-        ).all()
-    )
-
-
 def load_application(
     session: Session, *, scope: TenantScope, application_id: int
 ) -> tuple[Application, ReviewSession, PanelMember | None]:
     """The application, its session and (for an expert) the caller's panel seat; 404 for a
-    foreign application, another applicant's, or one the expert is conflicted on."""
-    application = scope.get(session, Application, application_id, APPLICATION)
+    foreign application, another applicant's, or one the expert is recused from."""
+    application = session.get(Application, application_id)
+    if application is None or not scope.sees_application(application):
+        raise NotFound(*APPLICATION, application_id)
     rs = session.get(ReviewSession, application.session_id)
     assert rs is not None
-    principal = scope.principal
-    member = None
-    if principal.role is Role.applicant and application.applicant_user_id != principal.user_id:
-        raise NotFound(*APPLICATION, application_id)
-    if principal.role is Role.expert:
-        member = member_for(session, rs.id or 0, principal.user_id)
-        if member is None or member.id in conflicted_member_ids(session, application_id):
-            raise NotFound(*APPLICATION, application_id)
+    seat = scope.seat(rs.id)
+    member = session.get(PanelMember, seat) if seat is not None else None
     return application, rs, member
 
 

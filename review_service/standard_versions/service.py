@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from review_service.auth.principal import Principal, Role
+from review_service.auth.principal import Principal
 from review_service.db import utcnow
 from review_service.enterprises import service as enterprises
 from review_service.enterprises.models import Enterprise
@@ -157,21 +157,9 @@ def get_version(
     session: Session, *, scope: TenantScope, kind: StandardKind, version_id: int
 ) -> StandardVersion:
     row = session.get(StandardVersion, version_id)
-    if row is None or row.kind != kind.value or not _visible(scope, row):
+    if row is None or row.kind != kind.value or not scope.sees_standard_version(row):
         raise NotFound(*_what(kind), version_id)
     return row
-
-
-def _visible(scope: TenantScope, row: StandardVersion) -> bool:
-    if row.kind == StandardKind.baseline:
-        return scope.everything or row.status != VersionStatus.draft
-    if not scope.allows(row.enterprise_id):
-        return False
-    # Drafts are HR's working copies: experts and applicants see published versions only.
-    return row.status != VersionStatus.draft or scope.principal.role in (
-        Role.regulator,
-        Role.enterprise_admin,
-    )
 
 
 def _require_draft(row: StandardVersion, kind: StandardKind) -> None:
@@ -405,13 +393,7 @@ def list_versions(
     offset: int,
     limit: int,
 ) -> tuple[list[StandardVersion], int]:
-    stmt = select(StandardVersion).where(StandardVersion.kind == kind.value)
-    if kind is StandardKind.standard:
-        stmt = stmt.where(scope.where(StandardVersion.enterprise_id))
-    if (not scope.everything and scope.principal.role not in (Role.enterprise_admin,)) or (
-        kind is StandardKind.baseline and not scope.everything
-    ):
-        stmt = stmt.where(StandardVersion.status != VersionStatus.draft.value)
+    stmt = select(StandardVersion).where(scope.standard_versions_where(kind.value))
     for column, value in (
         (StandardVersion.track, track),
         (StandardVersion.series, series),

@@ -106,7 +106,9 @@ def list_runs(
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> AuditRunsPublic:
-    rows, count = service.list_runs(session, period=period, offset=offset, limit=limit)
+    rows, count = service.list_runs(
+        session, scope=access.scope, period=period, offset=offset, limit=limit
+    )
     return AuditRunsPublic(data=[AuditRunPublic(**r.model_dump()) for r in rows], count=count)
 
 
@@ -114,7 +116,9 @@ def list_runs(
     "/audit-runs/{run_id}", response_model=AuditRunPublic, operation_id="supervision-get_run"
 )
 def get_run(run_id: ObjectId, access: Regulator, session: SessionDep) -> AuditRunPublic:
-    return AuditRunPublic(**service.get_run(session, run_id=run_id).model_dump())
+    return AuditRunPublic(
+        **service.view_run(session, scope=access.scope, run_id=run_id).model_dump()
+    )
 
 
 @router.get(
@@ -123,7 +127,7 @@ def get_run(run_id: ObjectId, access: Regulator, session: SessionDep) -> AuditRu
     operation_id="supervision-compare_run",
 )
 def compare_run(run_id: ObjectId, access: Regulator, session: SessionDep) -> RunComparison:
-    found = service.compare_runs(session, run_id=run_id)
+    found = service.compare_runs(session, scope=access.scope, run_id=run_id)
     return RunComparison(
         run_id=found["run_id"],
         previous_run_id=found["previous_run_id"],
@@ -140,7 +144,7 @@ def compare_run(run_id: ObjectId, access: Regulator, session: SessionDep) -> Run
     operation_id="supervision-list_grades",
 )
 def list_grades(run_id: ObjectId, access: Regulator, session: SessionDep) -> GradesPublic:
-    rows = service.list_grades(session, run_id=run_id)
+    rows = service.list_grades(session, scope=access.scope, run_id=run_id)
     return GradesPublic(data=[_grade(r) for r in rows], count=len(rows))
 
 
@@ -160,11 +164,12 @@ def list_flags(
     """Flags of a run (default: the latest finished run), filtered."""
     rows, count = service.list_flags(
         session,
+        scope=access.scope,
         run_id=run_id,
         signal=signal,
         severity=severity,
         band=band,
-        scope=scope,
+        flag_scope=scope,
         enterprise_id=enterprise_id,
         offset=offset,
         limit=limit,
@@ -176,7 +181,7 @@ def list_flags(
     "/flags/{flag_id}", response_model=FlagEvidencePublic, operation_id="supervision-get_flag"
 )
 def get_flag(flag_id: ObjectId, access: Regulator, session: SessionDep) -> FlagEvidencePublic:
-    flag = service.get_flag(session, flag_id=flag_id)
+    flag = service.view_flag(session, scope=access.scope, flag_id=flag_id)
     public = _flags(session, [flag])[0]
     return FlagEvidencePublic(**public.model_dump(), evidence=flag.evidence)
 
@@ -206,6 +211,7 @@ def list_cases(
 ) -> CasesPublic:
     rows, count = service.list_cases(
         session,
+        scope=access.scope,
         status=status,
         assignee_id=assignee_id,
         enterprise_id=enterprise_id,
@@ -217,7 +223,9 @@ def list_cases(
 
 @router.get("/cases/{case_id}", response_model=CasePublic, operation_id="supervision-get_case")
 def get_case(case_id: ObjectId, access: Regulator, session: SessionDep) -> CasePublic:
-    return _case(session, service.get_case(session, case_id=case_id), notes=True)
+    return _case(
+        session, service.view_case(session, scope=access.scope, case_id=case_id), notes=True
+    )
 
 
 @router.post(
@@ -240,7 +248,9 @@ def note_case(
     case_id: ObjectId, data: CaseNoteCreate, access: Regulator, session: SessionDep
 ) -> CasePublic:
     service.add_note(session, actor=access.principal, case_id=case_id, text=data.text)
-    return _case(session, service.get_case(session, case_id=case_id), notes=True)
+    return _case(
+        session, service.view_case(session, scope=access.scope, case_id=case_id), notes=True
+    )
 
 
 def _decide(target: CaseStatus, name: str) -> None:

@@ -117,9 +117,17 @@ def get_run(session: Session, *, run_id: int) -> AuditRun:
     return run
 
 
+def view_run(session: Session, *, scope: TenantScope, run_id: int) -> AuditRun:
+    """A run, as a principal reads it: the regulator's alone (404 to anyone else)."""
+    scope.require_supervision(RUN, run_id)
+    return get_run(session, run_id=run_id)
+
+
 def list_runs(
-    session: Session, *, period: str | None, offset: int, limit: int
+    session: Session, *, scope: TenantScope, period: str | None, offset: int, limit: int
 ) -> tuple[list[AuditRun], int]:
+    if not scope.sees_supervision:
+        return [], 0
     stmt = select(AuditRun)
     if period:
         stmt = stmt.where(AuditRun.period == period)
@@ -309,16 +317,19 @@ def _latest_finished_run_id(session: Session) -> int | None:
 def list_flags(
     session: Session,
     *,
+    scope: TenantScope,
     run_id: int | None,
     signal: str | None,
     severity: str | None,
     band: str | None,
-    scope: str | None,
+    flag_scope: str | None,
     enterprise_id: int | None,
     offset: int,
     limit: int,
 ) -> tuple[list[Flag], int]:
     """Flags of a run (default: the latest finished one), filtered, most severe first."""
+    if not scope.sees_supervision:
+        return [], 0
     run_id = run_id if run_id is not None else _latest_finished_run_id(session)
     if run_id is None:
         return [], 0
@@ -327,7 +338,7 @@ def list_flags(
         (Flag.signal, signal),
         (Flag.severity, severity),
         (Flag.band, band),
-        (Flag.scope, scope),
+        (Flag.scope, flag_scope),
         (Flag.enterprise_id, enterprise_id),
     ):
         if value is not None:
@@ -344,6 +355,11 @@ def get_flag(session: Session, *, flag_id: int) -> Flag:
     return flag
 
 
+def view_flag(session: Session, *, scope: TenantScope, flag_id: int) -> Flag:
+    scope.require_supervision(FLAG, flag_id)
+    return get_flag(session, flag_id=flag_id)
+
+
 def cases_by_key(session: Session, keys: Iterable[str]) -> dict[str, Case]:
     keys = sorted(set(keys))
     if not keys:
@@ -351,8 +367,13 @@ def cases_by_key(session: Session, keys: Iterable[str]) -> dict[str, Case]:
     return {c.flag_key: c for c in session.exec(select(Case).where(col(Case.flag_key).in_(keys)))}
 
 
-def list_grades(session: Session, *, run_id: int) -> list[QualityGrade]:
-    get_run(session, run_id=run_id)
+def list_grades(session: Session, *, scope: TenantScope, run_id: int) -> list[QualityGrade]:
+    view_run(session, scope=scope, run_id=run_id)
+    return run_grades(session, run_id=run_id)
+
+
+def run_grades(session: Session, *, run_id: int) -> list[QualityGrade]:
+    """A run's grades for the service itself (the CLI reporting a run it just made)."""
     return list(
         session.exec(
             select(QualityGrade)
@@ -362,10 +383,10 @@ def list_grades(session: Session, *, run_id: int) -> list[QualityGrade]:
     )
 
 
-def compare_runs(session: Session, *, run_id: int) -> dict[str, Any]:
+def compare_runs(session: Session, *, scope: TenantScope, run_id: int) -> dict[str, Any]:
     """New, resolved and persisting flags (by stable key) and grade changes against the
     previous finished run over the same period and scope."""
-    run = get_run(session, run_id=run_id)
+    run = view_run(session, scope=scope, run_id=run_id)
     previous = (
         session.get(AuditRun, run.previous_run_id)
         if run.previous_run_id
@@ -437,6 +458,12 @@ def get_case(session: Session, *, case_id: int) -> Case:
     return case
 
 
+def view_case(session: Session, *, scope: TenantScope, case_id: int) -> Case:
+    """A case, as a principal reads it: the regulator's alone (404 to anyone else)."""
+    scope.require_supervision(CASE, case_id)
+    return get_case(session, case_id=case_id)
+
+
 def case_notes(session: Session, *, case_id: int) -> list[CaseNote]:
     return list(
         session.exec(
@@ -448,12 +475,15 @@ def case_notes(session: Session, *, case_id: int) -> list[CaseNote]:
 def list_cases(
     session: Session,
     *,
+    scope: TenantScope,
     status: CaseStatus | None,
     assignee_id: int | None,
     enterprise_id: int | None,
     offset: int,
     limit: int,
 ) -> tuple[list[Case], int]:
+    if not scope.sees_supervision:
+        return [], 0
     stmt = select(Case)
     if status is not None:
         stmt = stmt.where(Case.status == status.value)

@@ -45,6 +45,14 @@ FOREIGN_PATH_PARAMS = {
 # A valid body for each route that takes one (so 404 is not hidden behind 422).
 BODIES: dict[str, Any] = {
     "auth-logout": {"refresh_token": "x" * 43},
+    "events-verify_against_checkpoint": {
+        "format": "review-service/event-log-checkpoint/1",
+        "issued_at": "2026-12-04T00:00:00+00:00",
+        "size": 0,
+        "chains": [],
+        "public_key": "0" * 64,
+        "signature": "0" * 128,
+    },
     "auth-refresh": {"refresh_token": "x" * 43},
     "auth-change_password": {"current_password": "whatever", "new_password": "Another-pass-123"},
     "users-create": {

@@ -134,5 +134,11 @@ def test_deactivated_user_token_stops_working(client, world: World) -> None:
 def test_settings_refuse_default_secrets_in_production() -> None:
     with pytest.raises(ValidationError, match="REVIEW_SECRET_KEY"):
         Settings(environment="production")
-    ok = Settings(environment="production", secret_key="s" * 40, id_hash_key="k" * 40)
+    ok = Settings(
+        environment="production",
+        secret_key="s" * 40,
+        id_hash_key="k" * 40,
+        event_log_key="e" * 40,
+        checkpoint_key="0" * 64,
+    )
     assert ok.environment == "production"
