@@ -47,8 +47,10 @@ class Settings(BaseSettings):
     # Bounded waits on the database, so an outage answers 503 quickly instead of hanging.
     db_connect_timeout_seconds: int = Field(default=5, ge=1, le=60)
     db_pool_timeout_seconds: int = Field(default=5, ge=1, le=120)
-    db_statement_timeout_ms: int = Field(default=30_000, ge=100)
-    db_lock_timeout_ms: int = Field(default=10_000, ge=100)
+    # Long enough for an audit's reads; a wait for a row lock ends in 409 instead of holding a
+    # worker thread (the race tests hold a lock and expect the others refused promptly).
+    db_statement_timeout_ms: int = Field(default=120_000, ge=100)
+    db_lock_timeout_ms: int = Field(default=3_000, ge=100)
     # Largest request body taken by the bulk intakes (filings, registry extracts): a
     # 10,000-application filing is about 25 MB of JSON.
     max_request_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)

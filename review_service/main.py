@@ -28,7 +28,7 @@ from review_service.certificates.router import router as certificates_router
 from review_service.config import Settings, get_settings
 from review_service.credit.router import router as credit_router
 from review_service.db import engine_for, utcnow
-from review_service.dependencies import public
+from review_service.dependencies import commit_in_endpoints, public
 from review_service.documents.router import router as documents_router
 from review_service.enterprises.router import router as enterprises_router
 from review_service.errors import install_error_handlers
@@ -158,6 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["*"],
     )
 
+    commit_in_endpoints(API_ROUTERS)
     for router in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     _mount_docs(app)

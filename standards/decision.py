@@ -40,6 +40,11 @@ class Decision(BaseModel):
     parts: list[DecisionPart]
 
 
+def quorum_required(rules: PanelRules, eligible_members: int) -> int:
+    """Members who must vote on an application for its decision to stand."""
+    return math.ceil(rules.quorum_share * eligible_members - _SLACK)
+
+
 def decide(
     *,
     rules: PanelRules,
@@ -68,8 +73,8 @@ def decide(
         raise ValueError(
             f"{present} votes cast but only {eligible_members} members may vote on this application"
         )
-    quorum_required = math.ceil(rules.quorum_share * eligible_members - _SLACK)
-    quorum_met = present >= quorum_required and present > 0
+    required = quorum_required(rules, eligible_members)
+    quorum_met = present >= required and present > 0
     approvals_required = math.ceil(rules.vote_threshold * present - _SLACK)
     threshold_met = present > 0 and approvals >= approvals_required
     score_met = final_score is not None and final_score >= pass_score - _SLACK
@@ -78,13 +83,12 @@ def decide(
     parts = [
         DecisionPart(
             code="quorum",
-            required=str(quorum_required),
+            required=str(required),
             given=str(present),
             passed=quorum_met,
-            message=f"应到{eligible_members}人，需到会{quorum_required}人，实到{present}人",
+            message=f"应到{eligible_members}人，需到会{required}人，实到{present}人",
             message_en=(
-                f"{present} of {eligible_members} eligible members present, "
-                f"{quorum_required} required"
+                f"{present} of {eligible_members} eligible members present, {required} required"
             ),
         ),
         DecisionPart(
@@ -120,7 +124,7 @@ def decide(
     ]
     return Decision(
         approved=quorum_met and threshold_met and score_met,
-        quorum_required=quorum_required,
+        quorum_required=required,
         present=present,
         quorum_met=quorum_met,
         approvals_required=approvals_required,

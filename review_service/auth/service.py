@@ -6,6 +6,8 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from review_service.accounts.models import User
@@ -17,6 +19,7 @@ from review_service.auth.schemas import TokenPair
 from review_service.config import Settings
 from review_service.errors import FieldProblem, Invalid, LoginRefused, Unauthenticated
 from review_service.events.service import record, snapshot
+from review_service.transitions import lock_by_key
 from standards.identifiers import resident_id_digest
 
 # A resident ID number (18 characters, or the old 15 digits) typed into the user-name field.
@@ -40,10 +43,11 @@ def login(
     session: Session, *, settings: Settings, username: str, password: str, now: datetime
 ) -> TokenPair:
     key = login_name_key(username, settings)
-    throttle = session.get(LoginThrottle, key) or LoginThrottle(username=key)
     user = session.exec(select(User).where(User.username == username.strip().lower())).first()
     # Always verify once, so unknown users and locked accounts cost the same as a wrong password.
+    # Verified before the throttle's lock is taken: the slow hash never holds it.
     password_ok = verify_password(password, user.password_hash if user and user.is_active else None)
+    throttle = _throttle(session, key)
     if throttle.locked_until and throttle.locked_until > now:
         raise LoginRefused(
             "登录失败次数过多，账户已暂时锁定，请稍后再试",
@@ -79,10 +83,32 @@ def login(
     return pair
 
 
+def _throttle(session: Session, key: str) -> LoginThrottle:
+    """The user name's throttle row, created if missing and locked (``FOR UPDATE``): racing
+    attempts count one after the other, so no failure is lost and a burst cannot outrun the
+    lockout. The row is made with ``ON CONFLICT DO NOTHING``: racing first attempts never
+    fail on each other's insert."""
+    throttle = lock_by_key(session, LoginThrottle, key, column="username")
+    if throttle is not None:
+        return throttle
+    dialect = session.get_bind().dialect.name
+    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(LoginThrottle)
+        .values(username=key, failures=0, locked_until=None)
+        .on_conflict_do_nothing(index_elements=["username"])
+    )
+    throttle = lock_by_key(session, LoginThrottle, key, column="username")
+    assert throttle is not None
+    return throttle
+
+
 def refresh(session: Session, *, settings: Settings, token: str, now: datetime) -> TokenPair:
-    row = session.exec(
-        select(RefreshToken).where(RefreshToken.token_digest == tokens.refresh_token_digest(token))
-    ).first()
+    # Locked: of two uses of one token exactly one rotates it; the other, once the winner has
+    # committed, finds it rotated and is treated as the replay it is.
+    row = lock_by_key(
+        session, RefreshToken, tokens.refresh_token_digest(token), column="token_digest"
+    )
     invalid = Unauthenticated("刷新凭证无效或已过期", "the refresh token is invalid or expired")
     if row is None or row.expires_at <= now:
         raise invalid

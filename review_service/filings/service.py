@@ -184,6 +184,8 @@ def _store(
         credential_id=credential_id,
         document=stored,  # type: ignore[arg-type]
     )
+    # The write counter seal() checks: an insert the savepoint rolled back wrote nothing.
+    writes = session.info.get("writes", 0)
     try:
         # A savepoint: when a concurrent request stored the same filing_id first, answer
         # with its record (or the conflict) instead of failing the whole request.
@@ -191,6 +193,7 @@ def _store(
             session.add(row)
             session.flush()
     except IntegrityError:
+        session.info["writes"] = writes
         existing = _existing(session, filing.filing_id, digest)
         if existing is None:
             raise

@@ -15,8 +15,8 @@ from review_service.accounts.models import User
 from review_service.auth.principal import Role
 from review_service.db import utcnow
 from review_service.errors import Conflict as ConflictError
-from review_service.errors import FieldProblem, Invalid, InvalidState, NotFound
-from review_service.events.service import record, snapshot
+from review_service.errors import FieldProblem, Invalid, NotFound
+from review_service.events.service import record
 from review_service.reviews.models import Application, Conflict, PanelMember, Score, Vote
 from review_service.reviews.schemas import (
     ApplicationStatus,
@@ -36,6 +36,7 @@ from review_service.reviews.state import (
     require_state,
 )
 from review_service.tenancy import TenantScope
+from review_service.transitions import lock, move
 
 _WHY = {
     ConflictKind.own_application: ("评委本人即申报人", "the member is the applicant"),
@@ -230,6 +231,8 @@ def resolve(
 ) -> Conflict:
     row = scope.get(session, Conflict, conflict_id, CONFLICT)
     rs = load_session(session, scope=scope, session_id=row.session_id)
+    # Shared: the session cannot move on while the conflict is decided.
+    rs = lock(session, rs, shared=True)
     require_state(rs, BEFORE_DECISION, ("处理回避", "resolving a conflict"))
     if data.status is ConflictStatus.pending:
         raise Invalid(
@@ -239,29 +242,38 @@ def resolve(
                 FieldProblem("status", "应为 confirmed 或 dismissed", "confirmed or dismissed")
             ],
         )
-    if row.status != ConflictStatus.pending:
-        raise InvalidState(
-            f"该回避记录已处理（{row.status}），不能再次处理",
-            f"this conflict was already {row.status}",
-            code="already_resolved",
-            extra={"current_state": row.status},
-        )
-    before = snapshot(row)
-    row.status = data.status.value
-    row.resolution_reason = data.reason
-    row.resolved_by = scope.principal.user_id
-    row.resolved_at = utcnow()
-    session.add(row)
-    if data.status is ConflictStatus.confirmed:
-        _withdraw_member(session, scope=scope, row=row)
-    record(
+    # The member's seat first (the lock a sheet's or ballot's write takes), so no score or
+    # vote of the member lands between the confirmation and the withdrawal below.
+    member = session.get(PanelMember, row.panel_member_id)
+    if member is not None:
+        lock(session, member)
+    row = move(
         session,
+        row,
+        what=CONFLICT,
+        target=data.status.value,
+        allowed=CONFLICT_MOVES,
         actor=scope.principal,
         action=f"conflict.{data.status.value}",
-        subject=row,
-        before=before,
+        refused_code="already_resolved",
+        change=lambda r: _resolution(r, scope=scope, reason=data.reason),
     )
+    if data.status is ConflictStatus.confirmed:
+        _withdraw_member(session, scope=scope, row=row)
     return row
+
+
+CONFLICT_MOVES = {
+    ConflictStatus.pending.value: frozenset(
+        {ConflictStatus.confirmed.value, ConflictStatus.dismissed.value}
+    )
+}
+
+
+def _resolution(row: Conflict, *, scope: TenantScope, reason: str | None) -> None:
+    row.resolution_reason = reason
+    row.resolved_by = scope.principal.user_id
+    row.resolved_at = utcnow()
 
 
 def _withdraw_member(session: Session, *, scope: TenantScope, row: Conflict) -> None:

@@ -27,7 +27,7 @@ from review_service.reviews.schemas import ApplicationStatus, ConflictStatus, Se
 from review_service.reviews.state import MOVES, SESSION, load_session, require_state
 from review_service.standard_versions.models import StandardVersion
 from review_service.tenancy import TenantScope
-from review_service.transitions import check_transition
+from review_service.transitions import check_transition, lock
 
 S = SessionStatus
 
@@ -187,6 +187,8 @@ def file_session(
     version: int | None,
 ) -> tuple[ReviewSession, FilingRecord, bool]:
     rs = load_session(session, scope=scope, session_id=session_id)
+    # Taken first: a concurrent filing waits here and then finds the session filed.
+    rs = lock(session, rs)
     enterprise = session.get(Enterprise, rs.enterprise_id)
     assert enterprise is not None
     if rs.status == S.filed:

@@ -12,9 +12,15 @@ from sqlmodel import Session, col, select
 
 from review_service.db import utcnow
 from review_service.errors import FieldProblem, Invalid, InvalidState, NotFound
-from review_service.events.service import record, snapshot
+from review_service.events.service import record
 from review_service.reviews import voting
-from review_service.reviews.models import Application, Objection, PublicNotice, ReviewSession
+from review_service.reviews.models import (
+    Application,
+    Decision,
+    Objection,
+    PublicNotice,
+    ReviewSession,
+)
 from review_service.reviews.schemas import (
     NoticeEntry,
     ObjectionCreate,
@@ -31,6 +37,7 @@ from review_service.reviews.state import (
     session_standard,
 )
 from review_service.tenancy import TenantScope
+from review_service.transitions import lock, lock_by_key, move
 from standards import workdays
 
 S = SessionStatus
@@ -169,11 +176,26 @@ def raise_objection(
     return row
 
 
+OBJECTION_MOVES = {
+    ObjectionStatus.open.value: frozenset(
+        {ObjectionStatus.upheld.value, ObjectionStatus.dismissed.value}
+    )
+}
+
+
+def _resolution(row: Objection, *, scope: TenantScope, reason: str) -> None:
+    row.resolution_reason = reason
+    row.resolved_by = scope.principal.user_id
+    row.resolved_at = utcnow()
+
+
 def resolve(
     session: Session, *, scope: TenantScope, objection_id: int, data: ObjectionResolution
 ) -> Objection:
     row = scope.get(session, Objection, objection_id, OBJECTION)
     rs = load_session(session, scope=scope, session_id=row.session_id)
+    # Shared: the notice cannot be finalized while an objection is being resolved.
+    rs = lock(session, rs, shared=True)
     require_state(rs, (S.public_notice,), ("处理异议", "resolving an objection"))
     if data.status is ObjectionStatus.open:
         raise Invalid(
@@ -181,29 +203,22 @@ def resolve(
             "the resolution is upheld or dismissed",
             details=[FieldProblem("status", "应为 upheld 或 dismissed", "upheld or dismissed")],
         )
-    if row.status != ObjectionStatus.open:
-        raise InvalidState(
-            f"该异议已处理（{row.status}）",
-            f"this objection was already {row.status}",
-            code="already_resolved",
-            extra={"current_state": row.status},
-        )
-    before = snapshot(row)
-    row.status = data.status.value
-    row.resolution_reason = data.reason
-    row.resolved_by = scope.principal.user_id
-    row.resolved_at = utcnow()
-    session.add(row)
-    session.flush()
-    record(
+    # Under the objection's row lock: of concurrent resolutions exactly one moves it, and
+    # only the winner touches the decision, so the objection and the decision agree.
+    row = move(
         session,
+        row,
+        what=OBJECTION,
+        target=data.status.value,
+        allowed=OBJECTION_MOVES,
         actor=scope.principal,
         action=f"objection.{data.status.value}",
-        subject=row,
-        before=before,
+        refused_code="already_resolved",
+        change=lambda r: _resolution(r, scope=scope, reason=data.reason),
     )
     if data.status is ObjectionStatus.upheld:
-        decision = voting.decision_for(session, row.application_id)
+        # Locked too: two objections upheld at once overturn the decision once.
+        decision = lock_by_key(session, Decision, row.application_id, column="application_id")
         if decision is not None and decision.approved:
             voting.overturn(
                 session, scope=scope, application_id=row.application_id, objection_id=row.id or 0

@@ -45,6 +45,7 @@ from review_service.reviews.schemas import (
     DecisionPublic,
     DrawVerification,
     FilingReceipt,
+    NextStepsPublic,
     ObjectionCreate,
     ObjectionPublic,
     ObjectionResolution,
@@ -172,8 +173,23 @@ def transition_session(
         version=data.version,
         today=on,
         holidays=working_days.load(session, settings),
+        settings=settings,
+        override_reason=data.override_reason,
     )
     return sessions.to_public(rs)
+
+
+@router.get(
+    "/review-sessions/{session_id}/next-steps",
+    response_model=NextStepsPublic,
+    operation_id="reviews-session_next_steps",
+)
+def session_next_steps(
+    session_id: ObjectId, access: Admin, session: SessionDep, on: Today
+) -> NextStepsPublic:
+    """The moves ``allowed_next`` offers, each with what blocks it now (sheets unsubmitted by
+    member, votes missing, quorum) and whether an override reason may lift it."""
+    return sessions.next_steps(session, scope=access.scope, session_id=session_id, today=on)
 
 
 @router.post(

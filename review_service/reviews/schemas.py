@@ -27,7 +27,8 @@ class SessionStatus(StrEnum):
 
 
 class TransitionTarget(StrEnum):
-    """Targets of the generic transition endpoint; filing has its own (it builds a package)."""
+    """Targets of the transition endpoint: every move ``allowed_next`` offers. ``filed``
+    builds the filing package, as ``POST …/file`` does."""
 
     open = "open"
     validating = "validating"
@@ -36,6 +37,7 @@ class TransitionTarget(StrEnum):
     decided = "decided"
     public_notice = "public_notice"
     finalized = "finalized"
+    filed = "filed"
 
 
 class MemberRole(StrEnum):
@@ -111,6 +113,37 @@ class TransitionIn(BaseModel):
 
     target: TransitionTarget
     version: int | None = Field(default=None, ge=1)
+    override_reason: str | None = Field(
+        default=None,
+        min_length=5,
+        max_length=1000,
+        description="Moves on although the blockers the rules let HR override remain "
+        "(unsubmitted sheets, missing votes); logged with the move",
+    )
+
+
+class StepBlocker(BaseModel):
+    """What stops a move, and whether an explicit, logged reason may override it."""
+
+    field: str
+    problem: str
+    problem_en: str
+    overridable: bool
+    code: str | None = Field(default=None, description="the refusal's own code, where it has one")
+
+
+class NextStep(BaseModel):
+    target: TransitionTarget
+    ready: bool
+    override_allowed: bool = Field(description="blocked only by what an override reason lifts")
+    blockers: list[StepBlocker]
+
+
+class NextStepsPublic(BaseModel):
+    session_id: int
+    status: SessionStatus
+    version: int
+    steps: list[NextStep]
 
 
 class ReviewSessionPublic(BaseModel):

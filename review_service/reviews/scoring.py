@@ -11,7 +11,7 @@ from review_service.db import utcnow
 from review_service.errors import Conflict, FieldProblem, Invalid, InvalidState
 from review_service.events.service import record, snapshot
 from review_service.reviews import panels
-from review_service.reviews.models import Application, PanelMember, Score
+from review_service.reviews.models import Application, PanelMember, ReviewSession, Score
 from review_service.reviews.models import Conflict as ConflictRow
 from review_service.reviews.schemas import (
     ApplicationStatus,
@@ -29,6 +29,7 @@ from review_service.reviews.state import (
     session_standard,
 )
 from review_service.tenancy import TenantScope
+from review_service.transitions import lock
 from standards.document import Criterion
 from standards.scoring import ScoreError, member_total
 
@@ -103,17 +104,26 @@ def _value_problems(criteria: list[Criterion], data: ScoreSheetIn) -> list[Field
 
 
 def _own_sheet(session: Session, application_id: int, member_id: int) -> Score | None:
+    # Read afresh: the caller holds the member's lock, so this is the sheet as it stands.
     return session.exec(
-        select(Score).where(
-            Score.application_id == application_id, Score.panel_member_id == member_id
-        )
+        select(Score)
+        .where(Score.application_id == application_id, Score.panel_member_id == member_id)
+        .execution_options(populate_existing=True)
     ).first()
 
 
-def _scorer(session: Session, *, scope: TenantScope, application_id: int, action: tuple[str, str]):  # type: ignore[no-untyped-def]
+def _scorer(
+    session: Session, *, scope: TenantScope, application_id: int, action: tuple[str, str]
+) -> tuple[Application, ReviewSession, PanelMember]:
+    """The application, its session and the caller's seat, with the locks a sheet's write
+    takes: the session shared (scoring cannot close underneath the write), then the member's
+    seat exclusively (one member's saves and submits happen one after the other, so a
+    submitted sheet never changes and its total is computed from the values it keeps)."""
     application, rs, member = load_application(session, scope=scope, application_id=application_id)
-    require_state(rs, (S.reviewing,), action)
     assert member is not None
+    rs = lock(session, rs, shared=True)
+    require_state(rs, (S.reviewing,), action)
+    member = lock(session, member)
     require_under_review(application)
     require_no_pending_conflict(session, application, member)
     return application, rs, member
@@ -138,6 +148,7 @@ def save(session: Session, *, scope: TenantScope, application_id: int, data: Sco
             "评分已提交，不能再修改",
             "your scores were submitted and can no longer change",
             code="scores_submitted",
+            extra={"current_state": "submitted"},
         )
     before = snapshot(sheet) if sheet is not None else None
     if sheet is None:
@@ -173,7 +184,12 @@ def submit(session: Session, *, scope: TenantScope, application_id: int) -> Scor
             code="incomplete_scores",
         )
     if sheet.submitted_at is not None:
-        raise Conflict("评分已提交", "your scores were already submitted", code="scores_submitted")
+        raise Conflict(
+            "评分已提交",
+            "your scores were already submitted",
+            code="scores_submitted",
+            extra={"current_state": "submitted"},
+        )
     missing = [c for c in criteria if c.code not in sheet.values]
     if missing:
         raise Invalid(

@@ -27,6 +27,7 @@ from review_service.reviews.state import (
     session_standard,
 )
 from review_service.tenancy import TenantScope
+from review_service.transitions import lock
 from standards.decision import DecisionPart, decide
 from standards.scoring import final_score
 
@@ -36,8 +37,12 @@ _DECIDED = (S.decided, S.public_notice, S.finalized, S.filed)
 
 def cast(session: Session, *, scope: TenantScope, application_id: int, data: VoteIn) -> Vote:
     application, rs, member = load_application(session, scope=scope, application_id=application_id)
-    require_state(rs, (S.voting,), ("投票", "voting"))
     assert member is not None
+    # The session shared (voting cannot close underneath the ballot), the seat exclusively
+    # (two ballots of one member: the second sees the first and is refused).
+    rs = lock(session, rs, shared=True)
+    require_state(rs, (S.voting,), ("投票", "voting"))
+    member = lock(session, member)
     scoring.require_under_review(application)
     scoring.require_no_pending_conflict(session, application, member)
     already = session.exec(

@@ -20,7 +20,7 @@ from review_service.events.service import record, snapshot
 from review_service.standard_versions.models import EquivalenceTableVersion, StandardVersion
 from review_service.standard_versions.schemas import StandardKind, VersionStatus
 from review_service.tenancy import TenantScope
-from review_service.transitions import check_transition
+from review_service.transitions import check_transition, lock
 from standards import defaults
 from standards.baseline import laxities
 from standards.catalogue import load_catalogue
@@ -288,6 +288,12 @@ def publish(
     today: date,
 ) -> StandardVersion:
     row = get_version(session, scope=scope, kind=kind, version_id=version_id)
+    # The whole lineage under lock: of two versions published at once, the second waits,
+    # then retires the first, so a lineage never has two published versions.
+    session.exec(
+        select(StandardVersion.id).where(StandardVersion.lineage == row.lineage).with_for_update()
+    ).all()
+    row = lock(session, row)
     what = _what(kind)
     check_transition(
         what=what,
@@ -355,7 +361,7 @@ def retire(
     version_id: int,
     expected_version: int | None,
 ) -> StandardVersion:
-    row = get_version(session, scope=scope, kind=kind, version_id=version_id)
+    row = lock(session, get_version(session, scope=scope, kind=kind, version_id=version_id))
     check_transition(
         what=_what(kind),
         current=row.status,
@@ -508,7 +514,9 @@ def update_equivalence_draft(
 def publish_equivalence(
     session: Session, *, actor: Principal, version_id: int, expected_version: int | None
 ) -> EquivalenceTableVersion:
-    row = get_equivalence(session, version_id=version_id)
+    # Every version under lock: one table is published at a time.
+    session.exec(select(EquivalenceTableVersion.id).with_for_update()).all()
+    row = lock(session, get_equivalence(session, version_id=version_id))
     check_transition(
         what=EQUIVALENCE,
         current=row.status,

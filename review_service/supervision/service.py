@@ -53,7 +53,7 @@ from review_service.supervision.schemas import (
     RunStatus,
 )
 from review_service.tenancy import TenantScope
-from review_service.transitions import check_transition
+from review_service.transitions import check_transition, lock, move
 
 RUN = ("审查批次", "audit run")
 FLAG = ("疑点", "flag")
@@ -559,24 +559,22 @@ def _move_case(
     action: str,
     **fields: Any,
 ) -> Case:
-    case = get_case(session, case_id=case_id)
-    check_transition(
+    def change(row: Case) -> None:
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.updated_at = utcnow()
+
+    return move(
+        session,
+        get_case(session, case_id=case_id),
         what=CASE,
-        current=case.status,
         target=target.value,
         allowed=_CASE_MOVES,
+        actor=actor,
+        action=action,
         expected_version=version,
-        version=case.version,
+        change=change,
     )
-    before = snapshot(case)
-    case.status = target.value
-    for name, value in fields.items():
-        setattr(case, name, value)
-    case.updated_at = utcnow()
-    session.add(case)
-    session.flush()
-    record(session, actor=actor, action=action, subject=case, before=before)
-    return case
 
 
 def assign_case(session: Session, *, actor: Principal, case_id: int, data: CaseAssign) -> Case:
@@ -699,7 +697,8 @@ def lift_measure(
 ) -> SupervisionMeasure:
     """Lift a measure; lifting a suspension reinstates the authorisations it suspended that
     are still suspended. A revocation cannot be lifted."""
-    measure = scope.get(session, SupervisionMeasure, measure_id, MEASURE)
+    # Under the measure's row lock: a measure is lifted once, its suspensions reinstated once.
+    measure = lock(session, scope.get(session, SupervisionMeasure, measure_id, MEASURE))
     moves = _MEASURE_MOVES if measure.kind != MeasureKind.revocation else {"in_force": frozenset()}
     check_transition(
         what=MEASURE,

@@ -40,9 +40,7 @@ def test_keys_from_a_key_file_made_by_keygen(tmp_path: Path) -> None:
     made = CliRunner().invoke(cli, ["checkpoint-keygen", "--out", str(path)])
     assert made.exit_code == 0, made.output
     assert path.stat().st_mode & 0o777 == 0o600
-    keys = LogKeys.from_settings(
-        Settings(**TEST, event_log_key="e" * 40, checkpoint_key_file=path)
-    )
+    keys = LogKeys.from_settings(Settings(**TEST, event_log_key="e" * 40, checkpoint_key_file=path))
     loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     assert isinstance(loaded, Ed25519PrivateKey)
     assert keys.public_key_hex == public_key_hex(loaded.public_key()) in made.output

@@ -127,7 +127,13 @@ def test_decision_parts_quorum_threshold_and_pass_score(flow: Flow) -> None:
         if i < 4:  # 4 of 7 present: below the quorum of 2/3 (5)
             flow.vote(few_votes, name, "approve")
         flow.vote(rejected, name, "approve" if i < 4 else "reject")  # 4 of 7 < 2/3
-    flow.advance(rnd.session_id, "decided")
+    refused = flow.move(rnd.session_id, "decided")
+    assert refused.status_code == 409, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "not_ready" and error["override_allowed"] is True
+    assert {b["field"] for b in error["blockers"]} >= {f"applications[{few_votes}].quorum"}
+    r = flow.move(rnd.session_id, "decided", override_reason="三位评委因公出差，无法到会")
+    assert r.status_code == 200, r.text
 
     def parts(app_id: int) -> dict[str, bool]:
         body = flow.client.get(
