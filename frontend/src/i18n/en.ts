@@ -35,6 +35,20 @@ export default {
   errors: {
     forbiddenTitle: 'Forbidden', forbidden: 'Your role cannot open this page.', notFound: 'This page does not exist.',
   },
+  fields: {
+    track: 'track', series: 'series/trade', level: 'level', specialty: 'specialty', name: 'name', name_en: 'English name',
+    description: 'description', description_en: 'English description', criteria: 'criteria', code: 'code', weight: 'weight', maximum: 'maximum',
+    guide: 'scoring guide', guide_en: 'English scoring guide', pass_score: 'pass score', panel: 'panel rules', min_size: 'minimum size', odd_size: 'odd size',
+    member_level_offset: 'member level offset', min_external_share: 'minimum external share', chair_required: 'chair required',
+    quorum_share: 'quorum', vote_threshold: 'vote threshold', notice_working_days: 'notice working days', requirements: 'requirements',
+    kind: 'kind', years: 'years', minimum: 'minimum', exceptional: 'exceptional track', max_share: 'maximum share', facts: 'applicant facts',
+    education: 'education', credit_code: 'credit code', reason: 'reason', rules: 'rules', from_track: 'held track',
+    from_level: 'held level', to_track: 'target track', to_level: 'target level', min_years_at_level: 'years', version: 'version',
+    score: 'score', scores: 'scores', qualifications: 'qualifications', since: 'obtained on', username: 'user name', password: 'password',
+    display_name: 'name', role: 'role', period: 'period', enterprise_id: 'enterprise', note: 'note', note_en: 'English note',
+    valid_from: 'valid from', valid_to: 'valid to', levels: 'levels', cluster: 'cluster', body_kind: 'body kind',
+    applicant_id: 'applicant', expert_id: 'expert', kind_detail: 'detail', source: 'source', scope: 'scope',
+  },
   track: { title: 'Professional title', skill: 'Skill level' },
   levels: {
     title: { technician: 'Technician level', assistant: 'Assistant level', intermediate: 'Intermediate', deputy_senior: 'Deputy senior', senior: 'Senior' },

@@ -35,6 +35,20 @@ export default {
   errors: {
     forbiddenTitle: '无权访问', forbidden: '当前账号的角色不能打开此页面。', notFound: '您访问的页面不存在。',
   },
+  fields: {
+    track: '类别', series: '系列/工种', level: '等级', specialty: '专业', name: '名称', name_en: '英文名称',
+    description: '说明', description_en: '英文说明', criteria: '评价指标', code: '代码', weight: '权重', maximum: '满分',
+    guide: '评分要点', guide_en: '英文评分要点', pass_score: '合格分', panel: '评委会规则', min_size: '最少人数', odd_size: '须为奇数',
+    member_level_offset: '评委等级差', min_external_share: '外单位最低比例', chair_required: '须设主任委员',
+    quorum_share: '到会比例', vote_threshold: '表决通过比例', notice_working_days: '公示工作日', requirements: '申报条件',
+    kind: '类型', years: '年限', minimum: '最低', exceptional: '破格条件', max_share: '占比上限', facts: '申报人情况',
+    education: '学历', credit_code: '统一社会信用代码', reason: '原因', rules: '对应规则', from_track: '持有类别',
+    from_level: '持有等级', to_track: '可申报类别', to_level: '可申报等级', min_years_at_level: '年限', version: '版本',
+    score: '得分', scores: '评分', qualifications: '已取得资格', since: '取得时间', username: '用户名', password: '密码',
+    display_name: '姓名', role: '角色', period: '周期', enterprise_id: '企业', note: '备注', note_en: '英文备注',
+    valid_from: '生效日期', valid_to: '截止日期', levels: '等级', cluster: '产业集群', body_kind: '主体类型',
+    applicant_id: '申报人', expert_id: '专家', kind_detail: '说明', source: '来源', scope: '适用范围',
+  },
   track: { title: '职称', skill: '职业技能等级' },
   levels: {
     title: { technician: '员级', assistant: '助理级', intermediate: '中级', deputy_senior: '副高级', senior: '正高级' },
