@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from review_service import tables  # noqa: F401  (complete metadata)
 from review_service.accounts.router import router as accounts_router
 from review_service.auth.router import router as auth_router
+from review_service.catalogue.router import router as catalogue_router
 from review_service.config import Settings, get_settings
 from review_service.db import make_engine
 from review_service.dependencies import public
@@ -47,6 +48,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     filings_router,
     supervision_router,
     reviews_router,
+    catalogue_router,
 )
 
 

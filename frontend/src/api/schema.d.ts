@@ -1358,6 +1358,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Catalogue
+         * @description Public, no login: the name of every code the API returns, in Chinese and English
+         *     (statuses, signals, levels, trades, clusters, event actions, …).
+         */
+        get: operations["catalogue-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1794,6 +1815,19 @@ export interface components {
             /** Count */
             count: number;
         };
+        /**
+         * CataloguePublic
+         * @description Every code the API returns, by group, in the order pick lists offer them.
+         */
+        CataloguePublic: {
+            /**
+             * Groups
+             * @description group → labels, e.g. session_statuses, signals, event_verbs
+             */
+            groups: {
+                [key: string]: components["schemas"]["Label"][];
+            };
+        };
         /** ChainReportPublic */
         ChainReportPublic: {
             /** Intact */
@@ -2103,7 +2137,10 @@ export interface components {
             target_level: string;
             /** Target Series Any Of */
             target_series_any_of: string[] | null;
-            /** Met */
+            /**
+             * Met
+             * @description every condition is known to be met
+             */
             met: boolean;
             /** Already Held */
             already_held: boolean;
@@ -2111,8 +2148,16 @@ export interface components {
             years_held: number;
             /** Checks */
             checks: components["schemas"]["RequirementResult"][];
-            /** Missing */
+            /**
+             * Missing
+             * @description conditions the given facts fail
+             */
             missing: components["schemas"]["RequirementResult"][];
+            /**
+             * Unknown
+             * @description conditions that need facts not given (frontline post, appraisals, continuing education): neither met nor missing
+             */
+            unknown?: components["schemas"]["RequirementResult"][];
             /** Message */
             message: string;
             /** Message En */
@@ -2147,6 +2192,11 @@ export interface components {
             from_track: components["schemas"]["Track"];
             /** From Level */
             from_level: string;
+            /**
+             * Up To Level
+             * @description the highest held level the rule covers (初级 = technician up to assistant); None: from_level and every level above it
+             */
+            up_to_level?: string | null;
             to_track: components["schemas"]["Track"];
             /** To Level */
             to_level: string;
@@ -2598,6 +2648,15 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** Label */
+        Label: {
+            /** Code */
+            code: string;
+            /** Zh */
+            zh: string;
+            /** En */
+            en: string;
         };
         /** LaxityPublic */
         LaxityPublic: {
@@ -6543,6 +6602,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "catalogue-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CataloguePublic"];
                 };
             };
         };
