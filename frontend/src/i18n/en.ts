@@ -67,6 +67,7 @@ export default {
     noStandards: 'No enterprise has published a standard for this level yet',
   },
   enterprises: {
+    pickHint: 'Type a name or credit code',
     intro: 'Enterprises, industry committees and third-party bodies authorised by the bureau to run their own reviews.', create: 'Add review body',
     keyword: 'Keyword', keywordHint: 'Name or credit code', cluster: 'Industry cluster', creditCode: 'Unified social credit code', bodyKind: 'Kind',
     authorizations: 'Authorisations', grant: 'Grant authorisation', levels: 'Levels', validity: 'Valid', noAuthorizations: 'No authorisation granted yet',
@@ -109,7 +110,7 @@ export default {
   audit: {
     intro: 'Post-review audits of the filings: rules and statistics side by side, every flag with numbers you can check.', start: 'Start an audit', empty: 'No audit runs yet',
     scope: 'Scope', scopes: { all: 'All', cluster: 'Cluster', enterprises: 'Enterprises' }, progress: 'Progress', counts: 'Size',
-    countsText: '{f} filings · {a} applications · {g} flags', enterpriseIds: 'Enterprise IDs', filings: 'Filings', applications: 'Applications', flags: 'Flags',
+    countsText: '{f} filings · {a} applications · {g} flags', enterpriseIds: 'Enterprises', filings: 'Filings', applications: 'Applications', flags: 'Flags',
     previous: 'Previous run', comparison: 'Compared with the previous run', against: 'against #{id}', noPrevious: 'No previous run to compare with',
     new: 'New', persisting: 'Persisting', resolved: 'Resolved', gradeChanges: 'Grade changes', before: 'Before', after: 'After',
     viewFlags: 'Flags', viewGrades: 'Grades', gradeSummary: '{n} review bodies graded',
@@ -202,5 +203,9 @@ export default {
     intro: 'Apply, follow your applications, and object during a public notice.', openSessions: 'Sessions open for applications', noOpen: 'No session is open',
     apply: 'Apply', mine: 'My applications', none: 'No applications yet', sessionStatus: 'Session', evidence: 'Evidence', evidenceTitle: 'Title',
     evidenceDesc: 'Description', noDecision: 'No decision yet', withdraw: 'Withdraw',
+  },
+  evidence: {
+    kinds: { lenient: 'lenient', harsh: 'harsh' },
+    baseline: 'baseline', claimed: 'claimed', code: 'problem', computed_approved: 'approved by the rules', conflicts: 'conflicts', covering_record: 'covering record', department: 'department', exceptional_claimed: 'exceptional claimed', exceptional_unmet: 'exceptional conditions unmet', failed: 'conditions not met', filed_approved: 'filed as approved', just_above: 'just above the pass score', just_below: 'just below the pass score', kind: 'kind', laxities: 'laxities', limits_95: '95% limits', limits_998: '99.8% limits', low_spread: 'low-spread applications', mean_ab: 'mean score A→B', mean_ba: 'mean score B→A', median_seconds: 'median seconds', median_spread: 'median spread', member_b: 'other member', n_fast: 'fast reviews', org_a: 'organisation A', org_b: 'organisation B', outer_above: 'outer above', outer_below: 'outer below', overdispersion_rho: 'over-dispersion ρ', p_raw: 'raw p', parts: 'decision parts', path: 'where', peer_group: 'peer group', person_key: 'person key', phi: 'dispersion φ', population_median_spread: 'population median spread', registered_rank: 'registered rank', scope: 'scope', session_date: 'session date', shrunk_rate: 'shrunk rate', spread_ratio: 'spread ratio', spread_threshold: 'spread threshold', stamped: 'stamped', test: 'test', top_features: 'main features', track_level: 'track and level', unanimous: 'unanimous', width: 'width', z: 'z', passed: 'met', notMet: 'not met',
   },
 }

@@ -66,6 +66,7 @@ export default {
     met: '条件已满足', missing: '尚缺 {n} 项条件', yearsHeld: '（已持有 {y} 年）', standards: '适用的企业评价标准', noStandards: '暂无企业发布该等级的评价标准',
   },
   enterprises: {
+    pickHint: '输入企业名称或信用代码搜索',
     intro: '市人社局授权开展自主评审的企业、行业评委会和社会化评审机构。', create: '新增评审主体', keyword: '关键词',
     keywordHint: '名称或统一社会信用代码', cluster: '产业集群', creditCode: '统一社会信用代码', bodyKind: '主体类型',
     authorizations: '评审权限', grant: '授予权限', levels: '等级', validity: '有效期', noAuthorizations: '尚未授予评审权限',
@@ -108,7 +109,7 @@ export default {
   audit: {
     intro: '对备案数据进行评后审查：规则核验与统计筛查并行，每条疑点都给出可核对的数字。', start: '发起审查', empty: '还没有审查批次',
     scope: '范围', scopes: { all: '全部', cluster: '产业集群', enterprises: '指定企业' }, progress: '进度', counts: '规模',
-    countsText: '备案 {f} · 申报 {a} · 疑点 {g}', enterpriseIds: '企业编号', filings: '备案数', applications: '申报数', flags: '疑点数',
+    countsText: '备案 {f} · 申报 {a} · 疑点 {g}', enterpriseIds: '指定企业', filings: '备案数', applications: '申报数', flags: '疑点数',
     previous: '上一批次', comparison: '与上一批次比较', against: '对比 #{id}', noPrevious: '没有可比较的上一批次',
     new: '新增', persisting: '持续', resolved: '已消除', gradeChanges: '等级变化', before: '之前', after: '之后',
     viewFlags: '查看疑点', viewGrades: '查看分级', gradeSummary: '已对 {n} 个评审主体评定质量等级',
@@ -201,5 +202,9 @@ export default {
     intro: '申报评审、跟踪进度，公示期内可以提出异议。', openSessions: '正在受理申报的评审批次', noOpen: '暂无受理中的评审批次',
     apply: '申报', mine: '我的申报', none: '还没有申报', sessionStatus: '批次进度', evidence: '业绩材料', evidenceTitle: '材料名称',
     evidenceDesc: '说明', noDecision: '尚未形成评审结果', withdraw: '撤回申报',
+  },
+  evidence: {
+    kinds: { lenient: '偏宽', harsh: '偏严' },
+    baseline: '基准标准', claimed: '申报学历', code: '问题', computed_approved: '按规则应通过', conflicts: '回避关系', covering_record: '有对应记录', department: '部门', exceptional_claimed: '破格申报', exceptional_unmet: '破格未满足', failed: '未满足的条件', filed_approved: '备案为通过', just_above: '刚过线人数', just_below: '刚低于线人数', kind: '类型', laxities: '宽于基准之处', limits_95: '95%控制限', limits_998: '99.8%控制限', low_spread: '打分离散度低的申报', mean_ab: '甲给乙平均分', mean_ba: '乙给甲平均分', median_seconds: '评审用时中位数（秒）', median_spread: '离散度中位数', member_b: '对方评委', n_fast: '过快评审数', org_a: '单位甲', org_b: '单位乙', outer_above: '线上外侧人数', outer_below: '线下外侧人数', overdispersion_rho: '过度离散系数ρ', p_raw: '原始p值', parts: '决定要件', path: '位置', peer_group: '同行组', person_key: '人员标识', phi: '离散系数φ', population_median_spread: '总体离散度中位数', registered_rank: '登记等级', scope: '范围', session_date: '评审日期', shrunk_rate: '收缩后通过率', spread_ratio: '离散度之比', spread_threshold: '离散度阈值', stamped: '盖章数', test: '检验方法', top_features: '主要异常特征', track_level: '类别与等级', unanimous: '全票通过数', width: '宽度', z: 'z值', passed: '满足', notMet: '未满足',
   },
 }
