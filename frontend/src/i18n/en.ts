@@ -60,6 +60,7 @@ export default {
     addQualification: 'Add one', certificates: 'Certificates', awards: 'Awards', typeAndEnter: 'Type and press Enter', asOf: 'As of',
   },
   equivalence: {
+    unknown: '{n} to confirm',
     title: 'Title–skill equivalence lookup', intro: 'Enter what you hold to see which title or skill level it opens, what is still missing, and which enterprises have a standard for it.',
     holdTrack: 'I hold a', holdLevel: 'Level', since: 'Obtained on', more: 'Add more facts (education, appraisals, continuing education, post) for a precise answer',
     lookup: 'Look up', noOptions: 'No equivalence path starts from this level', tableVersion: 'Per equivalence table version {v}', alreadyHeld: 'Already held',

@@ -60,9 +60,10 @@ export default {
     awards: '获奖', typeAndEnter: '输入后回车', asOf: '截至日期',
   },
   equivalence: {
+    unknown: '另有 {n} 项待确认',
     title: '职称与职业技能等级贯通查询', intro: '输入您已取得的等级，查看可以申报的对应职称或技能等级、尚缺的条件，以及哪些企业的评价标准适用。',
     holdTrack: '我持有', holdLevel: '等级', since: '取得时间', more: '填写更多情况（学历、考核、继续教育、岗位），结果更准确',
-    lookup: '查询', noOptions: '没有从该等级出发的贯通路径', tableVersion: '依据贯通对应表第 {v} 版', alreadyHeld: '已持有',
+    lookup: '查询', noOptions: '贯通对应表中没有从该等级出发的规则（对应表由人社局维护）', tableVersion: '依据贯通对应表第 {v} 版', alreadyHeld: '已持有',
     met: '条件已满足', missing: '尚缺 {n} 项条件', yearsHeld: '（已持有 {y} 年）', standards: '适用的企业评价标准', noStandards: '暂无企业发布该等级的评价标准',
   },
   enterprises: {
