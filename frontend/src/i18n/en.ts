@@ -167,6 +167,7 @@ export default {
     applyExceptional: 'Apply on the exceptional track', justification: 'Justification', submitted: 'Submitted; see the eligibility check',
   },
   scores: {
+    overMax: '{v} is above the maximum of {m}; please correct it (it is not lowered for you)',
     progress: 'Scoring progress', recused: 'Recused', submitted: 'Submitted', pending: 'Pending', values: 'Scores', total: 'Total',
     score: 'Score', mySheet: 'My sheet', sheet: 'Score sheet', max: 'max {m}', comment: 'Comment (optional)', saveDraft: 'Save draft',
     submit: 'Submit scores', submitConfirm: 'Submitted scores cannot be changed. Submit?', submittedOk: 'Scores submitted', alreadySubmitted: 'You submitted your scores: total {total}',

@@ -166,6 +166,7 @@ export default {
     applyExceptional: '申请破格', justification: '破格理由', submitted: '已提交，资格校验结果见下',
   },
   scores: {
+    overMax: '{v} 超过满分 {m}，请改正（不会自动改为 {m}）',
     progress: '评分进度', recused: '回避', submitted: '已提交', pending: '未提交', values: '各项得分', total: '总分',
     score: '评分', mySheet: '我的评分表', sheet: '评分表', max: '满分 {m}', comment: '评语（可选）', saveDraft: '暂存',
     submit: '提交评分', submitConfirm: '提交后不能修改，确定提交？', submittedOk: '评分已提交', alreadySubmitted: '您已提交评分，总分 {total}',
