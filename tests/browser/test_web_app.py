@@ -280,8 +280,10 @@ def test_flags_name_enterprises_and_the_picker_searches_as_you_type(browser, ser
     option.click()
     page.click("button:has-text('查询')")
     _settle(page)
+    page.click("button:has-text('重置')")
+    _settle(page)
     # The evidence drawer shows its details in words.
-    page.locator(".el-table__row").first.click()
+    page.locator(".el-table__row:visible").first.click()
     page.locator("[data-test=evidence-drawer] .el-alert").wait_for()
     _settle(page)
     _check_screen(page, "regulator_flag_evidence", "zh-CN")
@@ -318,4 +320,23 @@ def test_public_equivalence_for_every_title_level(browser, server: str, lang: st
         "deputy_senior": "none",
         "senior": "none",
     }
+    assert watch.problems == [], watch.problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_refused_step_shows_the_servers_reasons(browser, server: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale=lang)
+    watch = Watch(page, expected_statuses=(409,))
+    _login(page, server, "admin001", lang)
+    page.goto(f"{server}/sessions")
+    _settle(page)
+    page.locator(".el-table__row:has-text('公示中') a").first.click()  # the session's own name
+    page.locator("[data-test=move-finalized]").click()
+    page.locator(".el-message-box__btns .el-button--primary").click()
+    alert = page.locator("[data-test=step-refused]")
+    alert.wait_for(timeout=10_000)
+    text = alert.inner_text()
+    # The server's reason (the notice period) is shown, not only a count of unmet conditions.
+    assert "2026" in text and alert.locator("li").count() >= 1, text
+    _check_screen(page, "admin001_session_step_refused", lang)
     assert watch.problems == [], watch.problems

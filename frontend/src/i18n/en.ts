@@ -68,6 +68,7 @@ export default {
     noStandards: 'No enterprise has published a standard for this level yet',
   },
   enterprises: {
+    history: 'Supervision history: grade, flags, cases and filings', noGrade: 'not graded yet', risk: 'risk',
     pickHint: 'Type a name or credit code',
     intro: 'Enterprises, industry committees and third-party bodies authorised by the bureau to run their own reviews.', create: 'Add review body',
     keyword: 'Keyword', keywordHint: 'Name or credit code', cluster: 'Industry cluster', creditCode: 'Unified social credit code', bodyKind: 'Kind',
@@ -141,6 +142,7 @@ export default {
     hash: 'Hash', prevHash: 'Previous hash', before: 'Before digest', after: 'After digest',
   },
   sessions: {
+    refused: 'Could not move to “{to}”: the server gave these reasons',
     intro: 'A session moves open → validating → reviewing → voting → decided → public notice → finalized → filed; the server checks every step.',
     create: 'New review session', empty: 'No review sessions yet', what: 'Reviewing', heldOn: 'Held on', standard: 'Standard',
     namePlaceholder: 'e.g. 2026 marine welding engineers', noPublished: 'No published standard: publish one first',

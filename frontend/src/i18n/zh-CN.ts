@@ -67,6 +67,7 @@ export default {
     met: '条件已满足', missing: '尚缺 {n} 项条件', yearsHeld: '（已持有 {y} 年）', standards: '适用的企业评价标准', noStandards: '暂无企业发布该等级的评价标准',
   },
   enterprises: {
+    history: '监管记录：质量等级、疑点、案件与备案', noGrade: '尚未评定', risk: '风险分',
     pickHint: '输入企业名称或信用代码搜索',
     intro: '市人社局授权开展自主评审的企业、行业评委会和社会化评审机构。', create: '新增评审主体', keyword: '关键词',
     keywordHint: '名称或统一社会信用代码', cluster: '产业集群', creditCode: '统一社会信用代码', bodyKind: '主体类型',
@@ -140,6 +141,7 @@ export default {
     hash: '哈希', prevHash: '前一条哈希', before: '变更前摘要', after: '变更后摘要',
   },
   sessions: {
+    refused: '未能进入“{to}”：服务器列出的原因如下',
     intro: '评审批次按“受理—资格校验—评审打分—表决—决定—公示—定案—备案”推进，每一步由服务端校验。',
     create: '新建评审批次', empty: '还没有评审批次', what: '评审内容', heldOn: '评审日期', standard: '评价标准',
     namePlaceholder: '如：2026年度船舶焊接工程师评审', noPublished: '没有已发布的评价标准，请先发布标准',
