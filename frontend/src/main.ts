@@ -1,6 +1,6 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
-import ElementPlus from 'element-plus'
+import { installElementPlus } from './plugins/element'
 import 'element-plus/dist/index.css'
 import App from './App.vue'
 import { i18n, currentLang, installCatalogue } from './i18n'
@@ -23,7 +23,7 @@ async function loadCatalogue(): Promise<void> {
 const app = createApp(App)
 app.use(createPinia())
 app.use(i18n)
-app.use(ElementPlus)
+installElementPlus(app)
 app.use(setupRouter())
 app.directive('permission', permission)
 document.documentElement.lang = currentLang()

@@ -181,7 +181,7 @@ def _walk(
         link = page.locator(f".el-table__row a[href^='{path}/']")
         if details and link.count():
             link.first.click()
-            page.wait_for_url(lambda url, p=path: re.search(rf"{p}/\d+", url) is not None)
+            page.wait_for_url(lambda url, p=path: re.search(rf"{p}/.+", url) is not None)
             _settle(page)
             _check_screen(page, f"{name}_detail", lang)
             seen.append(page.url.removeprefix(server))

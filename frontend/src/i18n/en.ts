@@ -36,6 +36,7 @@ export default {
     forbiddenTitle: 'Forbidden', forbidden: 'Your role cannot open this page.', notFound: 'This page does not exist.',
   },
   fields: {
+    ends_on: 'notice ends on', starts_on: 'notice starts on', held_on: 'held on', status: 'status',
     track: 'track', series: 'series/trade', level: 'level', specialty: 'specialty', name: 'name', name_en: 'English name',
     description: 'description', description_en: 'English description', criteria: 'criteria', code: 'code', weight: 'weight', maximum: 'maximum',
     guide: 'scoring guide', guide_en: 'English scoring guide', pass_score: 'pass score', panel: 'panel rules', min_size: 'minimum size', odd_size: 'odd size',

@@ -36,6 +36,7 @@ export default {
     forbiddenTitle: '无权访问', forbidden: '当前账号的角色不能打开此页面。', notFound: '您访问的页面不存在。',
   },
   fields: {
+    ends_on: '公示截止', starts_on: '公示开始', held_on: '评审日期', status: '状态',
     track: '类别', series: '系列/工种', level: '等级', specialty: '专业', name: '名称', name_en: '英文名称',
     description: '说明', description_en: '英文说明', criteria: '评价指标', code: '代码', weight: '权重', maximum: '满分',
     guide: '评分要点', guide_en: '英文评分要点', pass_score: '合格分', panel: '评委会规则', min_size: '最少人数', odd_size: '须为奇数',
