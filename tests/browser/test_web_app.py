@@ -119,6 +119,8 @@ class Watch:
         # A failed request is judged by its status below, not by Chromium's console line.
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
             self.problems.append(f"console: {message.text}")
+        if "Failed to resolve component" in message.text:  # a tag no component answers
+            self.problems.append(f"console: {message.text}")
 
     def _response(self, response) -> None:  # type: ignore[no-untyped-def]
         if response.status >= 400 and response.status not in self.expected:
@@ -153,6 +155,11 @@ def _check_screen(page, name: str, lang: str) -> str:  # type: ignore[no-untyped
         const text = document.body.innerText; ids.forEach((n) => (n.style.display = ''));
         return text }"""
     )
+    # A template tag no registered component answers stays in the page as an unknown element.
+    unknown = page.evaluate(
+        "() => [...document.querySelectorAll(':not(:defined)')].map((e) => e.localName)"
+    )
+    assert unknown == [], f"{name} ({lang}) has unregistered components: {sorted(set(unknown))}"
     for broken in BROKEN:
         assert broken not in text, f"{name} ({lang}) shows {broken!r}"
     raw = sorted(set(RAW_CODE.findall(text)))

@@ -39,6 +39,7 @@ import {
   ElOptionGroup,
   ElPagination,
   ElProgress,
+  ElRadio,
   ElRadioButton,
   ElRadioGroup,
   ElResult,
@@ -92,6 +93,7 @@ const COMPONENTS = [
   ElOptionGroup,
   ElPagination,
   ElProgress,
+  ElRadio,
   ElRadioButton,
   ElRadioGroup,
   ElResult,
@@ -109,6 +111,10 @@ const COMPONENTS = [
 ]
 
 export function installElementPlus(app: App): void {
-  for (const component of COMPONENTS) app.use(component)
+  // Sub-components (ElRadioGroup, ElTableColumn…) install nothing themselves: register each by name.
+  for (const component of COMPONENTS) {
+    app.use(component)
+    if (component.name && !app.component(component.name)) app.component(component.name, component)
+  }
   app.use(ElLoading) // v-loading
 }
