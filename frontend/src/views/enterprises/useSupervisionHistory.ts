@@ -2,6 +2,7 @@
 import { shallowRef } from 'vue'
 import { auditApi, casesApi } from '@/api/supervision'
 import { filingsApi } from '@/api/filings'
+import { enterprisesApi } from '@/api/enterprises'
 import type { Case, Flag, Grade } from '@/api/types'
 import { notifyError } from '@/composables/useApiError'
 
@@ -17,7 +18,8 @@ export function useSupervisionHistory(enterpriseId: number) {
 
   async function load(): Promise<void> {
     try {
-      const [runs, f, c, fi] = await Promise.all([
+      const [enterprise, runs, f, c, fi] = await Promise.all([
+        enterprisesApi.get(enterpriseId),
         auditApi.runs({ limit: 20 }),
         auditApi.flags({ enterprise_id: enterpriseId, limit: 10 }),
         casesApi.list({ enterprise_id: enterpriseId, limit: 10 }),
@@ -31,7 +33,8 @@ export function useSupervisionHistory(enterpriseId: number) {
       const finished = runs.data.find((r) => r.status === 'finished')
       if (finished) {
         const grades = await auditApi.grades(finished.id)
-        grade.value = grades.data.find((g) => g.enterprise_id === enterpriseId) ?? null
+        // Grades name the body by id when it is registered, always by credit code.
+        grade.value = grades.data.find((g) => g.enterprise_id === enterpriseId || g.credit_code === enterprise.credit_code) ?? null
       }
     } catch (err) {
       notifyError(err)
