@@ -225,8 +225,9 @@ def demo(seed: int = 2026) -> None:
     if loaded:
         console.print("[green]demo data loaded[/green]")
     console.print(
-        f"log in as [bold]regulator[/bold] (regulator) or [bold]admin001[/bold]…[bold]admin141[/bold] "
-        f"(enterprise HR); password [bold]{DEMO_PASSWORD}[/bold]"
+        f"log in as [bold]regulator[/bold] (regulator), [bold]admin001[/bold]…[bold]admin141[/bold] "
+        f"(enterprise HR), [bold]expert001_01[/bold]… or [bold]pool01[/bold]… (experts), "
+        f"[bold]applicant001_01[/bold]… (applicants); password [bold]{DEMO_PASSWORD}[/bold]"
     )
 
 

@@ -24,6 +24,7 @@ from sqlmodel import Session
 from review_service import tables  # noqa: F401  (complete metadata)
 from review_service.accounts.router import router as accounts_router
 from review_service.auth.router import router as auth_router
+from review_service.catalogue.router import router as catalogue_router
 from review_service.certificates.router import router as certificates_router
 from review_service.config import Settings, get_settings
 from review_service.credit.router import router as credit_router
@@ -97,6 +98,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     documents_router,
     spreadsheets_router,
     rosters_router,
+    catalogue_router,
 )
 
 

@@ -29,6 +29,11 @@ _DIRECTION_TRACKS: dict[str, tuple[Track, Track]] = {
     "title_to_skill": (Track.title, Track.skill),
 }
 _SCOPE_ZH = {"national": "全国默认", "cluster": "产业集群", "enterprise": "企业"}
+_SCOPE_EN = {
+    "national": "national default",
+    "cluster": "industry cluster",
+    "enterprise": "enterprise",
+}
 _EPS = 1e-9
 
 
@@ -50,6 +55,11 @@ class EquivalenceRule(BaseModel):
     direction: Direction
     from_track: Track
     from_level: str
+    up_to_level: str | None = Field(
+        default=None,
+        description="the highest held level the rule covers (初级 = technician up to assistant); "
+        "None: from_level and every level above it",
+    )
     to_track: Track
     to_level: str
     series_any_of: list[str] | None = None
@@ -76,10 +86,15 @@ class EquivalenceRule(BaseModel):
             )
         for field, track, level in (
             ("from_level", self.from_track, self.from_level),
+            ("up_to_level", self.from_track, self.up_to_level),
             ("to_level", self.to_track, self.to_level),
         ):
-            if not is_level(track, level):
+            if level is not None and not is_level(track, level):
                 raise ValueError(f"{field}: '{level}' is not a level of track {track.value}")
+        if self.up_to_level is not None and level_rank(self.from_track, self.up_to_level) < (
+            level_rank(self.from_track, self.from_level)
+        ):
+            raise ValueError("up_to_level: must not be below from_level")
         if (self.scope == "cluster") != (self.cluster is not None):
             raise ValueError("cluster is required for scope 'cluster' and only for it")
         if (self.scope == "enterprise") != (self.enterprise_credit_code is not None):
@@ -98,10 +113,13 @@ class EquivalenceRule(BaseModel):
 
     def applies_to_holding(self, holding: Qualification) -> bool:
         """Whether a holder of ``holding`` is covered by this rule's series/trade limits and
-        holds ``from_level`` or higher on ``from_track``."""
+        holds ``from_level`` or higher (up to ``up_to_level`` when set) on ``from_track``."""
         if holding.track != self.from_track:
             return False
-        if level_rank(holding.track, holding.level) < level_rank(self.from_track, self.from_level):
+        rank = level_rank(holding.track, holding.level)
+        if rank < level_rank(self.from_track, self.from_level):
+            return False
+        if self.up_to_level is not None and rank > level_rank(self.from_track, self.up_to_level):
             return False
         limit = self.trades_any_of if holding.track is Track.skill else self.series_any_of
         return limit is None or holding.series in limit
@@ -142,11 +160,16 @@ class EquivalenceOption(BaseModel):
     target_track: Track
     target_level: str
     target_series_any_of: list[str] | None
-    met: bool
+    met: bool = Field(description="every condition is known to be met")
     already_held: bool
     years_held: float
     checks: list[RequirementResult]
-    missing: list[RequirementResult]
+    missing: list[RequirementResult] = Field(description="conditions the given facts fail")
+    unknown: list[RequirementResult] = Field(
+        default_factory=list,
+        description="conditions that need facts not given (frontline post, appraisals, "
+        "continuing education): neither met nor missing",
+    )
     message: str
     message_en: str
 
@@ -191,16 +214,19 @@ def _years_held(facts: ApplicantFacts, holding: Qualification, rule: Equivalence
 
 
 def _years_check(rule: EquivalenceRule, holding: Qualification, years: float) -> RequirementResult:
-    name = level_name(rule.from_track, rule.from_level, series=holding.series)
-    name_en = level_name(rule.from_track, rule.from_level, "en", series=holding.series)
+    # Name what the holder holds; a rule's from_level may be lower (员级 covers 助理级).
+    name = level_name(holding.track, holding.level, series=holding.series)
+    name_en = level_name(holding.track, holding.level, "en", series=holding.series)
+    floor = level_name(rule.from_track, rule.from_level, series=holding.series)
+    floor_en = level_name(rule.from_track, rule.from_level, "en", series=holding.series)
     need = f"{rule.min_years_at_level:g}"
     passed = years >= rule.min_years_at_level - _EPS
     short = f"{rule.min_years_at_level - years:.1f}"
     return RequirementResult(
         code="years_at_level",
         kind="years_at_level",
-        rule=f"取得{name}（或更高）满{need}年",
-        rule_en=f"{need} years as {name_en} or higher",
+        rule=f"取得{floor}（或更高）满{need}年",
+        rule_en=f"{need} years as {floor_en} or higher",
         required=f"{need}年",
         required_en=f"{need} years",
         given=f"{years:.1f}年",
@@ -240,6 +266,18 @@ def _checks(
     return checks
 
 
+def _unknown(check: RequirementResult) -> RequirementResult:
+    return check.model_copy(
+        update={
+            "given": "未填写",
+            "given_en": "not given",
+            "passed": False,
+            "message": f"待确认：{check.rule}（未填写相关情况）",
+            "message_en": f"to be confirmed: {check.rule_en} (not given)",
+        }
+    )
+
+
 def open_levels(
     table: EquivalenceTable,
     facts: ApplicantFacts,
@@ -247,10 +285,14 @@ def open_levels(
     *,
     cluster: str | None = None,
     enterprise_credit_code: str | None = None,
+    facts_given: bool = True,
 ) -> list[EquivalenceOption]:
     """What ``holding`` opens on the other track under the rules in force for this enterprise
     and cluster: one option per applicable rule, whether its conditions are met, and what is
-    missing. Works both ways (skill → title and title → skill)."""
+    missing. Works both ways (skill → title and title → skill).
+
+    With ``facts_given`` False only the holding is known: the conditions on other facts
+    (frontline post, appraisals, continuing education) are ``unknown``, not missing."""
     options: list[EquivalenceOption] = []
     rules = applicable_rules(table, cluster=cluster, enterprise_credit_code=enterprise_credit_code)
     for rule in rules:
@@ -258,7 +300,12 @@ def open_levels(
             continue
         years = _years_held(facts, holding, rule)
         checks = _checks(rule, facts, holding, years)
-        missing = [c for c in checks if not c.passed]
+        unknown: list[RequirementResult] = []
+        if not facts_given:
+            # The years check needs only the holding; every other check needs facts not given.
+            checks = checks[:1] + [_unknown(c) for c in checks[1:]]
+            unknown = checks[1:]
+        missing = [c for c in checks if not c.passed and c not in unknown]
         target_series = rule.series_any_of if rule.to_track is Track.title else rule.trades_any_of
         target_rank = level_rank(rule.to_track, rule.to_level)
         already = any(
@@ -270,12 +317,19 @@ def open_levels(
         series_hint = target_series[0] if target_series and len(target_series) == 1 else None
         target_zh = level_name(rule.to_track, rule.to_level, series=series_hint)
         target_en = level_name(rule.to_track, rule.to_level, "en", series=series_hint)
-        by_zh = f"按{_SCOPE_ZH[rule.scope]}规则{rule.code}"
-        by_en = f"under {rule.scope} rule {rule.code}"
+        by_zh = f"按{_SCOPE_ZH[rule.scope]}规则"
+        by_en = f"under the {_SCOPE_EN[rule.scope]} rule"
         if missing:
             message = f"{by_zh}可申报{target_zh}，尚缺：" + "；".join(m.message for m in missing)
             message_en = f"{target_en} {by_en}; missing: " + "; ".join(
                 m.message_en for m in missing
+            )
+        elif unknown:
+            message = f"{by_zh}可申报{target_zh}，年限已满足；另需确认：" + "；".join(
+                u.rule for u in unknown
+            )
+            message_en = f"{target_en} {by_en}: years met; also to confirm: " + "; ".join(
+                u.rule_en for u in unknown
             )
         else:
             message = f"{by_zh}可申报{target_zh}，条件均已满足"
@@ -286,11 +340,12 @@ def open_levels(
                 target_track=rule.to_track,
                 target_level=rule.to_level,
                 target_series_any_of=target_series,
-                met=not missing,
+                met=not missing and not unknown,
                 already_held=already,
                 years_held=years,
                 checks=checks,
                 missing=missing,
+                unknown=unknown,
                 message=message,
                 message_en=message_en,
             )

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
-import { i18n, setLang } from '@/i18n'
+import { i18n, installCatalogue, setLang } from '@/i18n'
+import { catalogueMessages } from '@/api/catalogue'
 import RequirementTable from '@/components/RequirementTable.vue'
 import StatusTag from '@/components/StatusTag.vue'
 import type { RequirementResult } from '@/api/types'
@@ -14,6 +15,8 @@ const rows: RequirementResult[] = [
     message: '不符合：差1.8年', message_en: 'not met: 1.8 years short',
   },
 ]
+
+installCatalogue(catalogueMessages({ session_statuses: [{ code: 'public_notice', zh: '公示中', en: 'Public notice' }] }))
 
 const opts = { global: { plugins: [i18n, ElementPlus] } }
 

@@ -31,3 +31,29 @@ describe('ApiError', () => {
     expect(toApiError(0, null).messageIn('en')).toMatch(/server/)
   })
 })
+
+describe('reasons', () => {
+  const names: Record<string, string> = { criteria: '评价指标', weight: '权重', series: '系列/工种' }
+  const label = (n: string) => names[n]
+  it('names the field of every reason, in words', async () => {
+    const { reasonLines } = await import('@/api/errors')
+    const e = toApiError(422, {
+      error: {
+        code: 'invalid_document', message: '基准标准文档校验未通过（2处问题）', message_en: '2 problems',
+        details: [
+          { field: 'document.series', problem: '缺少必填字段', problem_en: 'Field required' },
+          { field: 'document.criteria[0].weight', problem: '须大于0', problem_en: 'must be positive' },
+        ],
+      },
+    })
+    expect(reasonLines(e, 'zh-CN', label)).toEqual(['系列/工种：缺少必填字段', '评价指标 #1 · 权重：须大于0'])
+    expect(reasonLines(e, 'en', label)[0]).toBe('系列/工种: Field required')
+  })
+  it('keeps a reason without a field as it is (a blocked step)', async () => {
+    const { reasonLines } = await import('@/api/errors')
+    const e = toApiError(409, {
+      error: { code: 'not_ready', message: '1项条件未满足', message_en: '1 condition', details: [{ field: '', problem: '公示期至2026-12-04结束' }] },
+    })
+    expect(reasonLines(e, 'zh-CN', label)).toEqual(['公示期至2026-12-04结束'])
+  })
+})

@@ -585,7 +585,14 @@ def lookup_equivalence(
     full = base.model_copy(
         update={"qualifications": [*held, holding], "as_of": facts.as_of if facts else as_of}
     )
-    options = open_levels(table, full, holding, cluster=cluster, enterprise_credit_code=credit_code)
+    options = open_levels(
+        table,
+        full,
+        holding,
+        cluster=cluster,
+        enterprise_credit_code=credit_code,
+        facts_given=facts is not None,
+    )
     out = []
     for option in options:
         stmt = (

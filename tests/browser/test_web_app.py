@@ -6,6 +6,7 @@ where that is a failure. Runs once, on the SQLite pass of the suite."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -17,7 +18,7 @@ import uvicorn
 from sqlmodel import Session
 
 from review_service.cli import alembic_config
-from review_service.config import Settings
+from review_service.config import PROJECT_ROOT, Settings
 from review_service.demo import DEMO_PASSWORD, load_demo
 from review_service.demo.reviews import review_rounds
 from review_service.events.service import seal
@@ -57,6 +58,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         id_hash_key="browser-test-id-hash-key-0123456789abcdef",
     )
     app = create_app(settings)
+    from review_service.supervision import demo as _supervision_demo  # noqa: F401  (an audit run)
+
     with Session(app.state.engine) as session:
         # The review rounds the screens walk through (filings and an audit would add ~30 s).
         load_demo(session, settings, steps=[review_rounds])
@@ -99,44 +102,253 @@ def browser(server: str) -> Iterator[object]:
         chromium.close()
 
 
-def _login(page, server: str, username: str, password: str = DEMO_PASSWORD) -> None:  # type: ignore[no-untyped-def]
+SCREENS = PROJECT_ROOT / "var" / "screens"  # git-ignored; every page at 1366×768, both languages
+LANGS = ("zh-CN", "en")
+# A code left raw on a screen: snake_case or dotted lower-case words (rule.panel_chair,
+# in_force, auth.login, mean_duration_log).
+RAW_CODE = re.compile(r"(?<![\w/@.-])[a-z][a-z0-9]*(?:[._][a-z0-9]+)+(?![\w/@-])")
+BROKEN = ("undefined", "[object Object]", "NaN", "Invalid Date")
+
+
+class Watch:
+    """What a page did wrong: script errors, console errors, failed requests."""
+
+    def __init__(self, page, expected_statuses: tuple[int, ...] = ()) -> None:  # type: ignore[no-untyped-def]
+        self.problems: list[str] = []
+        self.expected = expected_statuses
+        page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
+        page.on("console", self._console)
+        page.on("response", self._response)
+
+    def _console(self, message) -> None:  # type: ignore[no-untyped-def]
+        # A failed request is judged by its status below, not by Chromium's console line.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.problems.append(f"console: {message.text}")
+        if "Failed to resolve component" in message.text:  # a tag no component answers
+            self.problems.append(f"console: {message.text}")
+
+    def _response(self, response) -> None:  # type: ignore[no-untyped-def]
+        if response.status >= 400 and response.status not in self.expected:
+            self.problems.append(f"HTTP {response.status} {response.url}")
+
+
+def _login(
+    page, server: str, username: str, lang: str = "zh-CN", password: str = DEMO_PASSWORD
+) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server}/login")
+    page.evaluate(f"localStorage.setItem('nt-review.lang', '{lang}')")
     page.goto(f"{server}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("[data-test=login-submit]")
+    page.wait_for_url(lambda url: "/login" not in url, timeout=15_000)
 
 
-def test_regulator_logs_in_and_sees_the_enterprises(browser, server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    _login(page, server, "regulator")
-    page.wait_for_url(lambda url: "/login" not in url)
-    page.goto(f"{server}/enterprises")
-    page.wait_for_selector("text=南通", timeout=10_000)
-    assert page.locator(".el-table__row").count() > 0
-    page.screenshot(path=str(tmp_path / "enterprises.png"))
-    assert errors == []
+def _settle(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(250)  # charts and drawers animate
+
+
+def _check_screen(page, name: str, lang: str) -> str:  # type: ignore[no-untyped-def]
+    """Screenshot the page and fail on anything a user should never read."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / f"{name}_{lang}.png"))
+    # Identifiers the user writes (a criterion's code) are shown as written, marked .ident.
+    text = page.evaluate(
+        """() => { const ids = [...document.querySelectorAll('.ident')];
+        ids.forEach((n) => (n.dataset.shown = n.style.visibility, n.style.display = 'none'));
+        const text = document.body.innerText; ids.forEach((n) => (n.style.display = ''));
+        return text }"""
+    )
+    # A template tag no registered component answers stays in the page as an unknown element.
+    unknown = page.evaluate(
+        "() => [...document.querySelectorAll(':not(:defined)')].map((e) => e.localName)"
+    )
+    assert unknown == [], f"{name} ({lang}) has unregistered components: {sorted(set(unknown))}"
+    for broken in BROKEN:
+        assert broken not in text, f"{name} ({lang}) shows {broken!r}"
+    raw = sorted(set(RAW_CODE.findall(text)))
+    assert raw == [], f"{name} ({lang}) shows raw codes: {raw}"
+    if lang == "en":
+        # Chrome of the app (menu, headings, buttons) is English; data may be Chinese.
+        chrome = page.inner_text(".el-menu") if page.locator(".el-menu").count() else ""
+        assert not re.search(r"[\u4e00-\u9fff]", chrome), f"{name}: Chinese in the English menu"
+    return text
+
+
+def _walk(
+    browser, server: str, user: str, pages: list[str], lang: str, *, details: bool = True
+) -> list[str]:  # type: ignore[no-untyped-def]
+    """Log in as ``user`` and open each page (and the first item of each list)."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale=lang)
+    watch = Watch(page)
+    _login(page, server, user, lang)
+    seen = []
+    for path in pages:
+        page.goto(f"{server}{path}")
+        _settle(page)
+        name = f"{user}_{path.strip('/').replace('/', '_') or 'home'}"
+        _check_screen(page, name, lang)
+        seen.append(path)
+        link = page.locator(f".el-table__row a[href^='{path}/']")
+        if details and link.count():
+            link.first.click()
+            page.wait_for_url(lambda url, p=path: re.search(rf"{p}/.+", url) is not None)
+            _settle(page)
+            _check_screen(page, f"{name}_detail", lang)
+            seen.append(page.url.removeprefix(server))
+    assert watch.problems == [], watch.problems
+    page.close()
+    return seen
+
+
+REGULATOR_PAGES = [
+    "/enterprises",
+    "/baselines",
+    "/filings",
+    "/audit-runs",
+    "/flags",
+    "/cases",
+    "/grades",
+    "/events",
+    "/equivalence",
+]
+HR_PAGES = ["/standards", "/sessions", "/users", "/my-grade", "/events", "/equivalence"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_regulator_journey_has_no_raw_codes(browser, server: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    # Detail pages in one language keep the suite fast; lists in both.
+    seen = _walk(browser, server, "regulator", REGULATOR_PAGES, lang, details=lang == "zh-CN")
+    if lang == "zh-CN":
+        assert any(re.match(r"/enterprises/\d+", p) for p in seen)
+        assert any(re.match(r"/audit-runs/\d+", p) for p in seen)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_enterprise_hr_journey_has_no_raw_codes(browser, server: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    seen = _walk(browser, server, "admin001", HR_PAGES, lang)
+    assert any(re.match(r"/sessions/\d+", p) for p in seen)
+    assert any(re.match(r"/standards/\d+", p) for p in seen)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_expert_and_applicant_journeys_have_no_raw_codes(browser, server: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    _walk(browser, server, "expert001_01", ["/panels"], lang)
+    _walk(browser, server, "applicant001_01", ["/self-check", "/my-applications"], lang)
 
 
 def test_wrong_password_shows_the_error_in_chinese(browser, server: str) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(locale="zh-CN")
-    _login(page, server, "regulator", "not-the-password-1")
+    Watch(page, expected_statuses=(401,))
+    page.goto(f"{server}/login")
+    page.fill("input[name=username]", "regulator")
+    page.fill("input[name=password]", "not-the-password-1")
+    page.click("[data-test=login-submit]")
     alert = page.wait_for_selector("[data-test=login-error]", timeout=10_000)
     assert "用户名或密码错误" in alert.inner_text()
 
 
-def test_enterprise_hr_sees_its_published_standard(browser, server: str) -> None:  # type: ignore[no-untyped-def]
-    page = browser.new_page(locale="zh-CN")
-    _login(page, server, "admin001")
-    page.wait_for_url(lambda url: "/login" not in url)
-    page.goto(f"{server}/standards")
-    page.wait_for_selector("text=船舶焊接", timeout=10_000)
+def test_a_baseline_opens_with_its_document_and_errors_name_their_fields(
+    browser, server: str
+) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    watch = Watch(page, expected_statuses=(422,))
+    _login(page, server, "regulator")
+    page.goto(f"{server}/baselines")
+    page.locator(".el-table__row").first.click()
+    drawer = page.locator(".el-drawer")
+    drawer.locator("text=评价指标").wait_for()
+    _settle(page)
+    text = drawer.inner_text()
+    assert "track." not in text and "undefined" not in text
+    assert drawer.locator(".el-table__row").count() >= 3  # requirements and criteria are shown
+    # A new version is a draft with the same document; emptying its name is refused by field.
+    drawer.locator("button:has-text('新建版本')").click()
+    drawer.locator("button:has-text('保存')").wait_for()
+    name = drawer.locator(".el-form-item:has-text('名称') input").first
+    assert name.input_value() != ""
+    name.fill("")
+    drawer.locator("button:has-text('保存')").click()
+    message = page.wait_for_selector(".el-message--error", timeout=10_000).inner_text()
+    assert "名称" in message, message
+    _check_screen(page, "regulator_baseline_refused", "zh-CN")
+    assert watch.problems == [], watch.problems
 
 
-def test_public_equivalence_lookup_without_login(browser, server: str) -> None:  # type: ignore[no-untyped-def]
-    page = browser.new_page(locale="zh-CN")
-    response = page.goto(f"{server}/public/equivalence")
-    assert response is not None and response.ok
+def test_flags_name_enterprises_and_the_picker_searches_as_you_type(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    watch = Watch(page)
+    _login(page, server, "regulator")
+    page.goto(f"{server}/flags")
+    _settle(page)
+    assert "有限公司" in page.locator(".el-table").inner_text()
+    picker = page.locator("[data-test=enterprise-picker] input").first
+    picker.click()
+    picker.type("船舶", delay=50)
+    option = page.locator(".el-select-dropdown__item:visible").first
+    option.wait_for(timeout=10_000)
+    assert "船舶" in option.inner_text()
+    option.click()
+    page.click("button:has-text('查询')")
+    _settle(page)
+    page.click("button:has-text('重置')")
+    _settle(page)
+    # The evidence drawer shows its details in words.
+    page.locator(".el-table__row:visible").first.click()
+    page.locator("[data-test=evidence-drawer] .el-alert").wait_for()
+    _settle(page)
+    _check_screen(page, "regulator_flag_evidence", "zh-CN")
+    assert watch.problems == [], watch.problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_public_equivalence_for_every_title_level(browser, server: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale=lang)
+    watch = Watch(page)
+    page.goto(f"{server}/public/equivalence")
+    page.evaluate(f"localStorage.setItem('nt-review.lang', '{lang}')")
+    page.goto(f"{server}/public/equivalence")
     page.wait_for_selector("form", timeout=10_000)
     assert "/login" not in page.url
+    page.locator("[data-test=eq-track] [data-code=title]").click()
+    outcomes = {}
+    for level in ("technician", "assistant", "intermediate", "deputy_senior", "senior"):
+        page.locator("[data-test=eq-level]").click()
+        page.locator(f".el-select-dropdown__item[data-code={level}]:visible").click()
+        page.click("[data-test=eq-submit]")
+        _settle(page)
+        if page.locator("[data-test=eq-none]").count():
+            outcomes[level] = "none"
+        else:
+            outcomes[level] = "unknown" if page.locator("[data-test=eq-unknown]").count() else "met"
+        _check_screen(page, f"public_equivalence_{level}", lang)
+    # 初级 titles open 高级工 (the years are known, nothing else is asked); higher titles have no
+    # row in the national table.
+    assert outcomes == {
+        "technician": "met",
+        "assistant": "met",
+        "intermediate": "none",
+        "deputy_senior": "none",
+        "senior": "none",
+    }
+    assert watch.problems == [], watch.problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_refused_step_shows_the_servers_reasons(browser, server: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale=lang)
+    watch = Watch(page, expected_statuses=(409,))
+    _login(page, server, "admin001", lang)
+    page.goto(f"{server}/sessions")
+    _settle(page)
+    page.locator(".el-table__row:has-text('公示中') a").first.click()  # the session's own name
+    page.locator("[data-test=move-finalized]").click()
+    page.locator(".el-message-box__btns .el-button--primary").click()
+    alert = page.locator("[data-test=step-refused]")
+    alert.wait_for(timeout=10_000)
+    text = alert.inner_text()
+    # The server's reason (the notice period) is shown, not only a count of unmet conditions.
+    assert "2026" in text and alert.locator("li").count() >= 1, text
+    _check_screen(page, "admin001_session_step_refused", lang)
+    assert watch.problems == [], watch.problems

@@ -120,13 +120,110 @@ def test_enterprise_rule_overrides_cluster_and_national():
     assert "cluster_marine_grade2_intermediate" in {r.code for r in other}
 
 
-def test_title_to_skill_for_an_engineer():
-    holding = Qualification(
-        track=Track.title, series="engineering", level="intermediate", obtained_on=date(2020, 1, 1)
-    )
+def engineer(level: str, since: date) -> Qualification:
+    return Qualification(track=Track.title, series="engineering", level=level, obtained_on=since)
+
+
+# Title held → skill level opened, by the national table: only a 初级 title (员级, 助理级) opens
+# 高级工; the table has no confirmed row from 中级 or higher (domain.md), so nothing opens.
+@pytest.mark.parametrize(
+    ("level", "name", "opens"),
+    [
+        ("technician", "技术员", ["grade3"]),
+        ("assistant", "助理工程师", ["grade3"]),
+        ("intermediate", "工程师", []),
+        ("deputy_senior", "高级工程师", []),
+        ("senior", "正高级工程师", []),
+    ],
+)
+def test_every_title_level_as_holding(level: str, name: str, opens: list[str]) -> None:
+    holding = engineer(level, date(2020, 7, 1))  # 4.9 years before AS_OF
     options = open_levels(load_equivalence(), applicant(qualifications=[holding]), holding)
-    assert [(o.target_track, o.target_level) for o in options] == [(Track.skill, "grade3")]
-    assert options[0].met and options[0].target_series_any_of is None
+    assert [o.target_level for o in options] == opens
+    for option in options:
+        assert option.target_track is Track.skill and option.met
+        # The years are counted and named for what is held, not the rule's lowest level.
+        assert option.checks[0].message == f"已取得{name}4.9年，达到1年"
+        assert "4.9 years as" in option.checks[0].message_en
+
+
+# Skill held → title opened: each title level is reached from exactly the skill level of the
+# national table (高级工 → 助理工程师, 技师 → 工程师, 高级技师 → 高级工程师), never 员级 or 正高级.
+@pytest.mark.parametrize(
+    ("title_level", "from_skill"),
+    [
+        ("technician", None),
+        ("assistant", "grade3"),
+        ("intermediate", "grade2"),
+        ("deputy_senior", "grade1"),
+        ("senior", None),
+    ],
+)
+def test_every_title_level_as_target(title_level: str, from_skill: str | None) -> None:
+    reached_from = []
+    for skill in ("grade5", "grade4", "grade3", "grade2", "grade1"):
+        holding = welder(skill, date(2015, 1, 1))
+        options = open_levels(load_equivalence(), frontline_worker(holding), holding)
+        # A skill level opens only the title its own row names (the highest one reachable).
+        if any(o.target_level == title_level and o.rule.from_level == skill for o in options):
+            reached_from.append(skill)
+    assert reached_from == ([from_skill] if from_skill else [])
+
+
+def test_higher_title_holders_are_not_offered_the_junior_row_by_a_table_that_says_so():
+    rule = next(r for r in load_equivalence().rules if r.direction == "title_to_skill")
+    assert rule.up_to_level == "assistant"
+    wider = rule.model_copy(update={"up_to_level": None})
+    table = load_equivalence().model_copy(update={"rules": [wider]})
+    holding = engineer("senior", date(2020, 7, 1))
+    [option] = open_levels(table, applicant(qualifications=[holding]), holding)
+    assert option.checks[0].rule == "取得技术员（或更高）满1年"
+    assert option.checks[0].message.startswith("已取得正高级工程师")
+
+
+def test_up_to_level_must_not_be_below_from_level():
+    with pytest.raises(ValidationError, match="up_to_level"):
+        EquivalenceRule(
+            code="x",
+            direction="title_to_skill",
+            from_track=Track.title,
+            from_level="assistant",
+            up_to_level="technician",
+            to_track=Track.skill,
+            to_level="grade3",
+        )
+
+
+def test_unanswered_facts_are_unknown_not_missing():
+    holding = welder("grade2", date(2021, 5, 1))
+    facts = applicant(qualifications=[holding])  # no frontline post, appraisals or CE given
+    options = open_levels(load_equivalence(), facts, holding, facts_given=False)
+    engineer_option = next(o for o in options if o.target_level == "intermediate")
+    assert engineer_option.missing == []
+    assert [u.code for u in engineer_option.unknown] == [
+        "frontline_post",
+        "appraisals",
+        "continuing_education",
+    ]
+    assert not engineer_option.met  # not known to be met either
+    assert "另需确认" in engineer_option.message and "尚缺" not in engineer_option.message
+    # Years are known from the holding alone: too few is still missing.
+    recent = welder("grade2", date(2024, 1, 1))
+    [_, short] = open_levels(
+        load_equivalence(), applicant(qualifications=[recent]), recent, facts_given=False
+    )
+    assert short.target_level == "intermediate"
+    assert [m.code for m in short.missing] == ["years_at_level"] and len(short.unknown) == 3
+    # The same facts given explicitly fail.
+    given = open_levels(load_equivalence(), facts, holding)
+    assert "frontline_post" in {m.code for m in given[1].missing}
+
+
+def test_messages_carry_no_rule_codes():
+    holding = welder("grade2", date(2021, 5, 1))
+    for option in open_levels(load_equivalence(), frontline_worker(holding), holding):
+        assert option.rule.code not in option.message
+        assert option.rule.code not in option.message_en
 
 
 def test_title_to_skill_needs_a_year():

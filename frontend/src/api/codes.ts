@@ -1,32 +1,38 @@
 /**
- * Codes the API accepts, in their ladder order, for pick lists. Their names are translations
- * (`levels.*`, `education.*`, `series.*` in the message files); no rule is derived from them.
+ * Codes the API accepts, in their ladder order, for pick lists: filled from the catalogue the
+ * service serves (`GET /api/v1/catalogue`, loaded before the app mounts), never written here.
  */
-export const TITLE_LEVELS = ['technician', 'assistant', 'intermediate', 'deputy_senior', 'senior'] as const
-export const SKILL_LEVELS = [
-  'apprentice', 'grade5', 'grade4', 'grade3', 'grade2', 'grade1', 'special_technician', 'chief_technician',
-] as const
-export const EDUCATION = [
-  'junior_high', 'senior_high', 'secondary_vocational', 'junior_college', 'bachelor', 'master', 'doctorate',
-] as const
-export const TITLE_SERIES = ['engineering', 'economics', 'accounting', 'statistics', 'agriculture'] as const
-export const SKILL_TRADES = [
-  'welder', 'ship_fitter', 'pipe_fitter', 'coating_worker', 'electrician', 'bench_fitter', 'machinist',
-  'spinner', 'weaver', 'dyeing_worker', 'textile_inspector',
-] as const
-export const CLUSTERS = [
-  'shipbuilding_offshore', 'high_end_textile', 'electronics', 'intelligent_equipment', 'construction', 'new_materials',
-] as const
-export const MEASURE_KINDS = ['reminder', 'interview', 'suspension', 'rectification', 'public_criticism', 'revocation'] as const
-export const CONFLICT_KINDS = ['relative', 'same_department', 'supervisor', 'own_application', 'collaborator', 'other'] as const
-export const SESSION_STATUSES = [
-  'draft', 'open', 'validating', 'reviewing', 'voting', 'decided', 'public_notice', 'finalized', 'filed',
-] as const
+import { catalogueCodes } from './catalogue'
+
+function group(name: string): readonly string[] {
+  return catalogueCodes[name] ?? []
+}
+
+/** Pick-list name → catalogue group (tests/review_service/test_frontend_codes.py checks it). */
+export const PICK_LISTS = {
+  TITLE_LEVELS: 'title_levels',
+  SKILL_LEVELS: 'skill_levels',
+  EDUCATION: 'education',
+  TITLE_SERIES: 'title_series',
+  SKILL_TRADES: 'skill_trades',
+  CLUSTERS: 'clusters',
+  MEASURE_KINDS: 'measure_kinds',
+  CONFLICT_KINDS: 'conflict_kinds',
+  SESSION_STATUSES: 'session_statuses',
+} as const
+
+export const titleLevels = () => group(PICK_LISTS.TITLE_LEVELS)
+export const skillLevels = () => group(PICK_LISTS.SKILL_LEVELS)
+export const educationCodes = () => group(PICK_LISTS.EDUCATION)
+export const clusterCodes = () => group(PICK_LISTS.CLUSTERS)
+export const measureKinds = () => group(PICK_LISTS.MEASURE_KINDS)
+export const conflictKinds = () => group(PICK_LISTS.CONFLICT_KINDS)
+export const sessionStatuses = () => group(PICK_LISTS.SESSION_STATUSES)
 
 export function levelsOf(track: string): readonly string[] {
-  return track === 'skill' ? SKILL_LEVELS : TITLE_LEVELS
+  return track === 'skill' ? skillLevels() : titleLevels()
 }
 
 export function seriesOf(track: string): readonly string[] {
-  return track === 'skill' ? SKILL_TRADES : TITLE_SERIES
+  return group(track === 'skill' ? PICK_LISTS.SKILL_TRADES : PICK_LISTS.TITLE_SERIES)
 }

@@ -69,3 +69,33 @@ export function toApiError(status: number, payload: unknown): ApiError {
     details: [],
   })
 }
+
+/**
+ * A field path from the service (`document.criteria[0].weight`) in words, one segment at a time:
+ * `label(name)` names a segment (undefined when unknown: the name is kept), indices count from 1.
+ */
+export function fieldInWords(field: string, label: (name: string) => string | undefined): string {
+  const parts = field
+    .replace(/^(body|document|query|path)\./, '')
+    .split('.')
+    .filter(Boolean)
+  return parts
+    .map((part) => {
+      const m = /^([^[\]]+)((?:\[\d+\])*)$/.exec(part)
+      if (!m) return part
+      const name = label(m[1]!) ?? m[1]!
+      const indices = [...m[2]!.matchAll(/\[(\d+)\]/g)].map((i) => ` #${Number(i[1]) + 1}`).join('')
+      return name + indices
+    })
+    .join(' · ')
+}
+
+/** The reasons the service gave, each with the field it concerns in words. */
+export function reasonLines(error: ApiError, lang: Lang, label: (name: string) => string | undefined): string[] {
+  return (error.body.details ?? []).map((d) => {
+    const text = lang === 'en' ? d.problem_en || d.problem : d.problem || d.problem_en || ''
+    if (!d.field) return text
+    const where = fieldInWords(d.field, label)
+    return where ? `${where}${lang === 'en' ? ': ' : '：'}${text}` : text
+  })
+}

@@ -11,8 +11,32 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Health */
+        /**
+         * Health
+         * @description Liveness: the process answers. Restart it only when this fails.
+         */
         get: operations["system-health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ready
+         * @description Readiness: the database answers (within the engine's connect and pool timeouts);
+         *     503 with ``Retry-After`` while it does not. Route traffic here only when this is ok.
+         */
+        get: operations["system-ready"];
         put?: never;
         post?: never;
         delete?: never;
@@ -159,6 +183,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{user_id}/expert-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change Expert Status */
+        post: operations["users-change_expert_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/enterprises": {
         parameters: {
             query?: never;
@@ -290,6 +331,31 @@ export interface paths {
         };
         /** Verify Events */
         get: operations["events-verify"];
+        put?: never;
+        /**
+         * Verify Against Checkpoint
+         * @description Verify the log and that it still holds everything a checkpoint kept earlier saw.
+         */
+        post: operations["events-verify_against_checkpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Checkpoint
+         * @description A signed checkpoint of the log (every chain's size and head) for the regulator to keep
+         *     outside this service.
+         */
+        get: operations["events-checkpoint"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1045,6 +1111,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/review-sessions/{session_id}/next-steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Session Next Steps
+         * @description The moves ``allowed_next`` offers, each with what blocks it now (sheets unsubmitted by
+         *     member, votes missing, quorum) and whether an override reason may lift it.
+         */
+        get: operations["reviews-session_next_steps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/review-sessions/{session_id}/file": {
         parameters: {
             query?: never;
@@ -1352,6 +1439,144 @@ export interface paths {
         put?: never;
         /** Resolve Objection */
         post: operations["reviews-resolve_objection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-sessions/{session_id}/panel/draw/commitment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Commit Draw */
+        post: operations["reviews-commit_draw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-sessions/{session_id}/panel/draw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Draw */
+        get: operations["reviews-get_draw"];
+        put?: never;
+        /** Draw Panel */
+        post: operations["reviews-draw_panel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-sessions/{session_id}/panel/draw/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verify Draw */
+        get: operations["reviews-verify_draw"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-sessions/{session_id}/panel/response": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer Draw */
+        post: operations["reviews-answer_draw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Records */
+        get: operations["credit-list_records"];
+        put?: never;
+        /** Record Finding */
+        post: operations["credit-record_finding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-records/{record_id}/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift */
+        post: operations["credit-lift"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/credit-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Own Records */
+        get: operations["credit-own_records"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experts/{user_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** History */
+        get: operations["experts-history"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1674,6 +1899,27 @@ export interface paths {
         };
         /** List Roster */
         get: operations["rosters-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Catalogue
+         * @description Public, no login: the name of every code the API returns, in Chinese and English
+         *     (statuses, signals, levels, trades, clusters, event actions, …).
+         */
+        get: operations["catalogue-get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2183,6 +2429,19 @@ export interface components {
             /** Count */
             count: number;
         };
+        /**
+         * CataloguePublic
+         * @description Every code the API returns, by group, in the order pick lists offer them.
+         */
+        CataloguePublic: {
+            /**
+             * Groups
+             * @description group → labels, e.g. session_statuses, signals, event_verbs
+             */
+            groups: {
+                [key: string]: components["schemas"]["Label"][];
+            };
+        };
         /** CertificatePublic */
         CertificatePublic: {
             /** Id */
@@ -2235,18 +2494,61 @@ export interface components {
             /** Count */
             count: number;
         };
+        /** ChainHead */
+        ChainHead: {
+            /** Chain */
+            chain: number;
+            /** Size */
+            size: number;
+            /** Head */
+            head: string;
+        };
         /** ChainReportPublic */
         ChainReportPublic: {
             /** Intact */
             intact: boolean;
             /** Checked */
             checked: number;
+            /** Chains */
+            chains: number;
+            /** First Broken Chain */
+            first_broken_chain: number | null;
             /** First Broken Seq */
             first_broken_seq: number | null;
             /** First Broken Id */
             first_broken_id: number | null;
             /** Problem */
             problem: string | null;
+            /**
+             * Checkpoint Size
+             * @description events the checkpoint covered, when one was given
+             */
+            checkpoint_size?: number | null;
+        };
+        /**
+         * CheckpointPublic
+         * @description A signed statement of the log's extent (every chain's size and head hash), to be held
+         *     outside this service; verify the log against it later to find truncation or rewrites.
+         */
+        CheckpointPublic: {
+            /** Format */
+            format: string;
+            /** Issued At */
+            issued_at: string;
+            /** Size */
+            size: number;
+            /** Chains */
+            chains: components["schemas"]["ChainHead"][];
+            /**
+             * Public Key
+             * @description Ed25519, raw, hex
+             */
+            public_key: string;
+            /**
+             * Signature
+             * @description Ed25519 over the rest
+             */
+            signature: string;
         };
         /**
          * ConflictCreate
@@ -2379,6 +2681,84 @@ export interface components {
             count: number;
         };
         /**
+         * CreditMeasure
+         * @enum {string}
+         */
+        CreditMeasure: "bar_applications" | "remove_from_pool";
+        /**
+         * CreditRecordCreate
+         * @description A finding against a person: by resident ID (any person) or by user id (an expert's
+         *     account, whose ID is already on file).
+         */
+        CreditRecordCreate: {
+            subject: components["schemas"]["CreditSubject"];
+            measure: components["schemas"]["CreditMeasure"];
+            /** Resident Id */
+            resident_id?: string | null;
+            /** User Id */
+            user_id?: number | null;
+            /** Name */
+            name?: string | null;
+            /** Reason */
+            reason: string;
+            /** Case Id */
+            case_id?: number | null;
+            /** Starts On */
+            starts_on?: string | null;
+            /** Ends On */
+            ends_on?: string | null;
+        };
+        /** CreditRecordLift */
+        CreditRecordLift: {
+            /** Reason */
+            reason: string;
+        };
+        /** CreditRecordPublic */
+        CreditRecordPublic: {
+            /** Id */
+            id: number;
+            /** Id Mask */
+            id_mask: string;
+            /** Name */
+            name: string;
+            subject: components["schemas"]["CreditSubject"];
+            measure: components["schemas"]["CreditMeasure"];
+            /** Reason */
+            reason: string;
+            /** Case Id */
+            case_id: number | null;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /** Ends On */
+            ends_on: string | null;
+            /** Active */
+            active: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Lifted At */
+            lifted_at: string | null;
+            /** Lift Reason */
+            lift_reason: string | null;
+        };
+        /** CreditRecordsPublic */
+        CreditRecordsPublic: {
+            /** Data */
+            data: components["schemas"]["CreditRecordPublic"][];
+            /** Count */
+            count: number;
+        };
+        /**
+         * CreditSubject
+         * @enum {string}
+         */
+        CreditSubject: "applicant" | "expert";
+        /**
          * DecisionPart
          * @description One condition of the decision, with what it required and what was given.
          */
@@ -2426,6 +2806,32 @@ export interface components {
             document: {
                 [key: string]: unknown;
             };
+        };
+        /** DrawExclusionPublic */
+        DrawExclusionPublic: {
+            /** Expert Id */
+            expert_id: string;
+            /** Code */
+            code: string;
+            /** Message Zh */
+            message_zh: string;
+            /** Message En */
+            message_en: string;
+        };
+        /** DrawVerification */
+        DrawVerification: {
+            /** Session Id */
+            session_id: number;
+            /** Commitment Matches */
+            commitment_matches: boolean;
+            /** Candidates Unchanged */
+            candidates_unchanged: boolean;
+            /** Same Panel */
+            same_panel: boolean;
+            /** Members */
+            members: string[];
+            /** Reserves */
+            reserves: string[];
         };
         /**
          * Education
@@ -2544,7 +2950,10 @@ export interface components {
             target_level: string;
             /** Target Series Any Of */
             target_series_any_of: string[] | null;
-            /** Met */
+            /**
+             * Met
+             * @description every condition is known to be met
+             */
             met: boolean;
             /** Already Held */
             already_held: boolean;
@@ -2552,8 +2961,16 @@ export interface components {
             years_held: number;
             /** Checks */
             checks: components["schemas"]["RequirementResult"][];
-            /** Missing */
+            /**
+             * Missing
+             * @description conditions the given facts fail
+             */
             missing: components["schemas"]["RequirementResult"][];
+            /**
+             * Unknown
+             * @description conditions that need facts not given (frontline post, appraisals, continuing education): neither met nor missing
+             */
+            unknown?: components["schemas"]["RequirementResult"][];
             /** Message */
             message: string;
             /** Message En */
@@ -2588,6 +3005,11 @@ export interface components {
             from_track: components["schemas"]["Track"];
             /** From Level */
             from_level: string;
+            /**
+             * Up To Level
+             * @description the highest held level the rule covers (初级 = technician up to assistant); None: from_level and every level above it
+             */
+            up_to_level?: string | null;
             to_track: components["schemas"]["Track"];
             /** To Level */
             to_level: string;
@@ -2680,7 +3102,15 @@ export interface components {
         EventPublic: {
             /** Id */
             id: number;
-            /** Seq */
+            /**
+             * Chain
+             * @description 0 for the city's chain, else the enterprise's id
+             */
+            chain: number;
+            /**
+             * Seq
+             * @description position in its chain, from 1
+             */
             seq: number;
             /**
              * Occurred At
@@ -2707,6 +3137,8 @@ export interface components {
             detail: {
                 [key: string]: unknown;
             };
+            /** Key Id */
+            key_id: string | null;
             /** Prev Hash */
             prev_hash: string;
             /** Hash */
@@ -2734,6 +3166,35 @@ export interface components {
              */
             reference?: string | null;
         };
+        /** ExpertHistory */
+        ExpertHistory: {
+            /** User Id */
+            user_id: number;
+            /** Display Name */
+            display_name: string;
+            /** Enterprise Id */
+            enterprise_id: number | null;
+            expert: components["schemas"]["ExpertProfilePublic"];
+            /** Term Ended */
+            term_ended: boolean;
+            /** Panels Sat */
+            panels_sat: number;
+            /** Applications Scored */
+            applications_scored: number;
+            /** Recusals */
+            recusals: number;
+            /** Declines */
+            declines: number;
+            /** Seats */
+            seats: components["schemas"]["PanelSeat"][];
+            /** Findings */
+            findings: components["schemas"]["MemberFinding"][] | null;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+        };
         /** ExpertProfileIn */
         ExpertProfileIn: {
             /** Track */
@@ -2746,6 +3207,18 @@ export interface components {
             home_organisation: string;
             /** Home Credit Code */
             home_credit_code?: string | null;
+            /** Series */
+            series?: string | null;
+            /** Level Since */
+            level_since?: string | null;
+            /** Term Start */
+            term_start?: string | null;
+            /** Term End */
+            term_end?: string | null;
+            /** Birth Date */
+            birth_date?: string | null;
+            /** Contact */
+            contact?: string | null;
         };
         /** ExpertProfilePublic */
         ExpertProfilePublic: {
@@ -2759,8 +3232,35 @@ export interface components {
             home_organisation: string;
             /** Home Credit Code */
             home_credit_code?: string | null;
+            /** Series */
+            series?: string | null;
+            /** Level Since */
+            level_since?: string | null;
+            /** Term Start */
+            term_start?: string | null;
+            /** Term End */
+            term_end?: string | null;
+            /** Birth Date */
+            birth_date?: string | null;
+            /** Contact */
+            contact?: string | null;
             /** External */
             external: boolean;
+            /** @default active */
+            status: components["schemas"]["ExpertStatus"];
+            /** Status Reason */
+            status_reason?: string | null;
+        };
+        /**
+         * ExpertStatus
+         * @enum {string}
+         */
+        ExpertStatus: "active" | "suspended" | "removed";
+        /** ExpertStatusChange */
+        ExpertStatusChange: {
+            status: components["schemas"]["ExpertStatus"];
+            /** Reason */
+            reason: string;
         };
         /**
          * FileType
@@ -3054,6 +3554,15 @@ export interface components {
             /** Updated */
             updated: number;
         };
+        /** Label */
+        Label: {
+            /** Code */
+            code: string;
+            /** Zh */
+            zh: string;
+            /** En */
+            en: string;
+        };
         /** LaxityPublic */
         LaxityPublic: {
             /** Path */
@@ -3187,10 +3696,43 @@ export interface components {
             count: number;
         };
         /**
+         * MemberFinding
+         * @description An audit finding about this expert as a panel member (calibration, near-identical
+         *     scores, speed, reciprocal scoring), from the latest finished run of its period.
+         */
+        MemberFinding: {
+            /** Run Id */
+            run_id: number;
+            /** Period */
+            period: string;
+            /** Signal */
+            signal: string;
+            /** Band */
+            band: string;
+            /** Severity */
+            severity: string;
+            /** Enterprise Id */
+            enterprise_id: number | null;
+            /** Reason */
+            reason: string;
+            /** Reason En */
+            reason_en: string;
+        };
+        /**
+         * MemberResponse
+         * @enum {string}
+         */
+        MemberResponse: "pending" | "confirmed";
+        /**
          * MemberRole
          * @enum {string}
          */
         MemberRole: "chair" | "member";
+        /**
+         * MemberSelection
+         * @enum {string}
+         */
+        MemberSelection: "drawn" | "reserve" | "hand_picked";
         /**
          * MyGradePublic
          * @description What an enterprise sees of its own supervision: grade, reasons, measures.
@@ -3201,6 +3743,29 @@ export interface components {
             grade: components["schemas"]["GradePublic"] | null;
             /** Measures */
             measures: components["schemas"]["MeasurePublic"][];
+        };
+        /** NextStep */
+        NextStep: {
+            target: components["schemas"]["TransitionTarget"];
+            /** Ready */
+            ready: boolean;
+            /**
+             * Override Allowed
+             * @description blocked only by what an override reason lifts
+             */
+            override_allowed: boolean;
+            /** Blockers */
+            blockers: components["schemas"]["StepBlocker"][];
+        };
+        /** NextStepsPublic */
+        NextStepsPublic: {
+            /** Session Id */
+            session_id: number;
+            status: components["schemas"]["SessionStatus"];
+            /** Version */
+            version: number;
+            /** Steps */
+            steps: components["schemas"]["NextStep"][];
         };
         /** NoticeEntry */
         NoticeEntry: {
@@ -3264,12 +3829,75 @@ export interface components {
             /** Count */
             count: number;
         };
+        /**
+         * PanelDrawCreate
+         * @description What HR asks of a draw; the panel rules come from the session's standard.
+         */
+        PanelDrawCreate: {
+            /**
+             * Size
+             * @description default: the rules' minimum
+             */
+            size?: number | null;
+            /**
+             * Reserves
+             * @default 2
+             */
+            reserves: number;
+            /** Specialty */
+            specialty?: string | null;
+            /**
+             * Recent Sessions
+             * @default 3
+             */
+            recent_sessions: number;
+            /** Max Age */
+            max_age?: number | null;
+        };
+        /** PanelDrawPublic */
+        PanelDrawPublic: {
+            /** Session Id */
+            session_id: number;
+            /** Status */
+            status: string;
+            /** Commitment */
+            commitment: string;
+            /**
+             * Committed At
+             * Format: date-time
+             */
+            committed_at: string;
+            /** Seed */
+            seed: string | null;
+            /** Algorithm */
+            algorithm: string | null;
+            /** Candidate Digest */
+            candidate_digest: string | null;
+            /** Candidates */
+            candidates: number;
+            /** Eligible */
+            eligible: number | null;
+            /** Members */
+            members: string[];
+            /** Reserves */
+            reserves: string[];
+            /** Reserves Left */
+            reserves_left: string[];
+            /** Declined */
+            declined: string[];
+            /** Excluded */
+            excluded: components["schemas"]["DrawExclusionPublic"][];
+            /** Drawn At */
+            drawn_at: string | null;
+        };
         /** PanelMemberCreate */
         PanelMemberCreate: {
             /** User Id */
             user_id: number;
             /** @default member */
             role: components["schemas"]["MemberRole"];
+            /** Reason */
+            reason: string;
         };
         /** PanelMemberPublic */
         PanelMemberPublic: {
@@ -3287,6 +3915,12 @@ export interface components {
             level: string;
             /** External */
             external: boolean;
+            /** @default hand_picked */
+            selection: components["schemas"]["MemberSelection"];
+            /** Selection Reason */
+            selection_reason?: string | null;
+            /** @default confirmed */
+            response: components["schemas"]["MemberResponse"];
         };
         /** PanelPublic */
         PanelPublic: {
@@ -3299,6 +3933,36 @@ export interface components {
              * @description every panel rule not met; empty when ready
              */
             problems: components["schemas"]["ProblemPublic"][];
+        };
+        /** PanelResponse */
+        PanelResponse: {
+            /** Accept */
+            accept: boolean;
+            /** Reason */
+            reason?: string | null;
+        };
+        /** PanelSeat */
+        PanelSeat: {
+            /** Session Id */
+            session_id: number;
+            /** Session Name */
+            session_name: string;
+            /** Enterprise Id */
+            enterprise_id: number;
+            /** Enterprise Name */
+            enterprise_name: string;
+            /** Period */
+            period: string;
+            /** Status */
+            status: string;
+            /** Role */
+            role: string;
+            /** Selection */
+            selection: string;
+            /** Applications Scored */
+            applications_scored: number;
+            /** Recusals */
+            recusals: number;
         };
         /** PasswordChange */
         PasswordChange: {
@@ -3707,6 +4371,25 @@ export interface components {
             /** Count */
             count: number;
         };
+        /**
+         * StepBlocker
+         * @description What stops a move, and whether an explicit, logged reason may override it.
+         */
+        StepBlocker: {
+            /** Field */
+            field: string;
+            /** Problem */
+            problem: string;
+            /** Problem En */
+            problem_en: string;
+            /** Overridable */
+            overridable: boolean;
+            /**
+             * Code
+             * @description the refusal's own code, where it has one
+             */
+            code?: string | null;
+        };
         /** TokenPair */
         TokenPair: {
             /** Access Token */
@@ -3735,13 +4418,19 @@ export interface components {
             target: components["schemas"]["TransitionTarget"];
             /** Version */
             version?: number | null;
+            /**
+             * Override Reason
+             * @description Moves on although the blockers the rules let HR override remain (unsubmitted sheets, missing votes); logged with the move
+             */
+            override_reason?: string | null;
         };
         /**
          * TransitionTarget
-         * @description Targets of the generic transition endpoint; filing has its own (it builds a package).
+         * @description Targets of the transition endpoint: every move ``allowed_next`` offers. ``filed``
+         *     builds the filing package, as ``POST …/file`` does.
          * @enum {string}
          */
-        TransitionTarget: "open" | "validating" | "reviewing" | "voting" | "decided" | "public_notice" | "finalized";
+        TransitionTarget: "open" | "validating" | "reviewing" | "voting" | "decided" | "public_notice" | "finalized" | "filed";
         /** UserCreate */
         UserCreate: {
             /** Username */
@@ -4001,6 +4690,35 @@ export interface operations {
                         [key: string]: string;
                     };
                 };
+            };
+        };
+    };
+    "system-ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** @description the database is out of reach (JSON error body) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -4304,6 +5022,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UsersPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "users-change_expert_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpertStatusChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPublic"];
                 };
             };
             /** @description Validation Error */
@@ -4676,6 +5429,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChainReportPublic"];
+                };
+            };
+        };
+    };
+    "events-verify_against_checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckpointPublic"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainReportPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "events-checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointPublic"];
                 };
             };
         };
@@ -6411,6 +7217,37 @@ export interface operations {
             };
         };
     };
+    "reviews-session_next_steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NextStepsPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "reviews-file_session": {
         parameters: {
             query?: {
@@ -7132,6 +7969,323 @@ export interface operations {
             };
         };
     };
+    "reviews-commit_draw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelDrawPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "reviews-get_draw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelDrawPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "reviews-draw_panel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PanelDrawCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelDrawPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "reviews-verify_draw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawVerification"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "reviews-answer_draw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PanelResponse"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelMemberPublic"] | null;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "credit-list_records": {
+        parameters: {
+            query?: {
+                subject?: components["schemas"]["CreditSubject"] | null;
+                active?: boolean;
+                q?: string | null;
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditRecordsPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "credit-record_finding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditRecordCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditRecordPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "credit-lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditRecordLift"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditRecordPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "credit-own_records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditRecordsPublic"];
+                };
+            };
+        };
+    };
+    "experts-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertHistory"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "materials-list_materials": {
         parameters: {
             query?: never;
@@ -7789,6 +8943,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "catalogue-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CataloguePublic"];
                 };
             };
         };

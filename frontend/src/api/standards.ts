@@ -39,6 +39,8 @@ export const standardsApi = {
 export const baselinesApi = {
   list: (query: Query<'/api/v1/baselines'> = {}) =>
     call(api.GET('/api/v1/baselines', { params: { query } })),
+  get: (version_id: number) =>
+    call(api.GET('/api/v1/baselines/{version_id}', { params: { path: { version_id } } })),
   create: (document: Doc) => call(api.POST('/api/v1/baselines', { body: { document } })),
   update: (version_id: number, document: Doc) =>
     call(api.PUT('/api/v1/baselines/{version_id}', { params: { path: { version_id } }, body: { document } })),

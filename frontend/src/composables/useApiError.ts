@@ -1,8 +1,8 @@
-/** Show the service's errors in the current language; attach field problems to form items. */
-import { reactive } from 'vue'
+/** Show the service's errors in the current language, with every reason it gave; attach field problems to form items. */
+import { h, reactive } from 'vue'
 import { ElMessage } from 'element-plus'
-import { ApiError, toApiError } from '@/api/errors'
-import { currentLang } from '@/i18n'
+import { ApiError, reasonLines, toApiError } from '@/api/errors'
+import { currentLang, i18n } from '@/i18n'
 
 export function asApiError(err: unknown): ApiError {
   return err instanceof ApiError ? err : toApiError(0, null)
@@ -12,8 +12,35 @@ export function errorText(err: unknown): string {
   return asApiError(err).messageIn(currentLang())
 }
 
+/** A field's name from the `fields` messages, or undefined. */
+export function fieldLabel(name: string): string | undefined {
+  const key = `fields.${name}`
+  return i18n.global.te(key) ? i18n.global.t(key) : undefined
+}
+
+/** The service's reasons (details) in words, in the user's language. */
+export function errorReasons(err: unknown): string[] {
+  return reasonLines(asApiError(err), currentLang(), fieldLabel)
+}
+
+/** A toast with the message and, below it, every reason not already in the message. */
+export function showError(message: string, reasons: string[]): void {
+  const extra = reasons.filter((r) => !message.includes(r))
+  ElMessage.error({
+    message: extra.length
+      ? h('div', { 'data-test': 'error-message' }, [
+          h('div', { style: 'font-weight:600' }, message),
+          h('ul', { style: 'margin:6px 0 0;padding-left:18px' }, extra.map((r) => h('li', r))),
+        ])
+      : message,
+    grouping: true,
+    duration: extra.length ? 8000 : 3000,
+    showClose: extra.length > 0,
+  })
+}
+
 export function notifyError(err: unknown): void {
-  ElMessage.error({ message: errorText(err), grouping: true })
+  showError(errorText(err), errorReasons(err))
 }
 
 /**
@@ -29,7 +56,7 @@ export function useFormErrors(prefix = '') {
     message = ''
   }
 
-  /** Take an error apart; returns the general message (shown as a toast when no field matched). */
+  /** Take an error apart; returns the general message (the toast lists every reason, with its field). */
   function capture(err: unknown): string {
     clear()
     const apiError = asApiError(err)
@@ -39,12 +66,7 @@ export function useFormErrors(prefix = '') {
       errors[key] = text
     }
     message = apiError.messageIn(currentLang())
-    // Some messages already spell out their details; only add what they do not say.
-    const unsaid = Object.values(fields).filter((d) => !message.includes(d))
-    ElMessage.error({
-      message: unsaid.length ? `${message}：${unsaid.join('；')}` : message,
-      grouping: true,
-    })
+    showError(message, errorReasons(apiError))
     return message
   }
 

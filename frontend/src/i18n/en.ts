@@ -14,7 +14,7 @@ export default {
     loadFailed: 'Could not load', retry: 'Retry', enterprise: 'Enterprise', period: 'Period', level: 'Level', track: 'Track',
     series: 'Series/trade', note: 'Note', from: 'From', to: 'To', select: 'Select', score: 'Score',
   },
-  roles: { regulator: 'Regulator', enterprise_admin: 'Enterprise HR', expert: 'Expert', applicant: 'Applicant', null: '' },
+  roles: { null: '' },
   nav: {
     certificates: 'Certificates', verify: 'Verify a certificate', roster: 'Roster',
     enterprises: 'Enterprises', enterprise: 'Enterprise', baselines: 'Baselines & equivalence', filings: 'Filings',
@@ -36,52 +36,20 @@ export default {
   errors: {
     forbiddenTitle: 'Forbidden', forbidden: 'Your role cannot open this page.', notFound: 'This page does not exist.',
   },
-  track: { title: 'Professional title', skill: 'Skill level' },
-  levels: {
-    title: { technician: 'Technician level', assistant: 'Assistant level', intermediate: 'Intermediate', deputy_senior: 'Deputy senior', senior: 'Senior' },
-    skill: {
-      apprentice: 'Apprentice', grade5: 'Junior worker (grade 5)', grade4: 'Intermediate worker (grade 4)', grade3: 'Senior worker (grade 3)',
-      grade2: 'Technician (grade 2)', grade1: 'Senior technician (grade 1)', special_technician: 'Special technician', chief_technician: 'Chief technician',
-    },
-  },
-  education: {
-    junior_high: 'Junior high', senior_high: 'Senior high', secondary_vocational: 'Secondary vocational', junior_college: 'Junior college',
-    bachelor: "Bachelor's", master: "Master's", doctorate: 'Doctorate',
-  },
-  series: {
-    engineering: 'Engineering', economics: 'Economics', accounting: 'Accounting', statistics: 'Statistics', agriculture: 'Agriculture',
-    welder: 'Welder', ship_fitter: 'Ship hull fitter', pipe_fitter: 'Pipe fitter', coating_worker: 'Coating worker', electrician: 'Electrician',
-    bench_fitter: 'Bench fitter', machinist: 'Lathe operator', spinner: 'Spinner', weaver: 'Weaver', dyeing_worker: 'Dyeing worker',
-    textile_inspector: 'Textile fibre inspector',
-  },
-  clusters: {
-    shipbuilding_offshore: 'Shipbuilding & offshore', high_end_textile: 'High-end textiles', electronics: 'Electronics & IT',
-    intelligent_equipment: 'Intelligent equipment', construction: 'Construction', new_materials: 'Chemicals & new materials', other: 'Other',
-  },
-  bodyKinds: { enterprise: 'Enterprise', industry_committee: 'Industry committee', third_party: 'Third-party body' },
-  authStatus: { active: 'Active', suspended: 'Suspended', revoked: 'Revoked' },
-  versionStatus: { draft: 'Draft', published: 'Published', retired: 'Retired' },
-  runStatus: { queued: 'Queued', running: 'Running', finished: 'Finished', failed: 'Failed' },
-  stages: { queued: 'Queued', loading: 'Loading filings', analysing: 'Analysing', finished: 'Finished', failed: 'Failed', storing: 'Storing results' },
-  severity: { high: 'High', medium: 'Medium', low: 'Low' },
-  bands: { certain: 'Certain', alarm: 'Alarm', alert: 'Alert' },
-  caseStatus: { open: 'Open', assigned: 'Assigned', confirmed: 'Confirmed', dismissed: 'Dismissed' },
-  measureKinds: { reminder: 'Reminder', interview: 'Interview', suspension: 'Suspension', rectification: 'Rectification', public_criticism: 'Public criticism', revocation: 'Revocation' },
-  measureStatus: { active: 'In force', lifted: 'Lifted' },
-  sessionStatus: {
-    draft: 'Draft', open: 'Open', validating: 'Validating', reviewing: 'Reviewing', voting: 'Voting', decided: 'Decided',
-    public_notice: 'Public notice', finalized: 'Finalized', filed: 'Filed',
-  },
-  applicationStatus: { eligible: 'Eligible', ineligible: 'Ineligible', withdrawn: 'Withdrawn' },
-  conflictStatus: { pending: 'Pending', confirmed: 'Confirmed', dismissed: 'Dismissed' },
-  conflictKinds: { relative: 'Relative', same_department: 'Same department', supervisor: 'Supervisor', own_application: 'Own application', collaborator: 'Collaborator', other: 'Other' },
-  conflictSources: { expert: 'Expert', applicant: 'Applicant', admin: 'HR', detected: 'Detected' },
-  objectionStatus: { open: 'Open', upheld: 'Upheld', dismissed: 'Dismissed' },
-  memberRoles: { chair: 'Chair', member: 'Member' },
-  reqKinds: {
-    min_education: 'Education', years_at_previous_level: 'Years at previous level', years_in_occupation: 'Years in occupation',
-    prerequisite: 'Prerequisite', certificates: 'Certificates (1+N)', appraisals: 'Annual appraisals', continuing_education: 'Continuing education',
-    frontline_post: 'Frontline post', award: 'Award',
+  fields: {
+    ends_on: 'notice ends on', starts_on: 'notice starts on', held_on: 'held on', status: 'status',
+    track: 'track', series: 'series/trade', level: 'level', specialty: 'specialty', name: 'name', name_en: 'English name',
+    description: 'description', description_en: 'English description', criteria: 'criteria', code: 'code', weight: 'weight', maximum: 'maximum',
+    guide: 'scoring guide', guide_en: 'English scoring guide', pass_score: 'pass score', panel: 'panel rules', min_size: 'minimum size', odd_size: 'odd size',
+    member_level_offset: 'member level offset', min_external_share: 'minimum external share', chair_required: 'chair required',
+    quorum_share: 'quorum', vote_threshold: 'vote threshold', notice_working_days: 'notice working days', requirements: 'requirements',
+    kind: 'kind', years: 'years', minimum: 'minimum', exceptional: 'exceptional track', max_share: 'maximum share', facts: 'applicant facts',
+    education: 'education', credit_code: 'credit code', reason: 'reason', rules: 'rules', from_track: 'held track',
+    from_level: 'held level', to_track: 'target track', to_level: 'target level', min_years_at_level: 'years', version: 'version',
+    score: 'score', scores: 'scores', qualifications: 'qualifications', since: 'obtained on', username: 'user name', password: 'password',
+    display_name: 'name', role: 'role', period: 'period', enterprise_id: 'enterprise', note: 'note', note_en: 'English note',
+    valid_from: 'valid from', valid_to: 'valid to', levels: 'levels', cluster: 'cluster', body_kind: 'body kind',
+    applicant_id: 'applicant', expert_id: 'expert', kind_detail: 'detail', source: 'source', scope: 'scope',
   },
   reqParams: {
     minimum: 'minimum', previous_track: 'previous track', previous_level: 'previous level', series_any_of: 'series/trades', years: 'years',
@@ -94,6 +62,7 @@ export default {
     addQualification: 'Add one', certificates: 'Certificates', awards: 'Awards', typeAndEnter: 'Type and press Enter', asOf: 'As of',
   },
   equivalence: {
+    unknown: '{n} to confirm',
     title: 'Title–skill equivalence lookup', intro: 'Enter what you hold to see which title or skill level it opens, what is still missing, and which enterprises have a standard for it.',
     holdTrack: 'I hold a', holdLevel: 'Level', since: 'Obtained on', more: 'Add more facts (education, appraisals, continuing education, post) for a precise answer',
     lookup: 'Look up', noOptions: 'No equivalence path starts from this level', tableVersion: 'Per equivalence table version {v}', alreadyHeld: 'Already held',
@@ -101,6 +70,8 @@ export default {
     noStandards: 'No enterprise has published a standard for this level yet',
   },
   enterprises: {
+    history: 'Supervision history: grade, flags, cases and filings', noGrade: 'not graded yet', risk: 'risk',
+    pickHint: 'Type a name or credit code',
     intro: 'Enterprises, industry committees and third-party bodies authorised by the bureau to run their own reviews.', create: 'Add review body',
     keyword: 'Keyword', keywordHint: 'Name or credit code', cluster: 'Industry cluster', creditCode: 'Unified social credit code', bodyKind: 'Kind',
     authorizations: 'Authorisations', grant: 'Grant authorisation', levels: 'Levels', validity: 'Valid', noAuthorizations: 'No authorisation granted yet',
@@ -143,7 +114,7 @@ export default {
   audit: {
     intro: 'Post-review audits of the filings: rules and statistics side by side, every flag with numbers you can check.', start: 'Start an audit', empty: 'No audit runs yet',
     scope: 'Scope', scopes: { all: 'All', cluster: 'Cluster', enterprises: 'Enterprises' }, progress: 'Progress', counts: 'Size',
-    countsText: '{f} filings · {a} applications · {g} flags', enterpriseIds: 'Enterprise IDs', filings: 'Filings', applications: 'Applications', flags: 'Flags',
+    countsText: '{f} filings · {a} applications · {g} flags', enterpriseIds: 'Enterprises', filings: 'Filings', applications: 'Applications', flags: 'Flags',
     previous: 'Previous run', comparison: 'Compared with the previous run', against: 'against #{id}', noPrevious: 'No previous run to compare with',
     new: 'New', persisting: 'Persisting', resolved: 'Resolved', gradeChanges: 'Grade changes', before: 'Before', after: 'After',
     viewFlags: 'Flags', viewGrades: 'Grades', gradeSummary: '{n} review bodies graded',
@@ -173,6 +144,7 @@ export default {
     hash: 'Hash', prevHash: 'Previous hash', before: 'Before digest', after: 'After digest',
   },
   sessions: {
+    refused: 'Could not move to “{to}”: the server gave these reasons',
     intro: 'A session moves open → validating → reviewing → voting → decided → public notice → finalized → filed; the server checks every step.',
     create: 'New review session', empty: 'No review sessions yet', what: 'Reviewing', heldOn: 'Held on', standard: 'Standard',
     namePlaceholder: 'e.g. 2026 marine welding engineers', noPublished: 'No published standard: publish one first',
@@ -199,6 +171,7 @@ export default {
     applyExceptional: 'Apply on the exceptional track', justification: 'Justification', submitted: 'Submitted; see the eligibility check',
   },
   scores: {
+    overMax: '{v} is above the maximum of {m}; please correct it (it is not lowered for you)',
     progress: 'Scoring progress', recused: 'Recused', submitted: 'Submitted', pending: 'Pending', values: 'Scores', total: 'Total',
     score: 'Score', mySheet: 'My sheet', sheet: 'Score sheet', max: 'max {m}', comment: 'Comment (optional)', saveDraft: 'Save draft',
     submit: 'Submit scores', submitConfirm: 'Submitted scores cannot be changed. Submit?', submittedOk: 'Scores submitted', alreadySubmitted: 'You submitted your scores: total {total}',
@@ -236,6 +209,10 @@ export default {
     intro: 'Apply, follow your applications, and object during a public notice.', openSessions: 'Sessions open for applications', noOpen: 'No session is open',
     apply: 'Apply', mine: 'My applications', none: 'No applications yet', sessionStatus: 'Session', evidence: 'Evidence', evidenceTitle: 'Title',
     evidenceDesc: 'Description', noDecision: 'No decision yet', withdraw: 'Withdraw',
+  },
+  evidence: {
+    kinds: { lenient: 'lenient', harsh: 'harsh' },
+    baseline: 'baseline', claimed: 'claimed', code: 'problem', computed_approved: 'approved by the rules', conflicts: 'conflicts', covering_record: 'covering record', department: 'department', exceptional_claimed: 'exceptional claimed', exceptional_unmet: 'exceptional conditions unmet', failed: 'conditions not met', filed_approved: 'filed as approved', just_above: 'just above the pass score', just_below: 'just below the pass score', kind: 'kind', laxities: 'laxities', limits_95: '95% limits', limits_998: '99.8% limits', low_spread: 'low-spread applications', mean_ab: 'mean score A→B', mean_ba: 'mean score B→A', median_seconds: 'median seconds', median_spread: 'median spread', member_b: 'other member', n_fast: 'fast reviews', org_a: 'organisation A', org_b: 'organisation B', outer_above: 'outer above', outer_below: 'outer below', overdispersion_rho: 'over-dispersion ρ', p_raw: 'raw p', parts: 'decision parts', path: 'where', peer_group: 'peer group', person_key: 'person key', phi: 'dispersion φ', population_median_spread: 'population median spread', registered_rank: 'registered rank', scope: 'scope', session_date: 'session date', shrunk_rate: 'shrunk rate', spread_ratio: 'spread ratio', spread_threshold: 'spread threshold', stamped: 'stamped', test: 'test', top_features: 'main features', track_level: 'track and level', unanimous: 'unanimous', width: 'width', z: 'z', passed: 'met', notMet: 'not met',
   },
   materials: {
     title: 'Application materials', kind: 'Kind', files: 'Files', upload: 'Upload', replace: 'Replace', accept: 'Accept', return: 'Return for correction',

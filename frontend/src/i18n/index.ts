@@ -31,3 +31,8 @@ export function setLang(lang: Lang): void {
   localStorage.setItem(LANG_KEY, lang)
   document.documentElement.lang = lang
 }
+
+/** Merge the service's label catalogue (both languages) into the messages. */
+export function installCatalogue(trees: { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }): void {
+  for (const lang of LANGS) i18n.global.mergeLocaleMessage(lang, trees[lang] as never)
+}

@@ -14,7 +14,7 @@ export default {
     loadFailed: '加载失败', retry: '重试', enterprise: '企业', period: '周期', level: '等级', track: '类别',
     series: '系列/工种', note: '备注', from: '从', to: '至', select: '请选择', score: '得分',
   },
-  roles: { regulator: '监管员', enterprise_admin: '企业人事管理员', expert: '评审专家', applicant: '申报人', null: '' },
+  roles: { null: '' },
   nav: {
     certificates: '证书管理', verify: '证书查验', roster: '人员花名册',
     enterprises: '自主评审企业', enterprise: '企业详情', baselines: '基准标准与贯通', filings: '备案数据',
@@ -36,49 +36,20 @@ export default {
   errors: {
     forbiddenTitle: '无权访问', forbidden: '当前账号的角色不能打开此页面。', notFound: '您访问的页面不存在。',
   },
-  track: { title: '职称', skill: '职业技能等级' },
-  levels: {
-    title: { technician: '员级', assistant: '助理级', intermediate: '中级', deputy_senior: '副高级', senior: '正高级' },
-    skill: {
-      apprentice: '学徒工', grade5: '初级工（五级）', grade4: '中级工（四级）', grade3: '高级工（三级）', grade2: '技师（二级）',
-      grade1: '高级技师（一级）', special_technician: '特级技师', chief_technician: '首席技师',
-    },
-  },
-  education: {
-    junior_high: '初中', senior_high: '高中', secondary_vocational: '中专/技校', junior_college: '大专', bachelor: '本科', master: '硕士', doctorate: '博士',
-  },
-  series: {
-    engineering: '工程技术', economics: '经济', accounting: '会计', statistics: '统计', agriculture: '农业',
-    welder: '焊工', ship_fitter: '船体装配工', pipe_fitter: '管工', coating_worker: '涂装工', electrician: '电工', bench_fitter: '钳工',
-    machinist: '车工', spinner: '纺纱工', weaver: '织布工', dyeing_worker: '印染染色工', textile_inspector: '纺织纤维检验员',
-  },
-  clusters: {
-    shipbuilding_offshore: '船舶海工', high_end_textile: '高端纺织', electronics: '电子信息', intelligent_equipment: '智能装备',
-    construction: '建筑', new_materials: '化工新材料', other: '其他',
-  },
-  bodyKinds: { enterprise: '自主评审企业', industry_committee: '行业评委会', third_party: '社会化评审机构' },
-  authStatus: { active: '有效', suspended: '暂停', revoked: '已收回' },
-  versionStatus: { draft: '草稿', published: '已发布', retired: '已停用' },
-  runStatus: { queued: '排队中', running: '运行中', finished: '已完成', failed: '失败' },
-  stages: { queued: '排队', loading: '读取备案', analysing: '分析', finished: '完成', failed: '失败', storing: '保存结果' },
-  severity: { high: '高', medium: '中', low: '低' },
-  bands: { certain: '确定', alarm: '警报', alert: '提示' },
-  caseStatus: { open: '待处理', assigned: '已分派', confirmed: '已查实', dismissed: '已排除' },
-  measureKinds: { reminder: '提醒', interview: '约谈', suspension: '暂停评审', rectification: '责令整改', public_criticism: '通报批评', revocation: '收回评审权' },
-  measureStatus: { active: '生效中', lifted: '已解除' },
-  sessionStatus: {
-    draft: '草稿', open: '受理申报', validating: '资格校验', reviewing: '评审打分', voting: '表决', decided: '已决定',
-    public_notice: '公示中', finalized: '已定案', filed: '已备案',
-  },
-  applicationStatus: { eligible: '资格通过', ineligible: '资格不符', withdrawn: '已撤回' },
-  conflictStatus: { pending: '待确认', confirmed: '已确认回避', dismissed: '已排除' },
-  conflictKinds: { relative: '亲属关系', same_department: '同一部门', supervisor: '上下级', own_application: '本人申报', collaborator: '合作关系', other: '其他' },
-  conflictSources: { expert: '专家声明', applicant: '申报人提出', admin: '管理员登记', detected: '系统发现' },
-  objectionStatus: { open: '待处理', upheld: '异议成立', dismissed: '异议不成立' },
-  memberRoles: { chair: '主任委员', member: '委员' },
-  reqKinds: {
-    min_education: '学历要求', years_at_previous_level: '任职年限', years_in_occupation: '从业年限', prerequisite: '前置资格',
-    certificates: '证书（1+N）', appraisals: '年度考核', continuing_education: '继续教育', frontline_post: '一线岗位', award: '获奖/业绩',
+  fields: {
+    ends_on: '公示截止', starts_on: '公示开始', held_on: '评审日期', status: '状态',
+    track: '类别', series: '系列/工种', level: '等级', specialty: '专业', name: '名称', name_en: '英文名称',
+    description: '说明', description_en: '英文说明', criteria: '评价指标', code: '代码', weight: '权重', maximum: '满分',
+    guide: '评分要点', guide_en: '英文评分要点', pass_score: '合格分', panel: '评委会规则', min_size: '最少人数', odd_size: '须为奇数',
+    member_level_offset: '评委等级差', min_external_share: '外单位最低比例', chair_required: '须设主任委员',
+    quorum_share: '到会比例', vote_threshold: '表决通过比例', notice_working_days: '公示工作日', requirements: '申报条件',
+    kind: '类型', years: '年限', minimum: '最低', exceptional: '破格条件', max_share: '占比上限', facts: '申报人情况',
+    education: '学历', credit_code: '统一社会信用代码', reason: '原因', rules: '对应规则', from_track: '持有类别',
+    from_level: '持有等级', to_track: '可申报类别', to_level: '可申报等级', min_years_at_level: '年限', version: '版本',
+    score: '得分', scores: '评分', qualifications: '已取得资格', since: '取得时间', username: '用户名', password: '密码',
+    display_name: '姓名', role: '角色', period: '周期', enterprise_id: '企业', note: '备注', note_en: '英文备注',
+    valid_from: '生效日期', valid_to: '截止日期', levels: '等级', cluster: '产业集群', body_kind: '主体类型',
+    applicant_id: '申报人', expert_id: '专家', kind_detail: '说明', source: '来源', scope: '适用范围',
   },
   reqParams: {
     minimum: '最低', previous_track: '前一资格类别', previous_level: '前一等级', series_any_of: '系列/工种', years: '年限',
@@ -91,12 +62,15 @@ export default {
     awards: '获奖', typeAndEnter: '输入后回车', asOf: '截至日期',
   },
   equivalence: {
+    unknown: '另有 {n} 项待确认',
     title: '职称与职业技能等级贯通查询', intro: '输入您已取得的等级，查看可以申报的对应职称或技能等级、尚缺的条件，以及哪些企业的评价标准适用。',
     holdTrack: '我持有', holdLevel: '等级', since: '取得时间', more: '填写更多情况（学历、考核、继续教育、岗位），结果更准确',
-    lookup: '查询', noOptions: '没有从该等级出发的贯通路径', tableVersion: '依据贯通对应表第 {v} 版', alreadyHeld: '已持有',
+    lookup: '查询', noOptions: '贯通对应表中没有从该等级出发的规则（对应表由人社局维护）', tableVersion: '依据贯通对应表第 {v} 版', alreadyHeld: '已持有',
     met: '条件已满足', missing: '尚缺 {n} 项条件', yearsHeld: '（已持有 {y} 年）', standards: '适用的企业评价标准', noStandards: '暂无企业发布该等级的评价标准',
   },
   enterprises: {
+    history: '监管记录：质量等级、疑点、案件与备案', noGrade: '尚未评定', risk: '风险分',
+    pickHint: '输入企业名称或信用代码搜索',
     intro: '市人社局授权开展自主评审的企业、行业评委会和社会化评审机构。', create: '新增评审主体', keyword: '关键词',
     keywordHint: '名称或统一社会信用代码', cluster: '产业集群', creditCode: '统一社会信用代码', bodyKind: '主体类型',
     authorizations: '评审权限', grant: '授予权限', levels: '等级', validity: '有效期', noAuthorizations: '尚未授予评审权限',
@@ -139,7 +113,7 @@ export default {
   audit: {
     intro: '对备案数据进行评后审查：规则核验与统计筛查并行，每条疑点都给出可核对的数字。', start: '发起审查', empty: '还没有审查批次',
     scope: '范围', scopes: { all: '全部', cluster: '产业集群', enterprises: '指定企业' }, progress: '进度', counts: '规模',
-    countsText: '备案 {f} · 申报 {a} · 疑点 {g}', enterpriseIds: '企业编号', filings: '备案数', applications: '申报数', flags: '疑点数',
+    countsText: '备案 {f} · 申报 {a} · 疑点 {g}', enterpriseIds: '指定企业', filings: '备案数', applications: '申报数', flags: '疑点数',
     previous: '上一批次', comparison: '与上一批次比较', against: '对比 #{id}', noPrevious: '没有可比较的上一批次',
     new: '新增', persisting: '持续', resolved: '已消除', gradeChanges: '等级变化', before: '之前', after: '之后',
     viewFlags: '查看疑点', viewGrades: '查看分级', gradeSummary: '已对 {n} 个评审主体评定质量等级',
@@ -169,6 +143,7 @@ export default {
     hash: '哈希', prevHash: '前一条哈希', before: '变更前摘要', after: '变更后摘要',
   },
   sessions: {
+    refused: '未能进入“{to}”：服务器列出的原因如下',
     intro: '评审批次按“受理—资格校验—评审打分—表决—决定—公示—定案—备案”推进，每一步由服务端校验。',
     create: '新建评审批次', empty: '还没有评审批次', what: '评审内容', heldOn: '评审日期', standard: '评价标准',
     namePlaceholder: '如：2026年度船舶焊接工程师评审', noPublished: '没有已发布的评价标准，请先发布标准',
@@ -195,6 +170,7 @@ export default {
     applyExceptional: '申请破格', justification: '破格理由', submitted: '已提交，资格校验结果见下',
   },
   scores: {
+    overMax: '{v} 超过满分 {m}，请改正（不会自动改为 {m}）',
     progress: '评分进度', recused: '回避', submitted: '已提交', pending: '未提交', values: '各项得分', total: '总分',
     score: '评分', mySheet: '我的评分表', sheet: '评分表', max: '满分 {m}', comment: '评语（可选）', saveDraft: '暂存',
     submit: '提交评分', submitConfirm: '提交后不能修改，确定提交？', submittedOk: '评分已提交', alreadySubmitted: '您已提交评分，总分 {total}',
@@ -232,6 +208,10 @@ export default {
     intro: '申报评审、跟踪进度，公示期内可以提出异议。', openSessions: '正在受理申报的评审批次', noOpen: '暂无受理中的评审批次',
     apply: '申报', mine: '我的申报', none: '还没有申报', sessionStatus: '批次进度', evidence: '业绩材料', evidenceTitle: '材料名称',
     evidenceDesc: '说明', noDecision: '尚未形成评审结果', withdraw: '撤回申报',
+  },
+  evidence: {
+    kinds: { lenient: '偏宽', harsh: '偏严' },
+    baseline: '基准标准', claimed: '申报学历', code: '问题', computed_approved: '按规则应通过', conflicts: '回避关系', covering_record: '有对应记录', department: '部门', exceptional_claimed: '破格申报', exceptional_unmet: '破格未满足', failed: '未满足的条件', filed_approved: '备案为通过', just_above: '刚过线人数', just_below: '刚低于线人数', kind: '类型', laxities: '宽于基准之处', limits_95: '95%控制限', limits_998: '99.8%控制限', low_spread: '打分离散度低的申报', mean_ab: '甲给乙平均分', mean_ba: '乙给甲平均分', median_seconds: '评审用时中位数（秒）', median_spread: '离散度中位数', member_b: '对方评委', n_fast: '过快评审数', org_a: '单位甲', org_b: '单位乙', outer_above: '线上外侧人数', outer_below: '线下外侧人数', overdispersion_rho: '过度离散系数ρ', p_raw: '原始p值', parts: '决定要件', path: '位置', peer_group: '同行组', person_key: '人员标识', phi: '离散系数φ', population_median_spread: '总体离散度中位数', registered_rank: '登记等级', scope: '范围', session_date: '评审日期', shrunk_rate: '收缩后通过率', spread_ratio: '离散度之比', spread_threshold: '离散度阈值', stamped: '盖章数', test: '检验方法', top_features: '主要异常特征', track_level: '类别与等级', unanimous: '全票通过数', width: '宽度', z: 'z值', passed: '满足', notMet: '未满足',
   },
   materials: {
     title: '申报材料', kind: '材料类别', files: '文件', upload: '上传', replace: '更换', accept: '审核通过', return: '退回补正',

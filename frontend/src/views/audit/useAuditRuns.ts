@@ -23,18 +23,17 @@ export function useAuditRuns() {
   onBeforeUnmount(() => clearTimeout(timer))
 
   const dialog = ref(false)
-  const draft = reactive<AuditRunCreate & { enterprise_text: string }>({
-    period: String(new Date().getFullYear()), scope: 'all', cluster: null, enterprise_ids: [], enterprise_text: '',
+  const draft = reactive<AuditRunCreate>({
+    period: String(new Date().getFullYear()), scope: 'all', cluster: null, enterprise_ids: [],
   })
   const form = useFormErrors()
   async function start(): Promise<void> {
-    const ids = draft.enterprise_text.split(/[,，\s]+/).filter(Boolean).map(Number)
     try {
       const run = await auditApi.start({
         period: draft.period,
         scope: draft.scope,
         cluster: draft.scope === 'cluster' ? draft.cluster : null,
-        enterprise_ids: draft.scope === 'enterprises' ? ids : [],
+        enterprise_ids: draft.scope === 'enterprises' ? draft.enterprise_ids : [],
       })
       dialog.value = false
       await router.push(`/audit-runs/${run.id}`)

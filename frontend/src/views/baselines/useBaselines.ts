@@ -1,4 +1,4 @@
-import { ref, shallowRef } from 'vue'
+import { ref, shallowRef, toRaw } from 'vue'
 import { ElMessage } from 'element-plus'
 import { baselinesApi, equivalenceApi } from '@/api/standards'
 import type { EquivalenceVersion, StandardVersion } from '@/api/types'
@@ -15,15 +15,28 @@ export function useBaselines() {
   const open = shallowRef<StandardVersion | null>(null)
   const document = ref<Record<string, unknown>>({})
   const form = useFormErrors()
-  function show(row: StandardVersion): void {
-    open.value = row
-    document.value = structuredClone(row.document)
+  /** Table rows may be reactive proxies, which structuredClone refuses (DataCloneError). */
+  function copyOf(doc: Record<string, unknown>): Record<string, unknown> {
+    return JSON.parse(JSON.stringify(toRaw(doc))) as Record<string, unknown>
+  }
+  function display(version: StandardVersion): void {
+    open.value = version
+    document.value = copyOf(version.document)
     form.clear()
+  }
+  /** Open the server's own copy of a baseline, not the list row. */
+  async function show(row: StandardVersion): Promise<void> {
+    display(toRaw(row))
+    try {
+      display(await baselinesApi.get(row.id))
+    } catch (err) {
+      notifyError(err)
+    }
   }
   async function save(): Promise<void> {
     if (!open.value) return
     try {
-      open.value = await baselinesApi.update(open.value.id, document.value)
+      display(await baselinesApi.update(open.value.id, document.value))
       ElMessage.success(t('common.saved'))
       await list.load()
     } catch (err) {
@@ -33,7 +46,7 @@ export function useBaselines() {
   async function publish(): Promise<void> {
     if (!open.value || !(await confirmAction(t('baselines.publishConfirm'), t('standards.publish')))) return
     try {
-      open.value = await baselinesApi.publish(open.value.id, open.value.row_version)
+      display(await baselinesApi.publish(open.value.id, open.value.row_version))
       await list.load()
     } catch (err) {
       form.capture(err)
@@ -42,7 +55,7 @@ export function useBaselines() {
   async function newVersion(): Promise<void> {
     if (!open.value) return
     try {
-      show(await baselinesApi.newVersion(open.value.id))
+      display(await baselinesApi.newVersion(open.value.id))
       await list.load()
     } catch (err) {
       notifyError(err)

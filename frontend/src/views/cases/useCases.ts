@@ -14,7 +14,7 @@ export function useCases() {
   const route = useRoute()
   const list = usePagedList((q) => casesApi.list(q), {
     status: '' as '' | 'open' | 'assigned' | 'confirmed' | 'dismissed',
-    enterprise_id: undefined as number | undefined,
+    enterprise_id: undefined as number | null | undefined,
   })
   const current = shallowRef<Case | null>(null)
   const regulators = shallowRef<User[]>([])

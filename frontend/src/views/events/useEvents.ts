@@ -9,7 +9,7 @@ export function useEvents() {
     action: '',
     object_type: '',
     object_id: '',
-    enterprise_id: undefined as number | undefined,
+    enterprise_id: undefined as number | null | undefined,
     since: '',
     until: '',
   }, 30)

@@ -12,7 +12,7 @@ export function useFlags() {
     severity: '',
     band: '',
     scope: '',
-    enterprise_id: undefined as number | undefined,
+    enterprise_id: undefined as number | null | undefined,
   })
   const openId = ref<number | null>(null)
   return { ...list, openId }

@@ -5,7 +5,7 @@ import { accountsApi } from '@/api/accounts'
 import type {
   Application, Conflict, Decision, Notice, Objection, Panel, ReviewSession, Scores, SessionStatus, TransitionTarget, User,
 } from '@/api/types'
-import { notifyError } from '@/composables/useApiError'
+import { errorReasons, errorText, notifyError } from '@/composables/useApiError'
 import { askReason, confirmAction } from '@/composables/useReason'
 import { i18n } from '@/i18n'
 
@@ -46,8 +46,11 @@ export function useSessionDetail(id: number) {
   }
 
   // -- transitions: the API says which states may come next.
+  /** The server's last refusal of a step: its message and every reason it gave (details). */
+  const refusal = ref<{ target: SessionStatus; message: string; reasons: string[] } | null>(null)
   async function advance(target: SessionStatus): Promise<void> {
     if (!session.value) return
+    refusal.value = null
     if (!(await confirmAction(t('sessions.moveConfirm', { to: t(`sessionStatus.${target}`) }), t('sessions.move')))) return
     moving.value = true
     try {
@@ -58,6 +61,7 @@ export function useSessionDetail(id: number) {
       ElMessage.success(t('sessions.moved', { to: t(`sessionStatus.${target}`) }))
       await load()
     } catch (err) {
+      refusal.value = { target, message: errorText(err), reasons: errorReasons(err) }
       notifyError(err)
     } finally {
       moving.value = false
@@ -146,6 +150,7 @@ export function useSessionDetail(id: number) {
   }
 
   return {
+    refusal,
     session, panel, conflicts, applications, notice, objections, loading, moving, load, advance, detectConflicts,
     candidates, pick, loadCandidates, addMember, removeMember, onPanel, memberName, applicantName,
     resolveConflict, resolveObjection, current, scores, decision, openApplication,
