@@ -3,6 +3,8 @@ them (see ``service.py``); a code without a name here fails ``tests/review_servi
 
 from __future__ import annotations
 
+from audit.features import FEATURE_LABELS
+
 Names = dict[str, tuple[str, str]]
 
 ROLES: Names = {
@@ -163,26 +165,8 @@ GRADES: Names = {
     "C": ("C级 · 一般", "C · needs rectification"),
     "D": ("D级 · 较差", "D · poor"),
 }
-# What the detector looked at (audit/pipeline.py names its columns).
-DETECTOR_FEATURES: Names = {
-    "margin": ("高出合格线的分差", "margin over the pass score"),
-    "spread": ("评委打分离散度", "spread of the panel's scores"),
-    "unanimous": ("全票通过", "unanimous vote"),
-    "mean_duration_log": ("平均评审用时", "mean review time"),
-    "exceptional": ("破格申报", "exceptional track"),
-    "approved": ("通过", "approved"),
-    "mean_leniency": ("平均宽严度", "mean leniency"),
-    "sd_total": ("总分标准差", "spread of total scores"),
-    "median_duration_log": ("评审用时中位数", "median review time"),
-    "approve_share": ("同意票占比", "share of approve votes"),
-    "pass_rate": ("通过率", "pass rate"),
-    "mean_margin": ("平均分差", "mean margin"),
-    "just_above_share": ("刚过线占比", "share just above the pass score"),
-    "mean_spread": ("平均离散度", "mean spread"),
-    "unanimous_share": ("全票通过占比", "share of unanimous votes"),
-    "exceptional_share": ("破格占比", "share on the exceptional track"),
-    "external_share": ("外单位评委占比", "share of external members"),
-}
+# What the detector looked at: the names the audit itself explains its flags with.
+DETECTOR_FEATURES: Names = {code: (f.zh, f.en) for code, f in FEATURE_LABELS.items()}
 # Event actions are "<subject>.<verb>"; the log names what happened from the two.
 EVENT_SUBJECTS: Names = {
     "application": ("申报", "application"),
@@ -208,6 +192,12 @@ EVENT_SUBJECTS: Names = {
     "standard": ("评价标准", "standard"),
     "user": ("人员账号", "user"),
     "vote": ("表决票", "vote"),
+    "calendar_day": ("工作日历", "working-day calendar"),
+    "certificate": ("证书", "certificate"),
+    "credit": ("失信记录", "credit record"),
+    "expert": ("专家", "expert"),
+    "material": ("申报材料", "application material"),
+    "roster": ("申报人员花名册", "applicant roster"),
 }
 EVENT_VERBS: Names = {
     "add_member": ("增加评委", "member added"),
@@ -267,6 +257,21 @@ EVENT_VERBS: Names = {
     **{k: v for k, v in MEASURE_KINDS.items()},
     "failed": ("失败", "failed"),
     "storing": ("保存结果", "storing"),
+    "add": ("添加", "added"),
+    "remove": ("移除", "removed"),
+    "record": ("记录", "recorded"),
+    "accept": ("审核通过", "accepted"),
+    "return": ("退回补正", "returned for correction"),
+    "replace": ("更换", "replaced"),
+    "upload": ("上传", "uploaded"),
+    "draw_commit": ("固定抽取种子", "draw seed committed"),
+    "draw": ("随机抽取评委", "panel drawn"),
+    "seat_accept": ("确认参加", "seat accepted"),
+    "seat_decline": ("拒绝参加", "seat declined"),
+    "reserve_called": ("递补候补专家", "reserve called in"),
+    "active": ("恢复在库", "reinstated"),
+    "suspended": ("暂停", "suspended"),
+    "removed": ("移出专家库", "removed from the pool"),
 }
 EVENT_OBJECT_TYPES: Names = {
     "application": ("申报", "application"),
@@ -294,4 +299,11 @@ EVENT_OBJECT_TYPES: Names = {
     "user_account": ("人员账号", "user"),
     "vote": ("表决票", "vote"),
     "none": ("—", "—"),
+    "roster_entry": ("花名册条目", "roster entry"),
+    "certificate": ("证书", "certificate"),
+    "material": ("申报材料", "application material"),
+    "material_file": ("材料文件", "material file"),
+    "credit_record": ("失信记录", "credit record"),
+    "calendar_day": ("工作日历", "working-day calendar"),
+    "panel_draw": ("评委抽取", "panel draw"),
 }

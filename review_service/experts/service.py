@@ -53,7 +53,7 @@ def history(
     declines = session.exec(
         select(func.count())
         .select_from(Event)
-        .where(Event.action == "panel.decline", Event.actor_id == user.id)
+        .where(Event.action == "panel.seat_decline", Event.actor_id == user.id)
     ).one()
     rows = [
         PanelSeat(

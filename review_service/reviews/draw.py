@@ -308,14 +308,14 @@ def respond(
         member.response = MemberResponse.confirmed.value
         session.add(member)
         record(
-            session, actor=scope.principal, action="panel.confirm", subject=member, before=before
+            session, actor=scope.principal, action="panel.seat_accept", subject=member, before=before
         )
         return member
     row = _draw_row(session, rs, lock=True)
     record(
         session,
         actor=scope.principal,
-        action="panel.decline",
+        action="panel.seat_decline",
         subject=member,
         before=snapshot(member),
         detail={"reason": data.reason},

@@ -140,7 +140,7 @@ def test_a_decline_calls_in_the_next_reserve_and_confirmations_clear_the_panel(
         assert twice.status_code == 409
     panel = flow.client.get(f"{API}/review-sessions/{sid}/panel", headers=flow.auth("a_admin"))
     assert "panel.unconfirmed" not in [p["code"] for p in panel.json()["problems"]]
-    assert flow.events("panel.decline") == 1 and flow.events("panel.reserve_called") == 1
+    assert flow.events("panel.seat_decline") == 1 and flow.events("panel.reserve_called") == 1
 
 
 def test_suspended_and_out_of_term_experts_are_neither_drawn_nor_seated(flow: Flow) -> None:
