@@ -30,11 +30,11 @@ export const sessionsApi = {
       }),
     ),
   panel: (session_id: number) => call(api.GET('/api/v1/review-sessions/{session_id}/panel', sid(session_id))),
-  addMember: (session_id: number, user_id: number, role: 'chair' | 'member') =>
+  addMember: (session_id: number, user_id: number, role: 'chair' | 'member', reason: string) =>
     call(
       api.POST('/api/v1/review-sessions/{session_id}/panel/members', {
         ...sid(session_id),
-        body: { user_id, role },
+        body: { user_id, role, reason },
       }),
     ),
   removeMember: (session_id: number, member_id: number) =>

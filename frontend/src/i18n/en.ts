@@ -157,6 +157,7 @@ export default {
     },
   },
   panel: {
+    reason: 'Why this member (required when not drawn)',
     ready: 'The panel meets its rules', pickExpert: 'Pick an expert (internal, or from the external pool)', internal: 'Internal', external: 'External',
     externalPool: 'External pool', add: 'Add to panel', ownLevel: 'Own level', empty: 'No panel members yet',
   },

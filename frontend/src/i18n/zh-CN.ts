@@ -156,6 +156,7 @@ export default {
     },
   },
   panel: {
+    reason: '指定理由（必填，随机抽取之外指定评委须说明）',
     ready: '评委会组成符合规则', pickExpert: '选择专家（本单位或外单位专家库）', internal: '本单位', external: '外单位',
     externalPool: '外单位专家库', add: '加入评委会', ownLevel: '本人等级', empty: '尚未组建评委会',
   },

@@ -70,7 +70,8 @@ export function useSessionDetail(id: number) {
 
   // -- panel composition
   const candidates = shallowRef<(User & { source: 'internal' | 'external' })[]>([])
-  const pick = ref<{ user_id: number | null; role: 'chair' | 'member' }>({ user_id: null, role: 'member' })
+  // Panels are drawn at random; a member picked by hand needs a reason, kept on the panel.
+  const pick = ref<{ user_id: number | null; role: 'chair' | 'member'; reason: string }>({ user_id: null, role: 'member', reason: '' })
   async function loadCandidates(): Promise<void> {
     try {
       const [internal, pool] = await Promise.all([accountsApi.list({ role: 'expert', limit: 500 }), accountsApi.expertPool({ limit: 500 })])
@@ -84,10 +85,10 @@ export function useSessionDetail(id: number) {
     }
   }
   async function addMember(): Promise<void> {
-    if (!pick.value.user_id) return
+    if (!pick.value.user_id || pick.value.reason.trim().length < 2) return
     try {
-      await sessionsApi.addMember(id, pick.value.user_id, pick.value.role)
-      pick.value = { user_id: null, role: 'member' }
+      await sessionsApi.addMember(id, pick.value.user_id, pick.value.role, pick.value.reason.trim())
+      pick.value = { user_id: null, role: 'member', reason: '' }
       panel.value = await sessionsApi.panel(id)
     } catch (err) {
       notifyError(err)
