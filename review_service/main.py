@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -53,6 +54,10 @@ DOCS_ASSETS = "/docs/assets"
 # The only routes that take large bodies: a filing (parsed off the event loop by the request
 # guard) and a registry extract (a CSV file).
 BULK_INTAKE_PATHS = (f"{API_PREFIX}/filings", f"{API_PREFIX}/registries/")
+# Material uploads stream the file as the raw body and enforce their own size limits.
+RAW_UPLOAD_PATHS = re.compile(
+    rf"{API_PREFIX}/(applications/\d+/materials/[^/]+|materials/\d+/replace)"
+)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
@@ -151,6 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.max_ordinary_request_bytes,
         bulk_max_bytes=settings.max_request_bytes,
         bulk_paths=BULK_INTAKE_PATHS,
+        raw_upload_paths=RAW_UPLOAD_PATHS,
     )
     app.add_middleware(
         CORSMiddleware,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
@@ -188,12 +189,16 @@ class RequestGuard:
         max_bytes: int,
         bulk_max_bytes: int | None = None,
         bulk_paths: tuple[str, ...] = (),
+        raw_upload_paths: re.Pattern[str] | None = None,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.bulk_max_bytes = bulk_max_bytes or max_bytes
         # A path equal to one of these, or under one ending in "/", takes the bulk limit.
         self.bulk_paths = bulk_paths
+        # Routes that take a file as the raw body stream it themselves, under limits of their
+        # own (application materials): no JSON to inspect, and nothing to hold in memory here.
+        self.raw_upload_paths = raw_upload_paths
 
     def limit_for(self, path: str) -> int:
         for bulk in self.bulk_paths:
@@ -215,6 +220,11 @@ class RequestGuard:
             await _refuse(scope, receive, send, problems)
             return
         headers = Headers(scope=scope)
+        if self.raw_upload_paths is not None and self.raw_upload_paths.fullmatch(
+            scope.get("path", "")
+        ):
+            await self.app(scope, receive, send)
+            return
         limit = self.limit_for(scope.get("path", ""))
         length = headers.get("content-length")
         if length and length.isdigit() and int(length) > limit:

@@ -308,7 +308,11 @@ def respond(
         member.response = MemberResponse.confirmed.value
         session.add(member)
         record(
-            session, actor=scope.principal, action="panel.seat_accept", subject=member, before=before
+            session,
+            actor=scope.principal,
+            action="panel.seat_accept",
+            subject=member,
+            before=before,
         )
         return member
     row = _draw_row(session, rs, lock=True)
