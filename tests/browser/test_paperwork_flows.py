@@ -48,7 +48,10 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object
     cfg.attributes["skip_logging"] = True
     command.upgrade(cfg, "head")
     settings = Settings(
-        environment="test", database_url=url, secret_key="browser-test-secret-0123456789abcdef"
+        environment="test",
+        database_url=url,
+        secret_key="browser-test-secret-0123456789abcdef",
+        id_hash_key="browser-test-id-hash-key-0123456789abcdef",
     )
     app = create_app(settings)
     with Session(app.state.engine) as session:

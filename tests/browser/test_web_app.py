@@ -20,7 +20,6 @@ from sqlmodel import Session
 from review_service.cli import alembic_config
 from review_service.config import PROJECT_ROOT, Settings
 from review_service.demo import DEMO_PASSWORD, load_demo
-from review_service.demo.reviews import review_rounds
 from review_service.events.service import seal
 from review_service.main import STATIC_DIR, create_app
 
@@ -58,11 +57,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         id_hash_key="browser-test-id-hash-key-0123456789abcdef",
     )
     app = create_app(settings)
-    from review_service.supervision import demo as _supervision_demo  # noqa: F401  (an audit run)
-
     with Session(app.state.engine) as session:
-        # The review rounds the screens walk through (filings and an audit would add ~30 s).
-        load_demo(session, settings, steps=[review_rounds])
+        # Every step: the review rounds the screens walk through, and filings with an audit
+        # run so that flags, grades and cases have rows to show.
+        load_demo(session, settings)
         seal(session)
         session.commit()
     with socket.socket() as s:

@@ -68,6 +68,14 @@ export function useAuditText() {
       if (value.every((v) => typeof v === 'number') && value.length === 2) {
         return [`${number(value[0] as number, 3)} – ${number(value[1] as number, 3)}`]
       }
+      if (key === 'evidence') {
+        // The detector's drivers: each feature's own value against its peers', named in words.
+        const shown = (x: unknown): string => (typeof x === 'number' ? number(x, 2) : String(x ?? '—'))
+        return value.map((v) => {
+          const o = v as Record<string, unknown>
+          return `${pick(o.label as string | undefined, o.label_en as string | undefined)}：${shown(o.value)}（${t('evidence.peerValue')} ${shown(o.peer_value)}）`
+        })
+      }
       if (key === 'conflicts') return [value.map((v) => label('conflictKinds', String(v))).join('、')]
       if (key === 'exceptional_unmet') return [value.map((v) => label('reqKinds', String(v))).join('、') || '—']
       return value.map((v) => {

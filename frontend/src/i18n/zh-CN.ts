@@ -211,6 +211,8 @@ export default {
     evidenceDesc: '说明', noDecision: '尚未形成评审结果', withdraw: '撤回申报',
   },
   evidence: {
+    evidence: '判定依据', members: '评委', sessions: '评审批次', cap_source: '比例上限来源', exceptional: '破格申报数', requirement: '申报条件', lower_application: '较低等级的申报', days: '天数',
+    peerValue: '同类',
     kinds: { lenient: '偏宽', harsh: '偏严' },
     baseline: '基准标准', claimed: '申报学历', code: '问题', computed_approved: '按规则应通过', conflicts: '回避关系', covering_record: '有对应记录', department: '部门', exceptional_claimed: '破格申报', exceptional_unmet: '破格未满足', failed: '未满足的条件', filed_approved: '备案为通过', just_above: '刚过线人数', just_below: '刚低于线人数', kind: '类型', laxities: '宽于基准之处', limits_95: '95%控制限', limits_998: '99.8%控制限', low_spread: '打分离散度低的申报', mean_ab: '甲给乙平均分', mean_ba: '乙给甲平均分', median_seconds: '评审用时中位数（秒）', median_spread: '离散度中位数', member_b: '对方评委', n_fast: '过快评审数', org_a: '单位甲', org_b: '单位乙', outer_above: '线上外侧人数', outer_below: '线下外侧人数', overdispersion_rho: '过度离散系数ρ', p_raw: '原始p值', parts: '决定要件', path: '位置', peer_group: '同行组', person_key: '人员标识', phi: '离散系数φ', population_median_spread: '总体离散度中位数', registered_rank: '登记等级', scope: '范围', session_date: '评审日期', shrunk_rate: '收缩后通过率', spread_ratio: '离散度之比', spread_threshold: '离散度阈值', stamped: '盖章数', test: '检验方法', top_features: '主要异常特征', track_level: '类别与等级', unanimous: '全票通过数', width: '宽度', z: 'z值', passed: '满足', notMet: '未满足',
   },
