@@ -9,8 +9,10 @@ silently mislabelled data.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from standards.document import Standard
 from standards.facts import ApplicantFacts
@@ -26,6 +28,9 @@ from standards.requirements import (
     YearsAtPreviousLevel,
     YearsInOccupation,
 )
+
+if TYPE_CHECKING:
+    from standards.eligibility import Verdict
 
 _EDUCATION = list(Education)
 # Plausible educations by track, most common first.
@@ -54,10 +59,9 @@ def is_eligible(facts: dict[str, Any], standard: Standard, *, exceptional: bool 
     """Whether ``facts`` meet ``standard`` (through the exceptional track when ``exceptional``),
     judged by ``standards.eligibility.evaluate`` when present, else requirement by requirement."""
     model = ApplicantFacts.model_validate(facts)
-    try:
+    evaluate: Callable[[ApplicantFacts, Standard], Verdict] | None = None
+    with contextlib.suppress(ImportError):
         from standards.eligibility import evaluate
-    except ImportError:
-        evaluate = None
     if evaluate is not None:
         verdict = evaluate(model, standard)
         return bool(verdict.eligible) and (exceptional or not verdict.via_exceptional)

@@ -391,8 +391,8 @@ class _Core:
                 start += int(sizes[j])
         self.n_apps = start
         self.body_sessions: dict[int, list[Session]] = {}
-        for s in self.sessions:
-            self.body_sessions.setdefault(s.body, []).append(s)
+        for rs in self.sessions:
+            self.body_sessions.setdefault(rs.body, []).append(rs)
 
     @staticmethod
     def _series(
@@ -1051,16 +1051,16 @@ class _Core:
                 )
                 del i
         for b in self._planted("final_score_mismatch"):
-            rows = np.flatnonzero(
+            near = np.flatnonzero(
                 (self.app_body == b)
                 & ~self.approved
                 & (self.final < self.pass_score)
                 & (self.final >= self.pass_score - 10)
             )
-            rows = [int(r) for r in rows if int(r) not in self.taken]
-            if not rows:
+            picks = [int(r) for r in near if int(r) not in self.taken]
+            if not picks:
                 continue
-            app = rows[int(rng.integers(len(rows)))]
+            app = picks[int(rng.integers(len(picks)))]
             self.taken.add(app)
             # The reported score is lifted over the line and the ballots agree with it; only
             # the members' own scores give it away.
@@ -1085,19 +1085,19 @@ class _Core:
             internal = [i for i, m in enumerate(s.members) if not m.external]
             # Same department alone is no conflict in enterprise self-review (issue 8): the
             # evident conflicts are the supervisor and the member's own application.
-            variants = ["supervisor", "own_application"]
-            rng.shuffle(variants)
-            for variant in variants:
-                rows = [
+            kinds = ["supervisor", "own_application"]
+            rng.shuffle(kinds)
+            for variant in kinds:
+                picks = [
                     r
                     for r in range(s.start, s.stop)
                     if r not in self.taken
                     and r not in self.supervisor
                     and self.present[r, internal].all()
                 ]
-                if not rows:
+                if not picks:
                     continue
-                app = int(rows[int(rng.integers(len(rows)))])
+                app = int(picks[int(rng.integers(len(picks)))])
                 self.taken.add(app)
                 slot = internal[int(rng.integers(len(internal)))]
                 m = s.members[slot]
@@ -1135,14 +1135,14 @@ class _Core:
                 Education.master.value,
                 Education.doctorate.value,
             }
-            rows = [
+            picks = [
                 int(r)
                 for r in np.flatnonzero((self.app_body == b) & self.approved)
                 if self.app_education[r] in higher
                 and int(r) not in taken
                 and int(r) not in self.person_override
             ]
-            for i, app in enumerate(rng.permutation(rows)[:2]):
+            for i, app in enumerate(rng.permutation(picks)[:2]):
                 app = int(app)
                 taken.add(app)
                 variant = "lower" if i == 0 else "missing"

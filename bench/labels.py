@@ -11,7 +11,7 @@ member): a flag on it is neither a hit nor a false alarm, and missing it costs n
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,7 +65,9 @@ class EnterpriseTruth:
 
 
 def _flag_refs(flag: Any) -> tuple[str, str | None, str | None, str | None, list[str]]:
-    get = flag.get if isinstance(flag, dict) else lambda k: getattr(flag, k, None)
+    get: Callable[[str], Any] = (
+        flag.get if isinstance(flag, dict) else lambda k: getattr(flag, k, None)
+    )
     return (
         get("enterprise_credit_code"),
         get("session_ref"),
@@ -142,7 +144,7 @@ def score_flags(
         for s, ls in by_signal.items()
     }
     for flag in flags:
-        raw = flag.get("signal") if isinstance(flag, dict) else flag.signal
+        raw: str = flag["signal"] if isinstance(flag, dict) else flag.signal
         signal = signal_of.get(raw, raw)
         score = out.setdefault(signal, SignalScore(signal, 0, 0, 0, 0, 0))
         score.flags += 1

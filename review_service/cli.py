@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -14,6 +15,9 @@ from review_service import tables  # noqa: F401  (complete metadata)
 from review_service.config import PROJECT_ROOT, get_settings
 from review_service.db import engine_for
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 app = typer.Typer(
     help="南通企业自主评审 · enterprise self-review service",
     no_args_is_help=True,
@@ -22,7 +26,7 @@ app = typer.Typer(
 console = Console()
 
 
-def alembic_config(database_url: str | None = None):  # type: ignore[no-untyped-def]
+def alembic_config(database_url: str | None = None) -> Config:
     from alembic.config import Config
 
     cfg = Config(str(PROJECT_ROOT / "alembic.ini"))

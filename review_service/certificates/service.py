@@ -5,8 +5,10 @@ confirmed case of the same enterprise, or by hand)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from review_service.auth.principal import Role
 from review_service.certificates.models import Certificate
@@ -82,7 +84,10 @@ def issue_for_session(
     return out
 
 
-def _visible(scope: TenantScope, stmt):  # type: ignore[no-untyped-def]
+S = TypeVar("S", bound=SelectOfScalar[Any])
+
+
+def _visible(scope: TenantScope, stmt: S) -> S:
     stmt = stmt.where(scope.where(Certificate.enterprise_id))
     principal = scope.principal
     if principal.role is Role.applicant:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
 from review_service.accounts.models import ExpertProfile, User
@@ -27,7 +27,7 @@ from standards import identifiers
 RECORD = ("失信记录", "credit record")
 
 
-def _active(today: date) -> object:
+def _active(today: date) -> ColumnElement[bool]:
     return (
         col(CreditRecord.lifted_at).is_(None)
         & (col(CreditRecord.starts_on) <= today)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends
@@ -18,7 +18,9 @@ router = APIRouter(tags=["documents"])
 NoticeReaders = Annotated[
     Access, Depends(RequireRole(Role.regulator, Role.enterprise_admin, Role.applicant))
 ]
-PDF = {200: {"content": {"application/pdf": {}}, "description": "the document"}}
+PDF: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}}, "description": "the document"}
+}
 
 
 def pdf_response(body: bytes, name: str) -> Response:

@@ -26,7 +26,7 @@ from standards.levels import is_level, level_rank
 ENTERPRISE = ("企业", "enterprise")
 AUTHORIZATION = ("评审权限", "authorisation")
 
-_AUTHORIZATION_MOVES = {
+_AUTHORIZATION_MOVES: dict[str, frozenset[str]] = {
     AuthorizationStatus.active: frozenset(
         {AuthorizationStatus.suspended, AuthorizationStatus.revoked}
     ),

@@ -65,8 +65,8 @@ def history(
             status=rs.status,
             role=m.role,
             selection=m.selection,
-            applications_scored=scored.get(m.id, 0),
-            recusals=recused.get(m.id, 0),
+            applications_scored=scored.get(m.id or 0, 0),
+            recusals=recused.get(m.id or 0, 0),
         )
         for m, rs, ent in seats
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -21,7 +21,12 @@ from sqlmodel import Session, col, func, select
 
 from audit.contract import Filing
 from audit.intake import check_filing, collection_paused
-from audit.registry import parse_education_csv, parse_employment_csv
+from audit.registry import (
+    EducationRecord,
+    EmploymentRecord,
+    parse_education_csv,
+    parse_employment_csv,
+)
 from review_service.auth.principal import Principal
 from review_service.config import Settings
 from review_service.db import utcnow
@@ -233,8 +238,9 @@ def _existing(session: Session, filing_id: str, digest: str) -> FilingRecord | N
     # The document stays unloaded: a repeat is answered from the index columns.
     return session.exec(
         select(FilingRecord)
-        .options(defer(FilingRecord.document))
-        .where(FilingRecord.id == found[0])  # type: ignore[arg-type]
+        # SQLModel types the class attribute as its value; it is the mapped attribute defer wants.
+        .options(defer(FilingRecord.document))  # type: ignore[arg-type]
+        .where(FilingRecord.id == found[0])
     ).one()
 
 
@@ -278,13 +284,13 @@ def list_filings(
 
 def iter_documents(
     session: Session, *, period: str, enterprise_ids: set[int] | None, batch: int = 200
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[Mapping[str, Any]]:
     """Stored filing documents of a period in id order, a batch at a time (for the audit);
     ``enterprise_ids`` None means every review body, registered or not."""
     after = 0
     while True:
         stmt = select(FilingRecord.id, FilingRecord.document).where(
-            FilingRecord.id > after, FilingRecord.period == period
+            col(FilingRecord.id) > after, FilingRecord.period == period
         )
         if enterprise_ids is not None:
             stmt = stmt.where(col(FilingRecord.enterprise_id).in_(sorted(enterprise_ids)))
@@ -293,7 +299,9 @@ def iter_documents(
             return
         for _, document in rows:
             yield document
-        after = rows[-1][0]
+        last = rows[-1][0]
+        assert last is not None  # stored rows have their id
+        after = last
 
 
 # --- credentials of outside review bodies ----------------------------------------------------
@@ -385,10 +393,12 @@ def import_registry(
     """Parse an extract (``employment`` or ``education``) and store its rows with person keys
     only. Any bad line refuses the whole upload (422) with every problem by line number."""
     key = settings.id_hash_key_bytes
+    employment: list[EmploymentRecord] = []
+    education: list[EducationRecord] = []
     if kind == "employment":
-        records, problems = parse_employment_csv(text, key, as_of=as_of)
+        employment, problems = parse_employment_csv(text, key, as_of=as_of)
     elif kind == "education":
-        records, problems = parse_education_csv(text, key)  # type: ignore[assignment]
+        education, problems = parse_education_csv(text, key)
     else:
         raise NotFound("登记数据类型", "registry kind", kind)
     if problems:
@@ -405,13 +415,13 @@ def import_registry(
             ],
             code="invalid_registry",
         )
-    if not records:
+    if not employment and not education:
         raise Invalid("登记数据文件没有记录", "the extract has no rows", code="invalid_registry")
     batch = RegistryImport(
         kind=kind,
         filename=filename,
         as_of=as_of,
-        row_count=len(records),
+        row_count=len(employment) + len(education),
         content_digest=hashlib.sha256(text.encode()).hexdigest(),
         imported_by=actor.user_id,
     )
@@ -427,18 +437,18 @@ def import_registry(
                 start=r.start,
                 end=r.end,
             )
-            for r in records  # type: ignore[union-attr]
+            for r in employment
         )
     else:
         session.add_all(
             EducationRegistryRow(
                 import_id=batch.id,
                 person_key=r.person_key,
-                education=r.education.value,  # type: ignore[union-attr]
-                institution=r.institution,  # type: ignore[union-attr]
-                year=r.year,  # type: ignore[union-attr]
+                education=r.education.value,
+                institution=r.institution,
+                year=r.year,
             )
-            for r in records
+            for r in education
         )
     session.flush()
     record(session, actor=actor, action="registry.import", subject=batch)
@@ -452,7 +462,7 @@ def list_registry_imports(session: Session) -> list[RegistryImport]:
 def load_registries(session: Session) -> Any:
     """Every imported registry row as ``audit.registry.Registries``; None before any extract
     was imported (no registry is not the same as nobody being insured)."""
-    from audit.registry import EducationRecord, EmploymentRecord, Registries
+    from audit.registry import Registries
     from standards.levels import Education
 
     employment = [

@@ -279,13 +279,13 @@ def correct(
         application.exceptional = data.exceptional
     if "exceptional_justification" in changes:
         application.exceptional_justification = data.exceptional_justification
-    verdict, problems = _judge(
+    verdict, verdict_problems = _judge(
         session_standard(session, rs),
         facts,
         application.exceptional,
         application.exceptional_justification,
     )
-    _store_verdict(application, verdict, problems)
+    _store_verdict(application, verdict, verdict_problems)
     application.updated_at = utcnow()
     session.add(application)
     record(

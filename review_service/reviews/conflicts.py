@@ -282,8 +282,8 @@ def _withdraw_member(session: Session, *, scope: TenantScope, row: Conflict) -> 
     for model, key in ((Score, "score_sheets_removed"), (Vote, "votes_removed")):
         for given in session.exec(
             select(model).where(
-                model.application_id == row.application_id,  # type: ignore[attr-defined]
-                model.panel_member_id == row.panel_member_id,  # type: ignore[attr-defined]
+                model.application_id == row.application_id,
+                model.panel_member_id == row.panel_member_id,
             )
         ).all():
             session.delete(given)

@@ -41,7 +41,7 @@ from standards.draw import (
     draw_panel,
     replacement,
 )
-from standards.levels import comparable_title_rank
+from standards.levels import Track, comparable_title_rank
 
 DRAW = ("抽取记录", "panel draw")
 
@@ -99,7 +99,7 @@ def _candidates(session: Session, rs: ReviewSession) -> list[DrawCandidate]:
     return [
         DrawCandidate(
             expert_id=str(user.id),
-            track=profile.track,
+            track=Track(profile.track),
             level=profile.level,
             external=profile.external,
             specialty=profile.specialty,
@@ -182,7 +182,7 @@ def draw(
     enterprise = session.get(Enterprise, rs.enterprise_id)
     size = data.size or standard.panel.min_size
     request = DrawRequest(
-        track=rs.track,
+        track=Track(rs.track),
         level=rs.level,
         rules=standard.panel,
         size=size,

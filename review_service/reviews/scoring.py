@@ -257,7 +257,7 @@ def view(session: Session, *, scope: TenantScope, application_id: int) -> Scores
             submitted_at=sheet.submitted_at,
         )
 
-    mine = by_member.get(member.id) if member is not None else None
+    mine = by_member.get(member.id or 0) if member is not None else None
     visible = scope.sees_others_sheets(rs.status, mine)
     others = [
         public(s)
@@ -272,9 +272,10 @@ def view(session: Session, *, scope: TenantScope, application_id: int) -> Scores
         progress=[
             ScoringProgress(
                 panel_member_id=m.id or 0,
-                display_name=member_names.get(m.id, ""),
+                display_name=member_names.get(m.id or 0, ""),
                 conflicted=m.id in excluded,
-                submitted=(s := by_member.get(m.id)) is not None and s.submitted_at is not None,
+                submitted=(s := by_member.get(m.id or 0)) is not None
+                and s.submitted_at is not None,
             )
             for m in seated
         ],

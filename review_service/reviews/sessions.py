@@ -18,6 +18,7 @@ from review_service.certificates import service as certificates
 from review_service.config import Settings
 from review_service.db import utcnow
 from review_service.enterprises import service as enterprises
+from review_service.enterprises.models import Authorization
 from review_service.errors import DomainError, FieldProblem, InvalidState, NotFound
 from review_service.events.service import record, snapshot
 from review_service.reviews import applications, conflicts, filing, notice, panels, voting
@@ -272,7 +273,7 @@ def _blockers_open(
     return out
 
 
-def _authorization(session: Session, rs: ReviewSession, today: date):  # type: ignore[no-untyped-def]
+def _authorization(session: Session, rs: ReviewSession, today: date) -> Authorization | None:
     return enterprises.active_authorization(
         session,
         enterprise_id=rs.enterprise_id,

@@ -46,9 +46,13 @@ def score_summary(session: Session, *, rs: ReviewSession) -> bytes:
             continue
         for sheet in scoring.submitted_sheets(session, app.id or 0):
             rows.append(
-                [app.id, app.name, member_name.get(sheet.panel_member_id, "")]
-                + [sheet.values.get(c.code) for c in standard.criteria]
-                + [sheet.total]
+                [
+                    app.id,
+                    app.name,
+                    member_name.get(sheet.panel_member_id, ""),
+                    *(sheet.values.get(c.code) for c in standard.criteria),
+                    sheet.total,
+                ]
             )
         d = decisions.get(app.id or 0)
         summary.append(

@@ -135,8 +135,8 @@ def check_rows(
             continue
         record: dict[str, Any] = {"_row": number}
         for col in columns:
-            i = index.get(col.key)
-            raw = values[i] if i is not None and i < len(values) else None
+            at = index.get(col.key)
+            raw = values[at] if at is not None and at < len(values) else None
             if raw is None or str(raw).strip() == "":
                 if col.required:
                     problems.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter
@@ -14,7 +15,9 @@ from review_service.spreadsheets import exports
 from review_service.spreadsheets.xlsx import XLSX_MEDIA_TYPE
 
 router = APIRouter(tags=["spreadsheets"])
-XLSX = {200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "the workbook"}}
+XLSX: dict[int | str, dict[str, Any]] = {
+    200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "the workbook"}
+}
 
 
 def xlsx_response(body: bytes, name: str) -> Response:

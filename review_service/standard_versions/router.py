@@ -56,7 +56,7 @@ def _routes(kind: StandardKind, writer: Any) -> None:
     base = "/standards" if kind is StandardKind.standard else "/baselines"
     tag = kind.value
 
-    def create(data: DocumentIn, access: writer, session: SessionDep) -> StandardVersionPublic:  # type: ignore[valid-type]
+    def create(data: DocumentIn, access: writer, session: SessionDep) -> StandardVersionPublic:
         return _public(
             service.create_draft(session, scope=access.scope, kind=kind, document=data.document)
         )
@@ -93,7 +93,7 @@ def _routes(kind: StandardKind, writer: Any) -> None:
 
     def update(
         version_id: ObjectId, data: DocumentIn, access: writer, session: SessionDep
-    ) -> StandardVersionPublic:  # type: ignore[valid-type]
+    ) -> StandardVersionPublic:
         return _public(
             service.update_draft(
                 session,
@@ -106,7 +106,7 @@ def _routes(kind: StandardKind, writer: Any) -> None:
 
     def new_version(
         version_id: ObjectId, access: writer, session: SessionDep
-    ) -> StandardVersionPublic:  # type: ignore[valid-type]
+    ) -> StandardVersionPublic:
         return _public(
             service.new_version(session, scope=access.scope, kind=kind, version_id=version_id)
         )
@@ -116,7 +116,7 @@ def _routes(kind: StandardKind, writer: Any) -> None:
         access: writer,
         session: SessionDep,
         expected_version: int | None = None,
-    ) -> StandardVersionPublic:  # type: ignore[valid-type]
+    ) -> StandardVersionPublic:
         return _public(
             service.publish(
                 session,
@@ -133,7 +133,7 @@ def _routes(kind: StandardKind, writer: Any) -> None:
         access: writer,
         session: SessionDep,
         expected_version: int | None = None,
-    ) -> StandardVersionPublic:  # type: ignore[valid-type]
+    ) -> StandardVersionPublic:
         return _public(
             service.retire(
                 session,

@@ -33,13 +33,14 @@ from standards.equivalence import (
     parse_equivalence_table,
 )
 from standards.facts import ApplicantFacts, Qualification
+from standards.levels import Education
 from standards.problems import Laxity, Problem, StandardInvalid
 
 STANDARD = ("评价标准", "standard")
 BASELINE = ("基准标准", "baseline")
 EQUIVALENCE = ("贯通对应表", "equivalence table")
 
-_MOVES = {
+_MOVES: dict[str, frozenset[str]] = {
     VersionStatus.draft: frozenset({VersionStatus.published}),
     VersionStatus.published: frozenset({VersionStatus.retired}),
     VersionStatus.retired: frozenset(),
@@ -580,7 +581,7 @@ def lookup_equivalence(
         if enterprise is None:
             raise NotFound("企业", "enterprise", enterprise_id)
         cluster, credit_code = enterprise.industry_cluster, enterprise.credit_code
-    base = facts or ApplicantFacts(as_of=as_of, education="senior_high")
+    base = facts or ApplicantFacts(as_of=as_of, education=Education.senior_high)
     held = [q for q in base.qualifications if q != holding]
     full = base.model_copy(
         update={"qualifications": [*held, holding], "as_of": facts.as_of if facts else as_of}

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request
+from sqlmodel import Session
 
 from audit.flags import SIGNALS
 from review_service.db import utcnow
@@ -44,7 +45,7 @@ from review_service.supervision.schemas import (
 router = APIRouter(tags=["supervision"])
 
 
-def _flags(session, rows: list[Flag]) -> list[FlagPublic]:  # type: ignore[no-untyped-def]
+def _flags(session: Session, rows: list[Flag]) -> list[FlagPublic]:
     cases = service.cases_by_key(session, (f.key for f in rows))
     out = []
     for f in rows:
@@ -65,7 +66,7 @@ def _grade(row: QualityGrade) -> GradePublic:
     return GradePublic(**row.model_dump())
 
 
-def _case(session, row: Case, *, notes: bool = False) -> CasePublic:  # type: ignore[no-untyped-def]
+def _case(session: Session, row: Case, *, notes: bool = False) -> CasePublic:
     found = service.case_notes(session, case_id=row.id or 0) if notes else []
     return CasePublic(**row.model_dump(), notes=[CaseNotePublic(**n.model_dump()) for n in found])
 

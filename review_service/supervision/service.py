@@ -60,7 +60,7 @@ FLAG = ("疑点", "flag")
 CASE = ("核查", "case")
 MEASURE = ("监管措施", "measure")
 
-_CASE_MOVES = {
+_CASE_MOVES: dict[str, frozenset[str]] = {
     CaseStatus.open: frozenset({CaseStatus.assigned, CaseStatus.confirmed, CaseStatus.dismissed}),
     CaseStatus.assigned: frozenset(
         {CaseStatus.assigned, CaseStatus.confirmed, CaseStatus.dismissed}
@@ -186,11 +186,11 @@ def scope_enterprise_ids(session: Session, *, run: AuditRun) -> set[int] | None:
     if run.scope_kind == RunScope.all:
         return None
     if run.scope_kind == RunScope.cluster:
-        return set(
-            session.exec(
-                select(Enterprise.id).where(Enterprise.industry_cluster == run.scope_cluster)
-            ).all()
-        )  # type: ignore[arg-type]
+        ids = session.exec(
+            select(Enterprise.id).where(Enterprise.industry_cluster == run.scope_cluster)
+        ).all()
+        # Stored rows always have an id; the model types it optional only before insert.
+        return {i for i in ids if i is not None}
     return set(run.scope_enterprise_ids)
 
 
