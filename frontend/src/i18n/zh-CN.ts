@@ -142,6 +142,11 @@ export default {
     objectId: '对象编号', since: '起', until: '止', when: '时间', who: '操作人', object: '对象', system: '系统',
     hash: '哈希', prevHash: '前一条哈希', before: '变更前摘要', after: '变更后摘要',
   },
+  funnel: {
+    bodies: '同组评审主体', selected: '本单位', groupRate: '同组通过率', limit95: '95% 控制限', limit998: '99.8% 控制限',
+    applications: '申报人数', passRate: '通过率', allClusters: '全部产业集群（本集群主体过少）',
+    summary: '{n}个主体，同组通过率{rate}，离散系数φ={phi}', pick: '选择单位',
+  },
   stepper: {
     before: '进入“{to}”前尚缺：', ready: '条件已齐备', overridable: '可填写理由越过', hard: '不可越过',
     blockedHint: '有不可越过的条件，须先处理', overrideHint: '只剩可越过的条件：推进时须填写理由，并记入日志',
