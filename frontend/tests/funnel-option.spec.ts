@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { funnelOption, type Funnel } from '@/charts/funnelOption'
+import { funnelOption, peerGroupOf, type Funnel } from '@/charts/funnelOption'
 
 const labels = { bodies: 'B', selected: 'S', groupRate: 'G', limit95: 'L95', limit998: 'L998', applications: 'n', passRate: 'r' }
 const f: Funnel = {
@@ -35,9 +35,17 @@ describe('funnelOption', () => {
   it('keeps the legend above the plot and the axis titles outside it', () => {
     const o = funnelOption(f, labels, 'A')
     expect(o.legend.top).toBe(0)
-    expect(o.grid.top).toBeGreaterThanOrEqual(48) // room for the legend row
+    expect(o.grid.top).toBeGreaterThanOrEqual(72) // room for the legend, wrapped on two rows in a narrow card
     expect(o.xAxis.nameLocation).toBe('middle')
     expect(o.yAxis.nameLocation).toBe('middle')
     expect(o.yAxis.nameGap).toBeLessThan(o.grid.left) // the y title stays inside the left margin
+  })
+})
+
+describe('peerGroupOf', () => {
+  it("reads a flag's peer group, with or without its own cluster", () => {
+    expect(peerGroupOf({ track_level: 'skill:grade4', peer_group: '=船舶海工|2026|skill:grade4' })).toEqual({ cluster: '船舶海工', track: 'skill', level: 'grade4' })
+    expect(peerGroupOf({ track_level: 'skill:grade4', peer_group: '*2026|skill:grade4' })).toEqual({ cluster: null, track: 'skill', level: 'grade4' })
+    expect(peerGroupOf({})).toBeNull()
   })
 })

@@ -33,7 +33,7 @@ export function funnelOption(f: Funnel, labels: FunnelLabels, selected?: string 
     },
     // The legend sits above the plot area and the axis titles outside it: they never meet.
     legend: { top: 0, left: 'center', data: [labels.bodies, labels.selected, labels.groupRate, labels.limit95, labels.limit998] },
-    grid: { left: 64, right: 24, top: 56, bottom: 52, containLabel: false },
+    grid: { left: 64, right: 24, top: 76, bottom: 52, containLabel: false }, // a legend wrapped on two rows still clears the plot
     xAxis: { type: 'value', name: labels.applications, nameLocation: 'middle', nameGap: 30, min: 0, max: Math.ceil(maxN * 1.05) },
     yAxis: {
       type: 'value', name: labels.passRate, nameLocation: 'middle', nameGap: 46, min: 0, max: 1,
@@ -49,4 +49,13 @@ export function funnelOption(f: Funnel, labels: FunnelLabels, selected?: string 
       { ...line(labels.limit998, '#d93f3f', 'solid', 'lower_998', false) },
     ],
   }
+}
+
+/** The peer group a pass-rate flag names in its evidence: "=cluster|period|track:level", or
+ * "*period|track:level" when the body's cluster was too small (its cluster is then unknown here). */
+export function peerGroupOf(details: Record<string, unknown>): { cluster: string | null; track: string; level: string } | null {
+  const [track = '', level = ''] = String(details.track_level ?? '').split(':')
+  if (!track || !level) return null
+  const group = String(details.peer_group ?? '')
+  return { cluster: group.startsWith('=') ? group.slice(1).split('|')[0]! || null : null, track, level }
 }

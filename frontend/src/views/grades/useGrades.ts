@@ -4,6 +4,7 @@ import { auditApi } from '@/api/supervision'
 import { enterprisesApi } from '@/api/enterprises'
 import type { AuditRun, Enterprise, FlagEvidence, Grade } from '@/api/types'
 import { notifyError } from '@/composables/useApiError'
+import { peerGroupOf } from '@/charts/funnelOption'
 
 export const GRADES = ['A', 'B', 'C', 'D'] as const
 const FUNNEL_SIGNAL = 'stat.pass_rate_outlier'
@@ -65,10 +66,9 @@ export function useGrades() {
           const d = (x.evidence.details ?? {}) as Record<string, unknown>
           const l95 = d.limits_95 as number[] | undefined
           const l998 = d.limits_998 as number[] | undefined
-          const [track = '', level = ''] = String(d.track_level ?? '').split(':')
-          const group = String(d.peer_group ?? '')
-          // "=cluster|period|track:level", or "*period|…" when the cluster was too small.
-          const cluster = group.startsWith('=') ? group.slice(1).split('|')[0]! : clusterByCode.get(x.credit_code) ?? null
+          const peer = peerGroupOf(d)
+          const [track, level] = [peer?.track ?? '', peer?.level ?? '']
+          const cluster = peer ? peer.cluster ?? clusterByCode.get(x.credit_code) ?? null : null
           return {
             flagId: x.id, creditCode: x.credit_code, n: x.n as number, observed: x.observed as number,
             expected: x.expected, upper95: l95?.[1] ?? null, upper998: l998?.[1] ?? null, band: x.band,
