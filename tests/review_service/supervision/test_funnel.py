@@ -38,11 +38,11 @@ def test_funnel_has_every_body_of_the_group_and_widening_limits(
     # The funnel narrows as bodies grow.
     widths = [c["upper_95"] - c["lower_95"] for c in curve]
     assert widths == sorted(widths, reverse=True) and widths[-1] < widths[0]
-    # The limits at size n are p ± 1.645·sqrt(phi p(1-p)/n) where not clipped.
+    # The limits at size n are p ± 1.645·sqrt(phi p(1-p)/n), clipped to [0, 1].
     last = curve[-1]
     half = 1.6448536 * math.sqrt(body["phi"] * pooled * (1 - pooled) / last["n"])
-    if 0 < pooled - half:
-        assert math.isclose(last["lower_95"], pooled - half, rel_tol=1e-6)
+    assert math.isclose(last["lower_95"], max(0.0, pooled - half), rel_tol=1e-6)
+    assert math.isclose(last["upper_95"], min(1.0, pooled + half), rel_tol=1e-6)
 
 
 def test_funnel_of_a_group_the_run_did_not_read_is_404_with_the_reason(
