@@ -1331,3 +1331,21 @@ def _known(orgs: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     if orgs.dtype.kind in "US":
         return np.asarray(np.char.str_len(orgs) > 0)
     return np.array([o is not None and o != "" for o in orgs.tolist()], dtype=bool)
+
+
+def funnel_limits(
+    rate: float, phi: float, sizes: npt.ArrayLike
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The over-dispersed funnel around a group rate, for drawing: at each size n the
+    lower and upper 95% and 99.8% limits rate ± q sqrt(phi rate(1-rate)/n), clipped to
+    [0, 1] (the same limits ``funnel_pass_rates`` tests each unit against)."""
+    n = np.maximum(np.asarray(sizes, dtype=float).reshape(-1), 1.0)
+    half = np.sqrt(max(phi, 1.0) * rate * (1 - rate) / n)
+    h95 = stats.norm.isf(ALERT_P) * half
+    h998 = stats.norm.isf(ALARM_P) * half
+    return (
+        np.clip(rate - h95, 0.0, 1.0),
+        np.clip(rate + h95, 0.0, 1.0),
+        np.clip(rate - h998, 0.0, 1.0),
+        np.clip(rate + h998, 0.0, 1.0),
+    )

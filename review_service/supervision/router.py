@@ -11,7 +11,7 @@ from review_service.dependencies import EnterpriseAdminAccess as EnterpriseAdmin
 from review_service.dependencies import KeyFilter, ObjectId, Offset, SessionDep
 from review_service.dependencies import ManagerAccess as Managers
 from review_service.dependencies import RegulatorAccess as Regulator
-from review_service.supervision import flows, service
+from review_service.supervision import flows, funnel, service
 from review_service.supervision.models import Case, Flag, QualityGrade, SupervisionMeasure
 from review_service.supervision.schemas import (
     MEASURE_NAMES,
@@ -30,6 +30,7 @@ from review_service.supervision.schemas import (
     FlagEvidencePublic,
     FlagPublic,
     FlagsPublic,
+    FunnelPublic,
     GradeChange,
     GradePublic,
     GradesPublic,
@@ -149,6 +150,26 @@ def compare_run(run_id: ObjectId, access: Regulator, session: SessionDep) -> Run
 def list_grades(run_id: ObjectId, access: Regulator, session: SessionDep) -> GradesPublic:
     rows = service.list_grades(session, scope=access.scope, run_id=run_id)
     return GradesPublic(data=[_grade(r) for r in rows], count=len(rows))
+
+
+@router.get(
+    "/audit-runs/{run_id}/funnel",
+    response_model=FunnelPublic,
+    operation_id="supervision-pass_rate_funnel",
+)
+def pass_rate_funnel(
+    run_id: ObjectId,
+    access: Regulator,
+    session: SessionDep,
+    cluster: Annotated[str, Query(min_length=1, max_length=64)],
+    track: Annotated[str, Query(min_length=1, max_length=32)],
+    level: Annotated[str, Query(min_length=1, max_length=64)],
+) -> FunnelPublic:
+    """Every review body of the peer group (cluster, track, level) in the run's period, with
+    the group rate and its 95% / 99.8% limits widened for over-dispersion."""
+    return funnel.funnel(
+        session, scope=access.scope, run_id=run_id, cluster=cluster, track=track, level=level
+    )
 
 
 @router.get("/flags", response_model=FlagsPublic, operation_id="supervision-list_flags")

@@ -261,3 +261,44 @@ class MyGradePublic(BaseModel):
     enterprise_id: int
     grade: GradePublic | None
     measures: list[MeasurePublic]
+
+
+class FunnelPoint(BaseModel):
+    """One review body of the peer group: its applications and pass rate in the period."""
+
+    credit_code: str
+    enterprise_id: int | None = Field(description="None for a body not registered here")
+    name: str
+    cluster: str
+    n: int
+    passed: int
+    rate: float
+    p_value: float
+    band: str | None = Field(description="alert / alarm when beyond the 95% / 99.8% limit")
+
+
+class FunnelCurve(BaseModel):
+    """The control limits at one size (number of applications)."""
+
+    n: int
+    lower_95: float
+    upper_95: float
+    lower_998: float
+    upper_998: float
+
+
+class FunnelPublic(BaseModel):
+    """The funnel plot of pass rates of a peer group, limits widened by over-dispersion."""
+
+    run_id: int
+    period: str
+    cluster: str
+    track: str
+    level: str
+    all_clusters: bool = Field(
+        description="the cluster has too few bodies: compared with the level in every cluster"
+    )
+    group_rate: float
+    phi: float = Field(description="over-dispersion factor the limits are widened by (>= 1)")
+    points: list[FunnelPoint]
+    curve: list[FunnelCurve]

@@ -333,14 +333,48 @@ def test_public_equivalence_for_every_title_level(browser, server: str, lang: st
     assert watch.problems == [], watch.problems
 
 
+def _open_session(page, server: str, label: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server}/sessions")
+    _settle(page)
+    # The stepper is drawn once the server has said what blocks each next step.
+    with page.expect_response(lambda r: r.url.endswith("/next-steps"), timeout=15_000):
+        page.locator(f".el-table__row:has-text('{label}') a").first.click()  # the session's name
+    _settle(page)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_step_blocked_by_the_notice_period_is_off_and_says_why(
+    browser, server: str, lang: str
+) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale=lang)
+    watch = Watch(page)
+    _login(page, server, "admin001", lang)
+    _open_session(page, server, "公示中")
+    # The notice period cannot be overridden: the step is off and the server's reason is listed.
+    assert page.locator("[data-test=move-finalized]").is_disabled()
+    blockers = page.locator("[data-test=step-blockers-finalized]")
+    text = blockers.inner_text()
+    assert "2026" in text and blockers.locator("[data-test=blocker-hard]").count() >= 1, text
+    _check_screen(page, "admin001_session_step_blocked", lang)
+    assert watch.problems == [], watch.problems
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_refused_step_shows_the_servers_reasons(browser, server: str, lang: str) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1366, "height": 768}, locale=lang)
     watch = Watch(page, expected_statuses=(409,))
+    # A view that could not tell what blocks the step (stale or not loaded) leaves it on;
+    # the server then refuses, and its reasons are shown.
+    page.route(
+        "**/next-steps",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/json",
+            body='{"session_id": 0, "status": "public_notice", "version": 1, "steps": []}',
+        ),
+    )
     _login(page, server, "admin001", lang)
-    page.goto(f"{server}/sessions")
-    _settle(page)
-    page.locator(".el-table__row:has-text('公示中') a").first.click()  # the session's own name
+    _open_session(page, server, "公示中")
     page.locator("[data-test=move-finalized]").click()
     page.locator(".el-message-box__btns .el-button--primary").click()
     alert = page.locator("[data-test=step-refused]")
@@ -349,4 +383,39 @@ def test_a_refused_step_shows_the_servers_reasons(browser, server: str, lang: st
     # The server's reason (the notice period) is shown, not only a count of unmet conditions.
     assert "2026" in text and alert.locator("li").count() >= 1, text
     _check_screen(page, "admin001_session_step_refused", lang)
+    assert watch.problems == [], watch.problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_moving_on_with_sheets_unsubmitted_needs_a_logged_override(
+    browser, server: str, lang: str
+) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale=lang)
+    watch = Watch(page)
+    _login(page, server, "admin001", lang)
+    _open_session(page, server, "评审中")
+    # A third of the demo's sheets are saved but not submitted: each member owing some is listed.
+    blockers = page.locator("[data-test=step-blockers-voting]")
+    blockers.wait_for(timeout=10_000)
+    soft = blockers.locator("[data-test=blocker-soft]")
+    assert soft.count() >= 1 and blockers.locator("[data-test=blocker-hard]").count() == 0
+    owed = "评分未提交" if lang == "zh-CN" else "has not submitted"
+    assert owed in soft.first.inner_text(), soft.first.inner_text()
+    _check_screen(page, "admin001_session_step_blockers", lang)
+    button = page.locator("[data-test=move-voting]")
+    assert button.is_enabled()
+    button.click()
+    dialog = page.locator("[data-test=override-dialog]")
+    dialog.wait_for(timeout=5_000)
+    # The dialog repeats what is overridden and warns that the reason is logged.
+    assert dialog.locator("li").count() == soft.count()
+    assert ("日志" if lang == "zh-CN" else "event log") in dialog.inner_text()
+    # No reason, no move: the confirmation refuses a reason shorter than the server's minimum.
+    page.locator(".el-message-box__input textarea").fill("缺席")
+    page.locator(".el-message-box__btns .el-button--primary").click()
+    page.locator(".el-message-box__errormsg").wait_for(timeout=5_000)
+    _check_screen(page, "admin001_session_step_override", lang)
+    page.locator(".el-message-box__btns .el-button:not(.el-button--primary)").click()
+    page.wait_for_timeout(300)
+    assert page.locator("[data-test=move-voting]").is_enabled()  # still in 评审打分
     assert watch.problems == [], watch.problems

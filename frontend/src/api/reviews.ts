@@ -16,13 +16,16 @@ export const sessionsApi = {
     call(api.GET('/api/v1/review-sessions', { params: { query } })),
   get: (session_id: number) => call(api.GET('/api/v1/review-sessions/{session_id}', sid(session_id))),
   create: (body: ReviewSessionCreate) => call(api.POST('/api/v1/review-sessions', { body })),
-  transition: (session_id: number, target: TransitionTarget, version?: number) =>
+  transition: (session_id: number, target: TransitionTarget, version?: number, override_reason?: string) =>
     call(
       api.POST('/api/v1/review-sessions/{session_id}/transition', {
         ...sid(session_id),
-        body: { target, version },
+        body: override_reason ? { target, version, override_reason } : { target, version },
       }),
     ),
+  /** Each state the session may move to next, with what blocks it now. */
+  nextSteps: (session_id: number) =>
+    call(api.GET('/api/v1/review-sessions/{session_id}/next-steps', sid(session_id))),
   file: (session_id: number, version?: number) =>
     call(
       api.POST('/api/v1/review-sessions/{session_id}/file', {

@@ -847,6 +847,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit-runs/{run_id}/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pass Rate Funnel
+         * @description Every review body of the peer group (cluster, track, level) in the run's period, with
+         *     the group rate and its 95% / 99.8% limits widened for over-dispersion.
+         */
+        get: operations["supervision-pass_rate_funnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/flags": {
         parameters: {
             query?: never;
@@ -3496,6 +3517,84 @@ export interface components {
             data: components["schemas"]["FlagPublic"][];
             /** Count */
             count: number;
+        };
+        /**
+         * FunnelCurve
+         * @description The control limits at one size (number of applications).
+         */
+        FunnelCurve: {
+            /** N */
+            n: number;
+            /** Lower 95 */
+            lower_95: number;
+            /** Upper 95 */
+            upper_95: number;
+            /** Lower 998 */
+            lower_998: number;
+            /** Upper 998 */
+            upper_998: number;
+        };
+        /**
+         * FunnelPoint
+         * @description One review body of the peer group: its applications and pass rate in the period.
+         */
+        FunnelPoint: {
+            /** Credit Code */
+            credit_code: string;
+            /**
+             * Enterprise Id
+             * @description None for a body not registered here
+             */
+            enterprise_id: number | null;
+            /** Name */
+            name: string;
+            /** Cluster */
+            cluster: string;
+            /** N */
+            n: number;
+            /** Passed */
+            passed: number;
+            /** Rate */
+            rate: number;
+            /** P Value */
+            p_value: number;
+            /**
+             * Band
+             * @description alert / alarm when beyond the 95% / 99.8% limit
+             */
+            band: string | null;
+        };
+        /**
+         * FunnelPublic
+         * @description The funnel plot of pass rates of a peer group, limits widened by over-dispersion.
+         */
+        FunnelPublic: {
+            /** Run Id */
+            run_id: number;
+            /** Period */
+            period: string;
+            /** Cluster */
+            cluster: string;
+            /** Track */
+            track: string;
+            /** Level */
+            level: string;
+            /**
+             * All Clusters
+             * @description the cluster has too few bodies: compared with the level in every cluster
+             */
+            all_clusters: boolean;
+            /** Group Rate */
+            group_rate: number;
+            /**
+             * Phi
+             * @description over-dispersion factor the limits are widened by (>= 1)
+             */
+            phi: number;
+            /** Points */
+            points: components["schemas"]["FunnelPoint"][];
+            /** Curve */
+            curve: components["schemas"]["FunnelCurve"][];
         };
         /** GradeChange */
         GradeChange: {
@@ -6606,6 +6705,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GradesPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "supervision-pass_rate_funnel": {
+        parameters: {
+            query: {
+                cluster: string;
+                track: string;
+                level: string;
+            };
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunnelPublic"];
                 };
             };
             /** @description Validation Error */

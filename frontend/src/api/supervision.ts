@@ -8,6 +8,9 @@ export const auditApi = {
   start: (body: AuditRunCreate) => call(api.POST('/api/v1/audit-runs', { body })),
   compare: (run_id: number) =>
     call(api.GET('/api/v1/audit-runs/{run_id}/comparison', { params: { path: { run_id } } })),
+  /** The pass-rate funnel of a peer group, its limits computed by the server. */
+  funnel: (run_id: number, query: { cluster: string; track: string; level: string }) =>
+    call(api.GET('/api/v1/audit-runs/{run_id}/funnel', { params: { path: { run_id }, query } })),
   grades: (run_id: number) =>
     call(api.GET('/api/v1/audit-runs/{run_id}/grades', { params: { path: { run_id } } })),
   flags: (query: Query<'/api/v1/flags'> = {}) => call(api.GET('/api/v1/flags', { params: { query } })),

@@ -143,6 +143,17 @@ export default {
     objectId: 'Object ID', since: 'Since', until: 'Until', when: 'When', who: 'Who', object: 'Object', system: 'System',
     hash: 'Hash', prevHash: 'Previous hash', before: 'Before digest', after: 'After digest',
   },
+  funnel: {
+    bodies: 'Bodies of the group', selected: 'This body', groupRate: 'Group pass rate', limit95: '95% limits', limit998: '99.8% limits',
+    applications: 'Applications', passRate: 'Pass rate', allClusters: 'All clusters (too few bodies in this one)',
+    summary: '{n} bodies, group pass rate {rate}, over-dispersion φ = {phi}', pick: 'Pick a body',
+  },
+  stepper: {
+    before: 'Before “{to}”, still missing:', ready: 'Ready', overridable: 'can be overridden with a reason', hard: 'cannot be overridden',
+    blockedHint: 'Something that cannot be overridden must be dealt with first', overrideHint: 'Only overridable conditions remain: moving on needs a reason, which is logged',
+    overrideTitle: 'Override unmet conditions', overrideIntro: 'These conditions for “{to}” are not met:', overrideLogged: 'An override needs a reason; the reason and what it overrides are written to the event log.',
+    overrideReason: 'Reason for the override (5–1000 characters)', overrideReasonRule: 'Give a reason of 5–1000 characters', overrideConfirm: 'Override and move on',
+  },
   sessions: {
     refused: 'Could not move to “{to}”: the server gave these reasons',
     intro: 'A session moves open → validating → reviewing → voting → decided → public notice → finalized → filed; the server checks every step.',

@@ -142,6 +142,17 @@ export default {
     objectId: '对象编号', since: '起', until: '止', when: '时间', who: '操作人', object: '对象', system: '系统',
     hash: '哈希', prevHash: '前一条哈希', before: '变更前摘要', after: '变更后摘要',
   },
+  funnel: {
+    bodies: '同组评审主体', selected: '本单位', groupRate: '同组通过率', limit95: '95% 控制限', limit998: '99.8% 控制限',
+    applications: '申报人数', passRate: '通过率', allClusters: '全部产业集群（本集群主体过少）',
+    summary: '{n}个主体，同组通过率{rate}，离散系数φ={phi}', pick: '选择单位',
+  },
+  stepper: {
+    before: '进入“{to}”前尚缺：', ready: '条件已齐备', overridable: '可填写理由越过', hard: '不可越过',
+    blockedHint: '有不可越过的条件，须先处理', overrideHint: '只剩可越过的条件：推进时须填写理由，并记入日志',
+    overrideTitle: '越过未满足的条件', overrideIntro: '进入“{to}”还有以下条件未满足：', overrideLogged: '越过须说明理由；理由与所越过的条件将记入操作日志。',
+    overrideReason: '越过理由（5–1000字）', overrideReasonRule: '请填写5–1000字的越过理由', overrideConfirm: '填写理由并推进',
+  },
   sessions: {
     refused: '未能进入“{to}”：服务器列出的原因如下',
     intro: '评审批次按“受理—资格校验—评审打分—表决—决定—公示—定案—备案”推进，每一步由服务端校验。',

@@ -4,6 +4,7 @@ import { auditApi } from '@/api/supervision'
 import { enterprisesApi } from '@/api/enterprises'
 import type { AuditRun, Enterprise, FlagEvidence, Grade } from '@/api/types'
 import { notifyError } from '@/composables/useApiError'
+import { peerGroupOf } from '@/charts/funnelOption'
 
 export const GRADES = ['A', 'B', 'C', 'D'] as const
 const FUNNEL_SIGNAL = 'stat.pass_rate_outlier'
@@ -18,6 +19,10 @@ export interface FunnelPoint {
   upper95: number | null
   upper998: number | null
   band: string
+  /** The peer group the audit compared the body with (for the funnel plot). */
+  cluster: string | null
+  track: string
+  level: string
 }
 
 export function useGrades() {
@@ -27,6 +32,7 @@ export function useGrades() {
   const grades = shallowRef<Grade[]>([])
   const enterprises = shallowRef<Map<number, Enterprise>>(new Map())
   const funnel = shallowRef<FunnelPoint[]>([])
+  const funnelPick = ref<number | null>(null) // the flag whose body the funnel plot highlights
   const loading = ref(false)
   const gradeFilter = ref<string>('')
 
@@ -51,7 +57,8 @@ export function useGrades() {
         auditApi.flags({ run_id: runId.value, signal: FUNNEL_SIGNAL, limit: FUNNEL_MAX }),
       ])
       grades.value = g.data
-      // The funnel limits are in each flag's evidence, as the audit computed them.
+      const clusterByCode = new Map([...enterprises.value.values()].map((e) => [e.credit_code, e.industry_cluster]))
+      // Each flag's evidence names the body's peer group, whose funnel the server draws.
       const evidence: FlagEvidence[] = await Promise.all(f.data.map((x) => auditApi.flag(x.id)))
       funnel.value = evidence
         .filter((x) => x.n !== null && x.observed !== null)
@@ -59,11 +66,16 @@ export function useGrades() {
           const d = (x.evidence.details ?? {}) as Record<string, unknown>
           const l95 = d.limits_95 as number[] | undefined
           const l998 = d.limits_998 as number[] | undefined
+          const peer = peerGroupOf(d)
+          const [track, level] = [peer?.track ?? '', peer?.level ?? '']
+          const cluster = peer ? peer.cluster ?? clusterByCode.get(x.credit_code) ?? null : null
           return {
             flagId: x.id, creditCode: x.credit_code, n: x.n as number, observed: x.observed as number,
             expected: x.expected, upper95: l95?.[1] ?? null, upper998: l998?.[1] ?? null, band: x.band,
+            cluster, track, level,
           }
         })
+      funnelPick.value = funnel.value.find((p) => p.cluster && p.track && p.level)?.flagId ?? null
     } catch (err) {
       notifyError(err)
     } finally {
@@ -91,5 +103,8 @@ export function useGrades() {
   })
   const reasonsOf = (g: Grade) => g.reasons.filter((r) => typeof r.reason === 'string') as { reason: string; reason_en?: string }[]
 
-  return { runs, runId, grades, funnel, loading, gradeFilter, init, load, byCluster, totals, shown, clusterOf, nameOf, reasonsOf }
+  const funnelPoint = computed(() => funnel.value.find((p) => p.flagId === funnelPick.value) ?? null)
+  const codeName = (code: string) => [...enterprises.value.values()].find((e) => e.credit_code === code)?.name ?? code
+
+  return { runs, runId, grades, funnel, funnelPick, funnelPoint, codeName, loading, gradeFilter, init, load, byCluster, totals, shown, clusterOf, nameOf, reasonsOf }
 }

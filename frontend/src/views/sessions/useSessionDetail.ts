@@ -8,6 +8,8 @@ import type {
 import { errorReasons, errorText, notifyError } from '@/composables/useApiError'
 import { askReason, confirmAction } from '@/composables/useReason'
 import { i18n } from '@/i18n'
+import { askOverride } from './askOverride'
+import { stepGate, type NextStep, type StepGate } from './stepGate'
 
 export function useSessionDetail(id: number) {
   const t = i18n.global.t
@@ -35,6 +37,7 @@ export function useSessionDetail(id: number) {
       applications.value = a.data
       objections.value = o.data
       notice.value = null
+      await loadSteps()
       if (['public_notice', 'finalized', 'filed'].includes(session.value.status)) {
         notice.value = await sessionsApi.notice(id).catch(() => null)
       }
@@ -45,24 +48,41 @@ export function useSessionDetail(id: number) {
     }
   }
 
-  // -- transitions: the API says which states may come next.
+  // -- transitions: the API says which states may come next and what blocks each of them.
+  const steps = shallowRef<NextStep[]>([])
+  async function loadSteps(): Promise<void> {
+    // Without the server's view the buttons stay on and the transition itself decides.
+    steps.value = await sessionsApi.nextSteps(id).then((r) => r.steps).catch(() => [])
+  }
+  function gate(target: SessionStatus): StepGate {
+    return stepGate(steps.value.find((s) => s.target === target))
+  }
   /** The server's last refusal of a step: its message and every reason it gave (details). */
   const refusal = ref<{ target: SessionStatus; message: string; reasons: string[] } | null>(null)
   async function advance(target: SessionStatus): Promise<void> {
     if (!session.value) return
     refusal.value = null
-    if (!(await confirmAction(t('sessions.moveConfirm', { to: t(`sessionStatus.${target}`) }), t('sessions.move')))) return
+    const g = gate(target)
+    if (g.disabled) return
+    const to = t(`sessionStatus.${target}`)
+    let overrideReason: string | undefined
+    if (g.kind === 'override') {
+      const reason = await askOverride(to, g.soft)
+      if (!reason) return
+      overrideReason = reason
+    } else if (!(await confirmAction(t('sessions.moveConfirm', { to }), t('sessions.move')))) return
     moving.value = true
     try {
       session.value =
         target === 'filed'
           ? (await sessionsApi.file(id, session.value.version)).session
-          : await sessionsApi.transition(id, target as TransitionTarget, session.value.version)
-      ElMessage.success(t('sessions.moved', { to: t(`sessionStatus.${target}`) }))
+          : await sessionsApi.transition(id, target as TransitionTarget, session.value.version, overrideReason)
+      ElMessage.success(t('sessions.moved', { to }))
       await load()
     } catch (err) {
       refusal.value = { target, message: errorText(err), reasons: errorReasons(err) }
       notifyError(err)
+      await loadSteps() // what blocks the step now, as the server sees it
     } finally {
       moving.value = false
     }
@@ -151,7 +171,7 @@ export function useSessionDetail(id: number) {
   }
 
   return {
-    refusal,
+    refusal, steps, gate,
     session, panel, conflicts, applications, notice, objections, loading, moving, load, advance, detectConflicts,
     candidates, pick, loadCandidates, addMember, removeMember, onPanel, memberName, applicantName,
     resolveConflict, resolveObjection, current, scores, decision, openApplication,
