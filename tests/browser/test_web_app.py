@@ -210,6 +210,7 @@ REGULATOR_PAGES = [
     "/flags",
     "/cases",
     "/grades",
+    "/credit-records",
     "/events",
     "/equivalence",
 ]
@@ -404,5 +405,33 @@ def test_hr_draws_a_panel_and_a_drawn_expert_confirms(browser, server: str) -> N
     _settle(page)
     row = page.locator(f".el-table__row:has-text('专家库专家{name.group(1)}')")
     assert "已确认" in row.first.inner_text()
+    assert watch.problems == [], watch.problems
+    page.close()
+
+
+def test_the_regulator_records_and_lifts_a_credit_finding(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    from standards.identifiers import resident_id_check_char
+
+    first17 = "32060219850101123"
+    resident_id = first17 + resident_id_check_char(first17)
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    watch = Watch(page)
+    _login(page, server, "regulator")
+    page.goto(f"{server}/credit-records")
+    _settle(page)
+    page.locator("[data-test=credit-new]").click()
+    form = page.locator("[data-test=credit-form]")
+    form.locator(".el-form-item:has-text('身份证号') input").fill(resident_id)
+    form.locator(".el-form-item:has-text('姓名') input").fill("王伪造")
+    form.locator("textarea").fill("伪造业绩材料，经核查属实")
+    page.locator("[data-test=credit-save]").click()
+    row = page.locator(".el-table__row:has-text('王伪造')")
+    row.wait_for(timeout=10_000)
+    assert "限制申报" in row.inner_text() and "有效" in row.inner_text()
+    _check_screen(page, "regulator_credit_records", "zh-CN")
+    row.locator("[data-test^=credit-lift-]").click()
+    page.locator(".el-message-box textarea").fill("复核后撤销处理")
+    page.locator(".el-message-box__btns .el-button--primary").click()
+    page.locator(".el-table__row:has-text('王伪造'):has-text('已解除')").wait_for(timeout=10_000)
     assert watch.problems == [], watch.problems
     page.close()
