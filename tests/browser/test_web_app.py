@@ -407,6 +407,19 @@ def test_hr_draws_a_panel_and_a_drawn_expert_confirms(browser, server: str) -> N
     assert "已确认" in row.first.inner_text()
     assert watch.problems == [], watch.problems
     page.close()
+    # The drawn session in English: no raw codes in the draw's block or the member tags.
+    en = browser.new_page(viewport={"width": 1366, "height": 768}, locale="en")
+    en_watch = Watch(en)
+    _login(en, server, "admin001", "en")
+    en.goto(f"{server}/sessions/{session_id}")
+    _settle(en)
+    en.locator("[data-test=draw-result]").wait_for(timeout=10_000)
+    en.locator(".el-collapse-item__header").first.click()
+    _settle(en)
+    text = _check_screen(en, "admin001_session_drawn", "en")
+    assert "Drawn" in text and "Confirmed" in text and "Pending" in text
+    assert en_watch.problems == [], en_watch.problems
+    en.close()
 
 
 def test_the_regulator_records_and_lifts_a_credit_finding(browser, server: str) -> None:  # type: ignore[no-untyped-def]
