@@ -446,5 +446,11 @@ def test_the_regulator_records_and_lifts_a_credit_finding(browser, server: str) 
     page.locator(".el-message-box textarea").fill("复核后撤销处理")
     page.locator(".el-message-box__btns .el-button--primary").click()
     page.locator(".el-table__row:has-text('王伪造'):has-text('已解除')").wait_for(timeout=10_000)
+    # Anyone reads their own records from the user menu (the regulator has none).
+    page.locator("[data-test=user-menu]").click()
+    page.locator("[data-test=my-credit-open]").click()
+    page.locator("[data-test=my-credit] .el-table__empty-text:has-text('您没有失信记录')").wait_for(
+        timeout=10_000
+    )
     assert watch.problems == [], watch.problems
     page.close()
