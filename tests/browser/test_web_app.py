@@ -387,6 +387,8 @@ def test_hr_draws_a_panel_and_a_drawn_expert_confirms(browser, server: str) -> N
     )
     name = re.search(r"专家库专家(\d+)", pool_rows.first.inner_text())
     assert name, pool_rows.first.inner_text()
+    other = re.search(r"专家库专家(\d+)", pool_rows.nth(1).inner_text())
+    assert other, pool_rows.nth(1).inner_text()
     _check_screen(page, "admin001_session_drawn", "zh-CN")
 
     expert = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
@@ -401,10 +403,26 @@ def test_hr_draws_a_panel_and_a_drawn_expert_confirms(browser, server: str) -> N
     assert expert_watch.problems == [], expert_watch.problems
     expert.close()
 
+    # A second drawn expert declines with a reason: the next reserve is called in.
+    declining = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    declining_watch = Watch(declining)
+    _login(declining, server, f"pool{other.group(1)}")
+    declining.goto(f"{server}/panels/{session_id}")
+    _settle(declining)
+    declining.locator("[data-test=seat-decline]").click()
+    declining.locator(".el-message-box textarea").fill("档期冲突")
+    declining.locator(".el-message-box__btns .el-button--primary").click()
+    declining.wait_for_url(re.compile(r"/panels$"), timeout=10_000)
+    assert declining_watch.problems == [], declining_watch.problems
+    declining.close()
+
     page.reload()
     _settle(page)
     row = page.locator(f".el-table__row:has-text('专家库专家{name.group(1)}')")
     assert "已确认" in row.first.inner_text()
+    assert page.locator(f".el-table__row:has-text('专家库专家{other.group(1)}')").count() == 0
+    assert page.locator("[data-test=member-selection]:has-text('递补')").count() == 1
+    assert "已拒绝" in page.locator("[data-test=draw-result]").inner_text()
     assert watch.problems == [], watch.problems
     page.close()
     # The drawn session in English: no raw codes in the draw's block or the member tags.

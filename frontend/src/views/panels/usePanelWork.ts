@@ -7,6 +7,7 @@ import { notifyError, useFormErrors } from '@/composables/useApiError'
 import { confirmAction } from '@/composables/useReason'
 import { i18n } from '@/i18n'
 import { useAuthStore } from '@/stores/auth'
+import { useRouter } from 'vue-router'
 import { ElMessageBox } from 'element-plus'
 
 export interface CriterionDoc { code: string; name: string; name_en: string; maximum: number; weight: number; guide?: string; guide_en?: string }
@@ -35,6 +36,7 @@ export function usePanelWork(id: number) {
   }
   // -- a drawn expert confirms or declines the seat (a decline calls in the next reserve)
   const seat = shallowRef<PanelMember | null>(null)
+  const router = useRouter()
   const answering = ref(false)
   async function answerSeat(accept: boolean): Promise<void> {
     let reason: string | undefined
@@ -53,7 +55,13 @@ export function usePanelWork(id: number) {
     try {
       await sessionsApi.answerSeat(id, accept, reason)
       ElMessage.success(accept ? t('seat.accepted') : t('seat.declined'))
-      await load()
+      if (accept) {
+        await load()
+      } else {
+        // Declined: the seat is gone, and with it this panel's page.
+        seat.value = null
+        await router.push('/panels')
+      }
     } catch (err) {
       notifyError(err)
     } finally {
