@@ -208,6 +208,7 @@ REGULATOR_PAGES = [
     "/flags",
     "/cases",
     "/grades",
+    "/credit-records",
     "/events",
     "/equivalence",
 ]
@@ -419,3 +420,122 @@ def test_moving_on_with_sheets_unsubmitted_needs_a_logged_override(
     page.wait_for_timeout(300)
     assert page.locator("[data-test=move-voting]").is_enabled()  # still in 评审打分
     assert watch.problems == [], watch.problems
+
+
+def test_hr_draws_a_panel_and_a_drawn_expert_confirms(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12: the seed's hash is published, the panel drawn from the pool, and a drawn
+    expert confirms their seat, which HR then sees."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    watch = Watch(page)
+    _login(page, server, "admin001")
+    page.goto(f"{server}/sessions")
+    _settle(page)
+    page.locator(".el-table__row:has-text('草稿') a").first.click()
+    page.wait_for_url(re.compile(r"/sessions/\d+$"))
+    session_id = int(page.url.rsplit("/", 1)[1])
+    _settle(page)
+    page.locator("[data-test=draw-commit]").click()
+    commitment = page.locator("[data-test=draw-commitment]")
+    commitment.wait_for(timeout=10_000)
+    assert re.fullmatch(r"[0-9a-f]{64}", commitment.inner_text().strip())
+    page.locator("[data-test=draw-run]").click()
+    page.locator(".el-message-box__btns .el-button--primary").click()
+    result = page.locator("[data-test=draw-result]")
+    result.wait_for(timeout=15_000)
+    _settle(page)
+    # The seed is revealed and it hashes to the published commitment (checked by the server's
+    # verification; here: shown, 64 hex characters).
+    assert re.search(r"[0-9a-f]{64}", result.inner_text())
+    drawn = page.locator(".el-table__row:has([data-test=member-selection]:has-text('随机抽取'))")
+    assert drawn.count() >= 5, drawn.count()
+    assert page.locator("[data-test=member-response]:has-text('待确认')").count() == drawn.count()
+    pool_rows = page.locator(
+        ".el-table__row:has-text('专家库专家'):has([data-test=member-response]:has-text('待确认'))"
+    )
+    name = re.search(r"专家库专家(\d+)", pool_rows.first.inner_text())
+    assert name, pool_rows.first.inner_text()
+    other = re.search(r"专家库专家(\d+)", pool_rows.nth(1).inner_text())
+    assert other, pool_rows.nth(1).inner_text()
+    _check_screen(page, "admin001_session_drawn", "zh-CN")
+
+    expert = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    expert_watch = Watch(expert)
+    _login(expert, server, f"pool{name.group(1)}")
+    expert.goto(f"{server}/panels/{session_id}")
+    _settle(expert)
+    expert.locator("[data-test=seat-pending]").wait_for(timeout=10_000)
+    _check_screen(expert, "pool_seat_pending", "zh-CN")
+    expert.locator("[data-test=seat-accept]").click()
+    expert.locator("[data-test=seat-pending]").wait_for(state="detached", timeout=10_000)
+    assert expert_watch.problems == [], expert_watch.problems
+    expert.close()
+
+    # A second drawn expert declines with a reason: the next reserve is called in.
+    declining = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    declining_watch = Watch(declining)
+    _login(declining, server, f"pool{other.group(1)}")
+    declining.goto(f"{server}/panels/{session_id}")
+    _settle(declining)
+    declining.locator("[data-test=seat-decline]").click()
+    declining.locator(".el-message-box textarea").fill("档期冲突")
+    declining.locator(".el-message-box__btns .el-button--primary").click()
+    declining.wait_for_url(re.compile(r"/panels$"), timeout=10_000)
+    assert declining_watch.problems == [], declining_watch.problems
+    declining.close()
+
+    page.reload()
+    _settle(page)
+    row = page.locator(f".el-table__row:has-text('专家库专家{name.group(1)}')")
+    assert "已确认" in row.first.inner_text()
+    assert page.locator(f".el-table__row:has-text('专家库专家{other.group(1)}')").count() == 0
+    assert page.locator("[data-test=member-selection]:has-text('递补')").count() == 1
+    assert "已拒绝" in page.locator("[data-test=draw-result]").inner_text()
+    assert watch.problems == [], watch.problems
+    page.close()
+    # The drawn session in English: no raw codes in the draw's block or the member tags.
+    en = browser.new_page(viewport={"width": 1366, "height": 768}, locale="en")
+    en_watch = Watch(en)
+    _login(en, server, "admin001", "en")
+    en.goto(f"{server}/sessions/{session_id}")
+    _settle(en)
+    en.locator("[data-test=draw-result]").wait_for(timeout=10_000)
+    en.locator(".el-collapse-item__header").first.click()
+    _settle(en)
+    text = _check_screen(en, "admin001_session_drawn", "en")
+    assert "Drawn" in text and "Confirmed" in text and "Pending" in text
+    assert en_watch.problems == [], en_watch.problems
+    en.close()
+
+
+def test_the_regulator_records_and_lifts_a_credit_finding(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    from standards.identifiers import resident_id_check_char
+
+    first17 = "32060219850101123"
+    resident_id = first17 + resident_id_check_char(first17)
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    watch = Watch(page)
+    _login(page, server, "regulator")
+    page.goto(f"{server}/credit-records")
+    _settle(page)
+    page.locator("[data-test=credit-new]").click()
+    form = page.locator("[data-test=credit-form]")
+    form.locator(".el-form-item:has-text('身份证号') input").fill(resident_id)
+    form.locator(".el-form-item:has-text('姓名') input").fill("王伪造")
+    form.locator("textarea").fill("伪造业绩材料，经核查属实")
+    page.locator("[data-test=credit-save]").click()
+    row = page.locator(".el-table__row:has-text('王伪造')")
+    row.wait_for(timeout=10_000)
+    assert "限制申报" in row.inner_text() and "有效" in row.inner_text()
+    _check_screen(page, "regulator_credit_records", "zh-CN")
+    row.locator("[data-test^=credit-lift-]").click()
+    page.locator(".el-message-box textarea").fill("复核后撤销处理")
+    page.locator(".el-message-box__btns .el-button--primary").click()
+    page.locator(".el-table__row:has-text('王伪造'):has-text('已解除')").wait_for(timeout=10_000)
+    # Anyone reads their own records from the user menu (the regulator has none).
+    page.locator("[data-test=user-menu]").click()
+    page.locator("[data-test=my-credit-open]").click()
+    page.locator("[data-test=my-credit] .el-table__empty-text:has-text('您没有失信记录')").wait_for(
+        timeout=10_000
+    )
+    assert watch.problems == [], watch.problems
+    page.close()

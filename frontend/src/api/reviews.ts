@@ -2,6 +2,7 @@ import { api, call } from './client'
 import type {
   ApplicationCreate,
   ConflictKind,
+  PanelDrawCreate,
   Query,
   ReviewSessionCreate,
   TransitionTarget,
@@ -44,6 +45,22 @@ export const sessionsApi = {
     call(
       api.DELETE('/api/v1/review-sessions/{session_id}/panel/members/{member_id}', {
         params: { path: { session_id, member_id } },
+      }),
+    ),
+  // -- random draw (随机抽取): commit the seed, draw, read it back, verify (regulator)
+  commitDraw: (session_id: number) =>
+    call(api.POST('/api/v1/review-sessions/{session_id}/panel/draw/commitment', sid(session_id))),
+  draw: (session_id: number, body: PanelDrawCreate) =>
+    call(api.POST('/api/v1/review-sessions/{session_id}/panel/draw', { ...sid(session_id), body })),
+  getDraw: (session_id: number) =>
+    call(api.GET('/api/v1/review-sessions/{session_id}/panel/draw', sid(session_id))),
+  verifyDraw: (session_id: number) =>
+    call(api.GET('/api/v1/review-sessions/{session_id}/panel/draw/verification', sid(session_id))),
+  answerSeat: (session_id: number, accept: boolean, reason?: string) =>
+    call(
+      api.POST('/api/v1/review-sessions/{session_id}/panel/response', {
+        ...sid(session_id),
+        body: { accept, reason: reason || undefined },
       }),
     ),
   conflicts: (session_id: number) =>

@@ -54,6 +54,7 @@ import {
   ElTag,
   ElTimeline,
   ElTimelineItem,
+  ElTooltip,
   ElLoading,
 } from 'element-plus'
 
@@ -108,6 +109,7 @@ const COMPONENTS = [
   ElTag,
   ElTimeline,
   ElTimelineItem,
+  ElTooltip,
 ]
 
 export function installElementPlus(app: App): void {

@@ -35,6 +35,7 @@ export const appRoutes: RouteRecordRaw[] = [
   { path: 'audit-runs/:id', name: 'audit-run', component: () => import('@/views/audit/detail.vue'), meta: { roles: R.regulator, title: 'nav.auditRun' } },
   { path: 'flags', name: 'flags', component: () => import('@/views/flags/index.vue'), meta: { roles: R.regulator, title: 'nav.flags', menu: true, icon: 'Warning' } },
   { path: 'cases', name: 'cases', component: () => import('@/views/cases/index.vue'), meta: { roles: R.regulator, title: 'nav.cases', menu: true, icon: 'Briefcase' } },
+  { path: 'credit-records', name: 'credit-records', component: () => import('@/views/credit/index.vue'), meta: { roles: R.regulator, title: 'nav.credit', menu: true, icon: 'CircleClose' } },
   { path: 'grades', name: 'grades', component: () => import('@/views/grades/index.vue'), meta: { roles: R.regulator, title: 'nav.grades', menu: true, icon: 'TrendCharts' } },
   // enterprise admin
   { path: 'standards', name: 'standards', component: () => import('@/views/standards/index.vue'), meta: { roles: R.admin, title: 'nav.standards', menu: true, icon: 'Document' } },

@@ -2,10 +2,13 @@ import { computed, reactive, ref, shallowRef } from 'vue'
 import { ElMessage } from 'element-plus'
 import { applicationsApi, sessionsApi } from '@/api/reviews'
 import { standardsApi } from '@/api/standards'
-import type { Application, ConflictKind, ReviewSession, Scores, StandardVersion, VoteChoice } from '@/api/types'
+import type { Application, ConflictKind, PanelMember, ReviewSession, Scores, StandardVersion, VoteChoice } from '@/api/types'
 import { notifyError, useFormErrors } from '@/composables/useApiError'
 import { confirmAction } from '@/composables/useReason'
 import { i18n } from '@/i18n'
+import { useAuthStore } from '@/stores/auth'
+import { useRouter } from 'vue-router'
+import { ElMessageBox } from 'element-plus'
 
 export interface CriterionDoc { code: string; name: string; name_en: string; maximum: number; weight: number; guide?: string; guide_en?: string }
 
@@ -23,10 +26,46 @@ export function usePanelWork(id: number) {
       const [s, a] = await Promise.all([standardsApi.get(session.value.standard_version_id), sessionsApi.applications(id, 'eligible')])
       standard.value = s
       applications.value = a.data
+      const me = useAuthStore().user?.id
+      seat.value = (await sessionsApi.panel(id)).members.find((m) => m.user_id === me) ?? null
     } catch (err) {
       notifyError(err)
     } finally {
       loading.value = false
+    }
+  }
+  // -- a drawn expert confirms or declines the seat (a decline calls in the next reserve)
+  const seat = shallowRef<PanelMember | null>(null)
+  const router = useRouter()
+  const answering = ref(false)
+  async function answerSeat(accept: boolean): Promise<void> {
+    let reason: string | undefined
+    if (!accept) {
+      try {
+        const { value } = await ElMessageBox.prompt(t('seat.declineReason'), t('seat.declineTitle'), {
+          confirmButtonText: t('seat.decline'), cancelButtonText: t('common.cancel'), inputType: 'textarea',
+          inputValidator: (v: string) => !v || v.length <= 500,
+        })
+        reason = value?.trim() || undefined
+      } catch {
+        return
+      }
+    }
+    answering.value = true
+    try {
+      await sessionsApi.answerSeat(id, accept, reason)
+      ElMessage.success(accept ? t('seat.accepted') : t('seat.declined'))
+      if (accept) {
+        await load()
+      } else {
+        // Declined: the seat is gone, and with it this panel's page.
+        seat.value = null
+        await router.push('/panels')
+      }
+    } catch (err) {
+      notifyError(err)
+    } finally {
+      answering.value = false
     }
   }
   const criteria = computed(() => (standard.value?.document.criteria as CriterionDoc[] | undefined) ?? [])
@@ -109,7 +148,7 @@ export function usePanelWork(id: number) {
   }
 
   return {
-    session, standard, applications, loading, load, criteria,
+    session, standard, applications, loading, load, criteria, seat, answering, answerSeat,
     current, scores, values, comments, sheetErrors: sheetForm.errors, open, submitted, save, submit,
     voted, vote, conflictDialog, conflict, conflictErrors: conflictForm.errors, declare, submitConflict,
   }

@@ -2,8 +2,9 @@ import { computed, ref, shallowRef } from 'vue'
 import { ElMessage } from 'element-plus'
 import { applicationsApi, sessionsApi } from '@/api/reviews'
 import { accountsApi } from '@/api/accounts'
+import { standardsApi } from '@/api/standards'
 import type {
-  Application, Conflict, Decision, Notice, Objection, Panel, ReviewSession, Scores, SessionStatus, TransitionTarget, User,
+  Application, Conflict, Decision, DrawVerification, Notice, Objection, Panel, PanelDraw, ReviewSession, Scores, SessionStatus, TransitionTarget, User,
 } from '@/api/types'
 import { errorReasons, errorText, notifyError } from '@/composables/useApiError'
 import { askReason, confirmAction } from '@/composables/useReason'
@@ -36,6 +37,7 @@ export function useSessionDetail(id: number) {
       conflicts.value = c.data
       applications.value = a.data
       objections.value = o.data
+      await loadDraw()
       notice.value = null
       await loadSteps()
       if (['public_notice', 'finalized', 'filed'].includes(session.value.status)) {
@@ -122,6 +124,66 @@ export function useSessionDetail(id: number) {
       notifyError(err)
     }
   }
+
+  // -- random draw (随机抽取): the seed's hash is published before the draw, so nobody can
+  // re-draw until the panel suits them; the regulator re-runs it from the recorded inputs.
+  const draw = shallowRef<PanelDraw | null>(null)
+  const drawForm = ref<{ size: number | undefined; reserves: number; specialty: string; recent_sessions: number }>({
+    size: undefined, reserves: 2, specialty: '', recent_sessions: 3,
+  })
+  const drawing = ref(false)
+  const verification = shallowRef<DrawVerification | null>(null)
+  async function loadDraw(): Promise<void> {
+    // The size defaults to the minimum of the standard's panel rules.
+    if (drawForm.value.size === undefined && session.value) {
+      const standard = await standardsApi.get(session.value.standard_version_id).catch(() => null)
+      const rules = standard?.document.panel as { min_size?: number } | undefined
+      if (rules?.min_size) drawForm.value.size = rules.min_size
+    }
+    // Only a drawn panel is sure to have a draw on record (a committed seed is asked again:
+    // committing is idempotent and shows the same hash).
+    if (!panel.value?.members.some((m) => m.selection !== 'hand_picked')) return
+    try {
+      draw.value = await sessionsApi.getDraw(id)
+    } catch (err) {
+      notifyError(err)
+    }
+  }
+  async function commitDraw(): Promise<void> {
+    drawing.value = true
+    try {
+      draw.value = await sessionsApi.commitDraw(id)
+      ElMessage.success(t('draw.committed'))
+    } catch (err) {
+      notifyError(err)
+    } finally {
+      drawing.value = false
+    }
+  }
+  async function runDraw(): Promise<void> {
+    if (!(await confirmAction(t('draw.confirmDraw'), t('draw.run')))) return
+    drawing.value = true
+    const f = drawForm.value
+    try {
+      draw.value = await sessionsApi.draw(id, {
+        size: f.size ?? null, reserves: f.reserves, specialty: f.specialty.trim() || null, recent_sessions: f.recent_sessions,
+      })
+      ElMessage.success(t('draw.drawn', { n: draw.value.members.length }))
+      panel.value = await sessionsApi.panel(id)
+      conflicts.value = (await sessionsApi.conflicts(id)).data
+    } catch (err) {
+      notifyError(err)
+    } finally {
+      drawing.value = false
+    }
+  }
+  async function verifyDraw(): Promise<void> {
+    try {
+      verification.value = await sessionsApi.verifyDraw(id)
+    } catch (err) {
+      notifyError(err)
+    }
+  }
   const onPanel = computed(() => new Set(panel.value?.members.map((m) => m.user_id) ?? []))
   const memberName = (memberId: number) => panel.value?.members.find((m) => m.id === memberId)?.display_name ?? `#${memberId}`
   const applicantName = (applicationId: number) => applications.value.find((a) => a.id === applicationId)?.name ?? `#${applicationId}`
@@ -173,6 +235,7 @@ export function useSessionDetail(id: number) {
   return {
     refusal, steps, gate,
     session, panel, conflicts, applications, notice, objections, loading, moving, load, advance, detectConflicts,
+    draw, drawForm, drawing, verification, loadDraw, commitDraw, runDraw, verifyDraw,
     candidates, pick, loadCandidates, addMember, removeMember, onPanel, memberName, applicantName,
     resolveConflict, resolveObjection, current, scores, decision, openApplication,
   }
