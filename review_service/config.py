@@ -144,4 +144,7 @@ def env_file_text(environment: Environment = "development") -> str:
         f"REVIEW_SECRET_KEY={secrets.token_urlsafe(48)}\n"
         "# Keyed hash of resident ID numbers: changing it breaks matching across filings.\n"
         f"REVIEW_ID_HASH_KEY={secrets.token_urlsafe(48)}\n"
+        "# The event log's HMAC key and the Ed25519 seed that signs its checkpoints.\n"
+        f"REVIEW_EVENT_LOG_KEY={secrets.token_urlsafe(48)}\n"
+        f"REVIEW_CHECKPOINT_KEY={secrets.token_hex(32)}\n"
     )

@@ -104,6 +104,11 @@ def test_init_env_writes_random_keys_once(monkeypatch: pytest.MonkeyPatch, tmp_p
     )
     assert len(values["REVIEW_SECRET_KEY"]) >= 32
     assert values["REVIEW_SECRET_KEY"] != values["REVIEW_ID_HASH_KEY"]
+    assert values["REVIEW_EVENT_LOG_KEY"] not in (
+        values["REVIEW_SECRET_KEY"],
+        values["REVIEW_ID_HASH_KEY"],
+    )
+    assert len(bytes.fromhex(values["REVIEW_CHECKPOINT_KEY"])) == 32
     assert oct(env.stat().st_mode & 0o777) == "0o600"
     # A second run keeps the file (rotating the ID-hash key would break matching).
     CliRunner().invoke(cli, ["init-env", "--path", str(env)])
@@ -112,7 +117,13 @@ def test_init_env_writes_random_keys_once(monkeypatch: pytest.MonkeyPatch, tmp_p
     CliRunner().invoke(
         cli, ["init-env", "--path", str(tmp_path / "prod.env"), "--environment", "production"]
     )
-    for name in ("REVIEW_ENVIRONMENT", "REVIEW_SECRET_KEY", "REVIEW_ID_HASH_KEY"):
+    for name in (
+        "REVIEW_ENVIRONMENT",
+        "REVIEW_SECRET_KEY",
+        "REVIEW_ID_HASH_KEY",
+        "REVIEW_EVENT_LOG_KEY",
+        "REVIEW_CHECKPOINT_KEY",
+    ):
         monkeypatch.delenv(name, raising=False)
     settings = Settings(_env_file=tmp_path / "prod.env")  # type: ignore[call-arg]
     assert settings.environment == "production"
