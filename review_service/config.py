@@ -46,7 +46,9 @@ class Settings(BaseSettings):
     holidays: list[str] = []
     # Bounded waits on the database, so an outage answers 503 quickly instead of hanging.
     db_connect_timeout_seconds: int = Field(default=5, ge=1, le=60)
-    db_pool_timeout_seconds: int = Field(default=5, ge=1, le=120)
+    # A request waiting for a pooled connection: longer than the worst queue of lock waits
+    # (50 writers on one row, each refused after the 3 s lock wait, over a pool of 20).
+    db_pool_timeout_seconds: int = Field(default=15, ge=1, le=120)
     # Long enough for an audit's reads; a wait for a row lock ends in 409 instead of holding a
     # worker thread (the race tests hold a lock and expect the others refused promptly).
     db_statement_timeout_ms: int = Field(default=120_000, ge=100)

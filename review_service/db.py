@@ -58,7 +58,7 @@ def make_engine(
     url: str,
     *,
     connect_timeout: int = 5,
-    pool_timeout: int = 5,
+    pool_timeout: int = 15,
     statement_timeout_ms: int = 30_000,
     lock_timeout_ms: int = 10_000,
 ) -> Engine:
