@@ -23,6 +23,7 @@ do not widen their own null) and the tail is a Student t matched to the honest z
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -242,7 +243,7 @@ def threshold_bunching(
     pass_scores: npt.ArrayLike,
     groups: npt.ArrayLike,
     *,
-    width: float = 3.0,
+    width: float | Sequence[float] = 3.0,
     min_n: int = 8,
     prior_weight: float = 20.0,
     lattice_steps: float = 3.0,
@@ -250,15 +251,21 @@ def threshold_bunching(
 ) -> list[GroupTest]:
     """Too many final scores just above the pass line (bunching), per group.
 
-    Within each group, k applications score in ``[pass, pass + width)`` out of the n in
-    ``[pass - width, pass + width)``. Under a smooth, locally log-linear score density the
+    Within each group, k applications score in ``[pass, pass + w)`` out of the n in
+    ``[pass - w, pass + w)``. Under a smooth, locally log-linear score density the
     share just above is ``1 / (1 + (L / H) ** 0.25)``, where L and H count scores in the
     outer bands ``[pass - 3w, pass - w)`` and ``[pass + w, pass + 3w)`` (group counts
     plus ``prior_weight`` pseudo-counts split as in the whole population), so a pass line
     on a rising flank is not mistaken for bunching; k is tested with a one-sided exact
     binomial test. Cf. McCrary (2008), "Manipulation of
     the running variable in the regression discontinuity design", J. Econometrics.
+
+    ``width`` may be several half-widths: nobody knows in advance how far above the line a
+    panel lifts its candidates (half a point, or four, leaving a gap just below the line), so
+    each group is tested at every width and keeps its smallest p, Bonferroni-corrected for
+    the number of widths; the details name the width that gave it.
     """
+    widths = [float(w) for w in np.atleast_1d(np.asarray(width, dtype=float))]
     scores = np.asarray(final_scores, dtype=float).reshape(-1)
     passes = np.broadcast_to(np.asarray(pass_scores, dtype=float), scores.shape)
     grp = np.asarray(groups).reshape(-1)
@@ -266,17 +273,49 @@ def threshold_bunching(
     d = (scores - passes)[ok]
     uniq, gi = _codes(grp[ok])
     count = uniq.size
-    if count == 0:
+    if count == 0 or not widths:
         return []
+    step = _lattice_step(d, gi, count)
+    scales = [_bunching_at(d, gi, count, step, w, prior_weight, lattice_steps) for w in widths]
+    tested_any = np.zeros(count, dtype=bool)
+    for s in scales:
+        tested_any |= s.n >= min_n
+    p_each = np.stack([np.where(s.n >= min_n, s.p, np.inf) for s in scales])
+    best = np.argmin(p_each, axis=0)
+    p = np.where(tested_any, np.minimum(1.0, len(widths) * p_each.min(axis=0)), np.nan)
+    bands = _bands(p)
+    out: list[GroupTest] = []
+    for i in np.flatnonzero(tested_any).tolist():
+        if flagged_only and bands[i] is None:
+            continue
+        s = scales[int(best[i])]
+        out.append(
+            GroupTest(
+                group=uniq[i].item(),
+                n=int(s.n[i]),
+                observed=float(s.above[i] / s.n[i]),
+                expected=float(s.expected[i]),
+                statistic=float(s.z[i]),
+                p_value=float(p[i]),
+                band=bands[i],
+                details={
+                    "just_above": int(s.above[i]),
+                    "just_below": int(s.below[i]),
+                    "outer_above": int(s.outer_hi[i]),
+                    "outer_below": int(s.outer_lo[i]),
+                    "width": float(s.width[i]),
+                    "widths_tested": widths,
+                    "lattice_step": float(step[i]),
+                    "test": "one-sided exact binomial, smallest p over the widths (Bonferroni)",
+                },
+                statistic_name="z (binomial, just above pass line)",
+            )
+        )
+    return out
 
-    def tally(mask: npt.NDArray[np.bool_]) -> IntArray:
-        return np.bincount(gi[mask], minlength=count).astype(np.int64)
 
-    # Coarse standards put final scores on a lattice (three criteria out of 5 and a panel of
-    # three: steps of about 2.2 points), and a window of a few points may then hold more
-    # lattice points above the line than below. A window of at least ``lattice_steps`` steps
-    # evens that out: the step is the smallest gap between a group's distinct scores (on
-    # continuous scores, far below the width).
+def _lattice_step(d: FloatArray, gi: IntArray, count: int) -> FloatArray:
+    """Per group, the smallest gap between distinct scores (0 with too few to tell)."""
     pairs = np.unique(np.stack([gi, np.round(d, 6)]), axis=1)
     same = pairs[0, 1:] == pairs[0, :-1]
     gaps = np.diff(pairs[1])[same]
@@ -284,8 +323,42 @@ def threshold_bunching(
     sizes = np.bincount(gap_group, minlength=count)
     step = np.full(count, np.inf)
     np.minimum.at(step, gap_group, gaps)
-    step = np.where(sizes >= 4, step, 0.0)  # too few distinct scores to tell
-    coarse = lattice_steps * step > width
+    return np.where(sizes >= 4, step, 0.0)
+
+
+@dataclass(frozen=True)
+class _BunchingScale:
+    above: IntArray
+    below: IntArray
+    outer_hi: IntArray
+    outer_lo: IntArray
+    expected: FloatArray
+    n: IntArray
+    p: FloatArray
+    z: FloatArray
+    width: FloatArray
+
+
+def _bunching_at(
+    d: FloatArray,
+    gi: IntArray,
+    count: int,
+    step: FloatArray,
+    width: float,
+    prior_weight: float,
+    lattice_steps: float,
+) -> _BunchingScale:
+    """The bunching test of every group at one half-width."""
+
+    def tally(mask: npt.NDArray[np.bool_]) -> IntArray:
+        return np.bincount(gi[mask], minlength=count).astype(np.int64)
+
+    # Coarse standards put final scores on a lattice (three criteria out of 5 and a panel of
+    # three: steps of about 2.2 points), and a window of a given width in points may then
+    # hold more lattice points above the line than below (a 10-point window: 5 against 4).
+    # Windows are therefore counted in whole steps, at least ``lattice_steps`` of them (on
+    # continuous scores the step is far below the width and this changes nothing).
+    coarse = step > 0
     j_steps = np.where(coarse, np.ceil(width / np.where(coarse, step, 1.0) - 1e-6), 0.0)
     j_steps = np.maximum(j_steps, lattice_steps)
     w_group = np.where(coarse, j_steps * step, width)
@@ -307,37 +380,10 @@ def threshold_bunching(
     # [-w, w) lying above the line is 1 / (1 + (L/H)^(1/4)), exact for Gaussian scores.
     expected = 1.0 / (1.0 + (lo / hi) ** 0.25)
     n = above + below
-    tested = n >= min_n
     safe_n = np.maximum(n, 1)
-    p = np.where(tested, stats.binom.sf(above - 1, safe_n, expected), np.nan)
+    p = stats.binom.sf(above - 1, safe_n, expected)
     z = (above - safe_n * expected) / np.sqrt(safe_n * expected * (1.0 - expected))
-    bands = _bands(p)
-    out: list[GroupTest] = []
-    for i in np.flatnonzero(tested).tolist():
-        if flagged_only and bands[i] is None:
-            continue
-        out.append(
-            GroupTest(
-                group=uniq[i].item(),
-                n=int(n[i]),
-                observed=float(above[i] / n[i]),
-                expected=float(expected[i]),
-                statistic=float(z[i]),
-                p_value=float(p[i]),
-                band=bands[i],
-                details={
-                    "just_above": int(above[i]),
-                    "just_below": int(below[i]),
-                    "outer_above": int(outer_hi[i]),
-                    "outer_below": int(outer_lo[i]),
-                    "width": float(w_group[i]),
-                    "lattice_step": float(step[i]),
-                    "test": "one-sided exact binomial",
-                },
-                statistic_name="z (binomial, just above pass line)",
-            )
-        )
-    return out
+    return _BunchingScale(above, below, outer_hi, outer_lo, expected, n, p, z, w_group)
 
 
 def _beta_binomial_fit(k: IntArray, n: IntArray) -> tuple[float, float]:

@@ -61,7 +61,8 @@ class AuditSettings:
     """Thresholds of one run; every number is a regulator-editable default."""
 
     rules: RuleSettings = field(default_factory=RuleSettings)
-    bunching_width: float = JUST_ABOVE_WIDTH
+    # Half-widths around the pass line at which bunching is tested (smallest p, corrected).
+    bunching_widths: tuple[float, ...] = (JUST_ABOVE_WIDTH, 6.0, 10.0)
     bunching_min_n: int = 8
     rubber_stamp_min_n: int = 5
     identical_tol: float = 0.02

@@ -37,7 +37,7 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
         apps.final_score,
         apps.pass_score,
         units.session_unit[ds.app_session],
-        width=settings.bunching_width,
+        width=settings.bunching_widths,
         min_n=settings.bunching_min_n,
         flagged_only=True,
     )
@@ -46,7 +46,7 @@ def detect(ds: AuditDataset, features: Features, context: Context) -> list[Flag]
         u = int(t.group)
         values = {
             "period": units.period[u],
-            "width": settings.bunching_width,
+            "width": round(float(t.details["width"]), 1),
             "n": t.n,
             "above": t.details.get("just_above", 0),
             "below": t.details.get("just_below", 0),

@@ -33,6 +33,7 @@ from standards.catalogue import load_catalogue
 from standards.defaults import load_baselines
 from standards.document import Standard
 from standards.levels import Track, comparable_title_rank, levels
+from standards.requirements import YearsAtPreviousLevel
 
 _TZ = timezone(timedelta(hours=8))
 
@@ -51,6 +52,8 @@ RULE_PLANTS: dict[str, str] = {
     "not_insured": "rule.not_insured",
     "education_unverified": "rule.education_unverified",
     "exceptional_overuse": "rule.exceptional_overuse",
+    "promotion_too_soon": "rule.promotion_too_soon",
+    "concurrent_applications": "rule.concurrent_applications",
 }
 STAT_PLANTS: dict[str, str] = {
     "threshold_bunching": "stat.threshold_bunching",
@@ -295,6 +298,8 @@ class _Builder:
             kind = rules[i % len(rules)] if i < n_rule else statsp[(i - n_rule) % len(statsp)]
             if kind in ("threshold_bunching", "pass_rate", "surge"):
                 body.size = max(body.size, 30 if kind != "surge" else 15)
+            elif kind in ("promotion_too_soon", "concurrent_applications"):
+                body.size = max(body.size, 16)  # two sessions with applicants in each
             elif kind in STAT_PLANTS or kind in ("exceptional_overuse",):
                 body.size = max(body.size, 14)
             if kind == "reciprocal_scoring":
@@ -354,6 +359,8 @@ class _Builder:
     def _sessions(self, body: _Body) -> None:
         spec, rng = self.spec, self.rng
         n_sessions = 1 if body.size < 15 else int(rng.integers(1, 4))
+        if {"promotion_too_soon", "concurrent_applications"} & set(body.plants):
+            n_sessions = max(n_sessions, 2)
         cut = (
             np.sort(rng.choice(np.arange(1, body.size), n_sessions - 1, replace=False))
             if n_sessions > 1
@@ -545,7 +552,6 @@ class _Builder:
         return max(body.sessions, key=lambda s: len(s.apps))
 
     def _plant(self, body: _Body, kind: str) -> None:
-        rng = self.rng
         s = self._largest(body)
         ref_s = Ref(body.code, s.ref)
         if kind == "standard_laxity":
@@ -557,20 +563,9 @@ class _Builder:
         elif kind == "panel_too_small":
             candidates = [x for x in body.sessions if x.standard.panel.min_size >= 5]
             if not candidates:
-                s.standard, s.baseline = self._standard(
-                    body, "skill", "grade2", s.series if s.track == "skill" else self.trades[0]
+                self._relevel(
+                    s, body, "skill", "grade2", s.series if s.track == "skill" else self.trades[0]
                 )
-                s.track, s.level = "skill", "grade2"
-                s.series = s.standard.series
-                s.recipe = FactsRecipe(s.standard, series=s.series, held_on=s.held_on)
-                for app in s.apps:
-                    app.facts = s.recipe.render(s.recipe.education(float(rng.random())), 0.5, 0.5)
-                    app.eligible = True
-                s.members = []
-                self._panel(s, body)
-                for app in s.apps:
-                    app.values, app.started, app.submitted, app.recused = {}, {}, {}, {}
-                self._score(s, body, s.apps)
             else:
                 s = candidates[0]
             keep = s.standard.panel.min_size - 2
@@ -649,11 +644,27 @@ class _Builder:
                 app.eligible = True
                 app.facts = s.recipe.render(app.facts["education"], 0.5, 0.5, exceptional=True)
             self._label(kind, "session", [Ref(body.code, s.ref)])
+        elif kind in ("promotion_too_soon", "concurrent_applications"):
+            # Two sessions of one track and series: consecutive levels for a promotion, any
+            # two levels for concurrent applications. The same person is made later.
+            others = [x for x in body.sessions if x is not s]
+            if not others:
+                return  # falls back after the decisions
+            ladder = [lv for lv in levels(Track(s.track)) if (s.track, lv) in self.baselines]
+            if ladder.index(s.level) == 0:
+                self._relevel(s, body, s.track, ladder[1], s.series)
+            x = max(others, key=lambda o: len(o.apps))
+            x.held_on = min(x.held_on, s.held_on)
+            self._relevel(x, body, s.track, ladder[ladder.index(s.level) - 1], s.series)
         elif kind in ("threshold_bunching", "pass_rate"):
             for x in body.sessions:
                 for app in x.apps:
                     self._lift(x, app, kind)
             self._label(kind, "enterprise", [Ref(body.code)])
+            # Lifting failing scores over the line is both: more passes, and scores piled
+            # above the line with a gap below it. The other signal's flag is a side effect.
+            other = "threshold_bunching" if kind == "pass_rate" else "pass_rate"
+            self._label(kind, "enterprise", [Ref(body.code)], primary=False, signal=PLANTS[other])
         elif kind == "rubber_stamp":
             for app in s.apps:
                 consensus = next(iter(app.values.values()))
@@ -726,6 +737,8 @@ class _Builder:
             "duplicate_approval",
             "not_insured",
             "education_unverified",
+            "promotion_too_soon",
+            "concurrent_applications",
         ):
             pass
         else:
@@ -735,6 +748,21 @@ class _Builder:
         """A plant this body cannot take becomes a chairless panel (always possible)."""
         body.plants[body.plants.index(kind)] = "panel_chair"
         self._plant(body, "panel_chair")
+
+    def _relevel(self, s: _Session, body: _Body, track: str, level: str, series: str) -> None:
+        """Make ``s`` a session for another level: its standard, facts, panel and scores."""
+        s.standard, s.baseline = self._standard(body, track, level, series)
+        s.track, s.level, s.series = track, level, s.standard.series
+        s.pass_score = s.standard.pass_score
+        s.recipe = FactsRecipe(s.standard, series=s.series, held_on=s.held_on)
+        for app in s.apps:
+            app.facts = s.recipe.render(s.recipe.education(float(self.rng.random())), 0.5, 0.5)
+            app.eligible = True
+        s.members = []
+        self._panel(s, body)
+        for app in s.apps:
+            app.values, app.started, app.submitted, app.recused = {}, {}, {}, {}
+        self._score(s, body, s.apps)
 
     def _force_exceptional_session(self, body: _Body) -> None:
         s = self._largest(body)
@@ -880,6 +908,19 @@ class _Builder:
                             Ref(body.code, sess_of[b.ref].ref, b.ref),
                         ],
                     )
+                elif kind == "promotion_too_soon":
+                    pair = self._consecutive_approvals(body)
+                    if pair is None:
+                        self._fallback(body, kind)
+                        continue
+                    (x, a), (y, b) = pair
+                    self._same_person(body, (x, a), (y, b), kind)
+                elif kind == "concurrent_applications":
+                    pair = self._concurrent_pair(body)
+                    if pair is None:
+                        self._fallback(body, kind)
+                        continue
+                    self._same_person(body, *pair, kind)
                 elif kind == "not_insured":
                     x, app = next(
                         ((x, a) for x in body.sessions for a in x.apps if a.approved),
@@ -904,6 +945,60 @@ class _Builder:
                     )
                     self._label(kind, "application", [Ref(body.code, x.ref, app.ref)])
 
+    def _consecutive_approvals(
+        self, body: _Body
+    ) -> tuple[tuple[_Session, _App], tuple[_Session, _App]] | None:
+        """An approval at one level and a later approval at the next level of the same track,
+        in two sessions of the body (None when the body has no such pair)."""
+        for x in body.sessions:
+            for y in body.sessions:
+                if x is y or x.track != y.track or x.held_on > y.held_on:
+                    continue
+                ladder = levels(Track(x.track))
+                if ladder.index(y.level) != ladder.index(x.level) + 1:
+                    continue
+                if not any(
+                    isinstance(r, YearsAtPreviousLevel) and r.previous_level == x.level
+                    for r in y.standard.requirements
+                ):
+                    continue
+                a = next((a for a in x.apps if a.approved), None)
+                b = next((b for b in y.apps if b.approved and not b.exceptional), None)
+                if a is not None and b is not None:
+                    return (x, a), (y, b)
+        return None
+
+    def _concurrent_pair(
+        self, body: _Body
+    ) -> tuple[tuple[_Session, _App], tuple[_Session, _App]] | None:
+        """Two applications of the same track in sessions for different levels or series, the
+        second one rejected (so that the pair is no duplicate approval nor a promotion)."""
+        for x in body.sessions:
+            for y in body.sessions:
+                if x is y or x.track != y.track or (x.level, x.series) == (y.level, y.series):
+                    continue
+                a = next((a for a in x.apps), None)
+                b = next((b for b in y.apps if not b.approved), None)
+                if a is not None and b is not None:
+                    return (x, a), (y, b)
+        return None
+
+    def _same_person(
+        self, body: _Body, first: tuple[_Session, _App], second: tuple[_Session, _App], kind: str
+    ) -> None:
+        """Make the second application the first one's applicant's, and label it."""
+        (x, a), (y, b) = first, second
+        b.person, b.name = a.person, a.name
+        refs = [Ref(body.code, x.ref, a.ref), Ref(body.code, y.ref, b.ref)]
+        # One filing's claims need not match the person's registry record.
+        self._label(kind, "application", refs, primary=False, signal="rule.education_unverified")
+        if kind == "promotion_too_soon":
+            # Two levels in one period are two live applications too: a side effect.
+            self._label(
+                kind, "application", refs, primary=False, signal="rule.concurrent_applications"
+            )
+        self._label(kind, "application", refs)
+
     # --- emission ---------------------------------------------------------------------------
 
     def _emit(self) -> World:
@@ -914,6 +1009,14 @@ class _Builder:
         employment: list[dict[str, Any]] = []
         education: list[dict[str, Any]] = []
         seen: set[int] = set()
+        # A person's insurance is counted back from their first review in the world.
+        first_review: dict[int, date] = {}
+        for body in self.bodies:
+            for s in body.sessions:
+                for app in s.apps:
+                    first_review[app.person] = min(
+                        first_review.get(app.person, s.held_on), s.held_on
+                    )
         for body in self.bodies:
             for s in body.sessions:
                 documents.append(self._document(body, s, keys, masks))
@@ -923,7 +1026,7 @@ class _Builder:
                     seen.add(app.person)
                     key = keys[app.person]
                     months = 7 if rng.random() < 0.05 else int(rng.integers(14, 200))
-                    start = s.held_on - timedelta(days=int(months * 30.6))
+                    start = first_review[app.person] - timedelta(days=int(months * 30.6))
                     employment.append(
                         {
                             "person_key": key,

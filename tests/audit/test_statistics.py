@@ -156,6 +156,55 @@ def test_threshold_bunching_planted_on_a_coarse_standard_alarms() -> None:
     assert results[largest].details["just_below"] == 0
 
 
+WIDTHS = (3.0, 6.0, 10.0)
+
+
+def _lifted_clear_of_the_line(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bodies of 30 honest heavy-tailed scores; in body 0 everything up to 9 below the line
+    is lifted to 3-5 above it, leaving a gap below the line and nothing in [pass, pass + 3)."""
+    rng = np.random.default_rng(seed)
+    groups = np.repeat(np.arange(60), 30)
+    scores = (68 + 10 * rng.standard_t(3, groups.size)).clip(0, 100)
+    rows = (groups == 0) & (scores >= 51) & (scores < 63)
+    scores[rows] = rng.uniform(63, 65, rows.sum())
+    return scores, np.full(groups.size, 60.0), groups
+
+
+def test_threshold_bunching_at_several_widths_finds_a_lift_clear_of_the_line() -> None:
+    scores, passes, groups = _lifted_clear_of_the_line(5)
+    narrow = {r.group: r for r in threshold_bunching(scores, passes, groups, width=3.0)}
+    assert narrow.get(0) is None or narrow[0].band is None
+    wide = {r.group: r for r in threshold_bunching(scores, passes, groups, width=WIDTHS)}
+    planted = wide[0]
+    assert planted.band == "alarm"
+    assert round(planted.details["width"]) in (6, 10)
+    assert planted.details["just_below"] == 0
+    assert planted.details["widths_tested"] == list(WIDTHS)
+    # The smallest p over the widths tested (enough scores near the line), corrected for all
+    # three widths.
+    single = [
+        r.p_value
+        for w in WIDTHS
+        for r in threshold_bunching(scores, passes, groups, width=w)
+        if r.group == 0
+    ]
+    assert planted.p_value == pytest.approx(min(1.0, 3 * min(single)))
+
+
+def test_threshold_bunching_at_several_widths_keeps_honest_bodies_quiet() -> None:
+    for seed in (6, 7):
+        scores, passes, groups = _lifted_clear_of_the_line(seed)
+        honest = groups != 0
+        results = threshold_bunching(scores[honest], passes[honest], groups[honest], width=WIDTHS)
+        assert len(results) >= 50
+        assert sum(r.band == "alarm" for r in results) <= 1
+        assert sum(r.band is not None for r in results) <= 0.08 * len(results)
+    final, passes, groups = _coarse_bodies(43)
+    results = threshold_bunching(final, passes, groups, width=WIDTHS)
+    assert sum(r.band == "alarm" for r in results) <= 2
+    assert sum(r.band is not None for r in results) <= 0.09 * len(results)
+
+
 def test_threshold_bunching_skips_small_groups() -> None:
     scores = np.array([60.5, 61.0, 61.5, 62.0])
     results = threshold_bunching(scores, np.full(4, 60.0), np.zeros(4, dtype=int), min_n=8)
