@@ -700,6 +700,11 @@ _DF_RATIO = np.mean(
 )
 
 
+# The stated sampling variances are never scaled below a tenth: a peer group whose units all
+# agree to the decimal says more about ties than about noise.
+MIN_SAMPLING_SCALE = 0.1
+
+
 def tail_df(z: npt.ArrayLike, *, min_units: int = 300) -> float:
     """Degrees of freedom of a Student t with the tail of these honest z-scores.
 
@@ -728,12 +733,21 @@ def tail_df(z: npt.ArrayLike, *, min_units: int = 300) -> float:
 class PeerNull:
     """What honest units of a peer group show for a statistic: per unit the centre and the
     between-unit variance ``tau2`` of its peer group (the whole population where the peer
-    group is too small), and the t degrees of freedom of the tail."""
+    group is too small), the t degrees of freedom of the tail, and by how much the stated
+    sampling variances overstate what honest units actually show (``scale``, at most 1)."""
 
     centre: FloatArray
     tau2: FloatArray
     df: float
     pooled: npt.NDArray[np.bool_]
+    scale: FloatArray
+
+    def z(self, statistic: npt.ArrayLike, sampling_var: npt.ArrayLike) -> FloatArray:
+        """Each unit's statistic standardised against this null."""
+        t = np.asarray(statistic, dtype=float)
+        v = np.asarray(sampling_var, dtype=float) * self.scale
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (t - self.centre) / np.sqrt(np.maximum(self.tau2 + v, 1e-300))
 
 
 def peer_null(
@@ -753,6 +767,14 @@ def peer_null(
     variance ``tau2`` (at least ``min_tau``²). Median and MAD ignore up to half of the units,
     so the manipulated few do not widen their own null. Peer groups with fewer than
     ``min_units`` finite units use the whole population's values.
+
+    The honest spread also bounds the sampling variance: where (1.4826 × MAD)² is below the
+    median stated sampling variance, the stated variances overstate the noise (an
+    independent-samples formula for a statistic whose parts are correlated, as a member's
+    totals are with the rest of the panel's on the same applications), and they are scaled
+    down by that ratio (its upper two-SE bound, so a right variance is not cut by chance;
+    ``scale``, at least ``MIN_SAMPLING_SCALE``) rather than letting an overstated noise hide
+    every unit.
     """
     t = np.asarray(statistic, dtype=float).reshape(-1)
     v = np.asarray(sampling_var, dtype=float).reshape(-1)
@@ -770,10 +792,18 @@ def peer_null(
     mad = _median_by(dev, all_codes, count + 1) * 1.4826
     med_var = _median_by(all_v, all_codes, count + 1)
     tau2 = np.maximum(np.nan_to_num(mad**2 - med_var, nan=0.0), min_tau**2)
+    # MAD² is itself noisy (relative SE about 2.3/√n): its upper two-SE bound is compared, so
+    # a stated variance that is right is not scaled down by chance.
+    n_units = np.bincount(all_codes[np.isfinite(all_t)], minlength=count + 1)
+    upper = mad**2 * (1.0 + 4.7 / np.sqrt(np.maximum(n_units, 1)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(med_var > 0, np.clip(upper / med_var, MIN_SAMPLING_SCALE, 1.0), 1.0)
+    scale = np.nan_to_num(scale, nan=1.0)
     c = centre[codes_eff]
     tau = tau2[codes_eff]
-    z = (t - c) / np.sqrt(np.maximum(tau + v, 1e-300))
-    return PeerNull(centre=c, tau2=tau, df=tail_df(z), pooled=small[codes])
+    sc = scale[codes_eff]
+    z = (t - c) / np.sqrt(np.maximum(tau + sc * v, 1e-300))
+    return PeerNull(centre=c, tau2=tau, df=tail_df(z), pooled=small[codes], scale=sc)
 
 
 def member_calibration(
@@ -864,9 +894,8 @@ def member_calibration(
     spread_null = peer_null(
         np.where(tested, log_sd, np.nan), log_var, m_peer, min_units=min_peer_members
     )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (mean_dev - bias_null.centre) / np.sqrt(np.maximum(bias_null.tau2 + se2, 1e-300))
-        z_spread = (log_sd - spread_null.centre) / np.sqrt(spread_null.tau2 + log_var)
+    z = bias_null.z(mean_dev, se2)
+    z_spread = spread_null.z(log_sd, log_var)
     p_bias = np.where(np.isfinite(z), 2.0 * stats.t.sf(np.abs(z), bias_null.df), 1.0)
     p_central = np.where(np.isfinite(z_spread), stats.t.cdf(z_spread, spread_null.df), 1.0)
     p = np.minimum(1.0, 2.0 * np.minimum(p_bias, p_central))
@@ -986,9 +1015,8 @@ def scoring_speed(
     t_own = np.where(tested, med, np.nan)
     panel_null = peer_null(t_panel, samp_var, u_peer, min_units=min_peer_members)
     peer_nul = peer_null(t_own, samp_var, u_peer, min_units=min_peer_members)
-    with np.errstate(invalid="ignore"):
-        z_panel = (t_panel - panel_null.centre) / np.sqrt(panel_null.tau2 + samp_var)
-        z_peer = (t_own - peer_nul.centre) / np.sqrt(peer_nul.tau2 + samp_var)
+    z_panel = panel_null.z(t_panel, samp_var)
+    z_peer = peer_nul.z(t_own, samp_var)
     p_panel = np.where(np.isfinite(z_panel), stats.t.cdf(z_panel, panel_null.df), np.nan)
     p_peer = np.where(np.isfinite(z_peer), stats.t.cdf(z_peer, peer_nul.df), np.nan)
     # Practical significance: the member's pace must also be well below the reference.

@@ -16,6 +16,7 @@ from audit.statistics import (
     funnel_pass_rates,
     member_calibration,
     near_identical_pairs,
+    peer_null,
     reciprocal_scoring,
     rubber_stamp,
     scoring_speed,
@@ -65,6 +66,54 @@ def test_holm_never_lowers_a_p_value(values: list[float]) -> None:
     adj = _holm_within(p, np.zeros(p.size, dtype=np.int64))
     assert np.all(adj >= p - 1e-12)
     assert np.all(adj <= 1.0)
+
+
+# ---------------------------------------------------------------------------
+# peer nulls
+
+
+def test_peer_null_scales_down_a_sampling_variance_the_honest_spread_contradicts() -> None:
+    # Honest statistics vary by 0.2 while each states a sampling variance of 1 (an
+    # independent-samples formula for correlated parts): the stated noise is cut to what the
+    # honest spread allows, so a unit 1.5 away is no longer hidden by noise nobody has.
+    rng = np.random.default_rng(8)
+    t = rng.normal(0, 0.2, 400)
+    t[0] = 1.5
+    null = peer_null(t, np.ones(400), np.zeros(400, dtype=int))
+    assert null.scale[0] == pytest.approx(0.1)  # 0.05 by the spread; never below a tenth
+    assert np.all(null.scale == null.scale[0])
+    z = null.z(t, np.ones(400))
+    assert z[0] > 4.0
+    assert np.mean(np.abs(z[1:]) > 1.96) < 0.06
+    # Where the stated variance is right, nothing is scaled.
+    honest = rng.normal(0, 1.0, 400)
+    right = peer_null(honest, np.ones(400), np.zeros(400, dtype=int))
+    assert right.scale[0] == pytest.approx(1.0)
+    assert right.z(honest, np.ones(400))[0] == pytest.approx(honest[0] - right.centre[0])
+
+
+def test_member_calibration_finds_a_central_member_on_correlated_panels() -> None:
+    # Heavy-tailed applicants scored by panels of five: members' totals move together, so
+    # a member who compresses every score towards the middle stands far outside the honest
+    # spread of spread ratios, though a formula for independent samples would call it noise.
+    rng = np.random.default_rng(9)
+    members, apps, totals, groups = [], [], [], []
+    for g in range(120):
+        quality = 70 + 10 * rng.standard_t(3, 12)
+        for k in range(5):
+            lean = 3 * rng.standard_t(3)
+            scores = quality + lean + rng.normal(0, 2, 12)
+            if g == 0 and k == 4:
+                scores = 0.25 * scores + 0.75 * 72
+            members += [f"{g}-{k}"] * 12
+            apps += [f"{g}-{a}" for a in range(12)]
+            totals += np.clip(scores, 0, 100).tolist()
+            groups += [g] * 12
+    results = {r.member: r for r in member_calibration(members, apps, totals, groups)}
+    central = results["0-4"]
+    assert central.kind == "central" and central.band == "alarm"
+    honest = [r for m, r in results.items() if m != "0-4"]
+    assert sum(r.band == "alarm" for r in honest) <= 0.01 * len(honest)
 
 
 # ---------------------------------------------------------------------------
