@@ -1423,3 +1423,108 @@ def funnel_limits(
         np.clip(rate - h998, 0.0, 1.0),
         np.clip(rate + h998, 0.0, 1.0),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Favouritism:
+    """One expert's leniency towards one review body and period against their own leniency
+    on every other review body's applicants."""
+
+    person: int
+    unit: Any
+    n_in: int
+    n_out: int
+    mean_in: float
+    mean_out: float
+    difference: float
+    z: float
+    p_value: float
+    band: Band | None
+    peer_sd: float
+    df: float
+
+
+def expert_favouritism(
+    person: npt.ArrayLike,
+    enterprise: npt.ArrayLike,
+    unit: npt.ArrayLike,
+    leniency: npt.ArrayLike,
+    *,
+    min_n: int = 5,
+    flagged_only: bool = False,
+) -> list[Favouritism]:
+    """Experts who score one review body's applicants up, judged against their own record.
+
+    A member's lean against peers (``member_calibration``) cannot tell a naturally lenient
+    expert from one who favours this enterprise: honest leans have heavy tails. An expert
+    who sits on panels of several bodies is their own control. Rows are scorings: who (person
+    code, negative for unknown), the applicant's review body, the unit graded (body and
+    period), and the leniency (member total minus the leave-one-out panel mean). For every
+    (expert, unit) with at least ``min_n`` scorings there, and at least ``min_n`` by the same
+    expert on other bodies' applicants, the difference of mean leniencies is tested one-sided
+    (more lenient here). Sampling variance: the pooled within-cell variance over
+    ``1/n_in + 1/n_out``; between-cell variation of honest experts (other panels, other
+    reference members) and the tail come from the robust peer null of all such differences
+    (``peer_null``), so panel-to-panel noise is not mistaken for favour.
+    """
+    who = np.asarray(person).reshape(-1).astype(np.int64)
+    ent = np.asarray(enterprise).reshape(-1).astype(np.int64)
+    lev = np.asarray(leniency, dtype=float).reshape(-1)
+    unit_uniq, uc = _codes(np.asarray(unit).reshape(-1))
+    ok = (who >= 0) & np.isfinite(lev)
+    who, ent, uc, lev = who[ok], ent[ok], uc[ok], lev[ok]
+    if lev.size < 2 * min_n:
+        return []
+    n_ent = np.int64(max(int(ent.max()) + 1, 1))
+    n_unit = np.int64(max(unit_uniq.size, 1))
+    # Per expert, per (expert, body), per (expert, unit): count and sum.
+    p_keys, p_inv = np.unique(who, return_inverse=True)
+    _, pe_inv = np.unique(who * n_ent + ent, return_inverse=True)
+    pu_keys, pu_inv = np.unique(who * n_unit + uc, return_inverse=True)
+    p_n, p_s = np.bincount(p_inv), np.bincount(p_inv, weights=lev)
+    pe_n, pe_s = np.bincount(pe_inv), np.bincount(pe_inv, weights=lev)
+    pu_n, pu_s = np.bincount(pu_inv), np.bincount(pu_inv, weights=lev)
+    pu_mean = pu_s / pu_n
+    within = np.bincount(pu_inv, weights=(lev - pu_mean[pu_inv]) ** 2)
+    dof = int(lev.size - pu_keys.size)
+    if dof <= 0:
+        return []
+    sigma2 = float(within.sum()) / dof
+    # The unit's body and its expert, from any row of the cell.
+    first = np.zeros(pu_keys.size, dtype=np.int64)
+    first[pu_inv[::-1]] = np.arange(pu_inv.size)[::-1]
+    cell_person = p_inv[first]
+    cell_pe = pe_inv[first]
+    n_in = pu_n
+    n_out = p_n[cell_person] - pe_n[cell_pe]
+    tested = (n_in >= min_n) & (n_out >= min_n)
+    mean_out = np.where(
+        n_out > 0, (p_s[cell_person] - pe_s[cell_pe]) / np.maximum(n_out, 1), np.nan
+    )
+    diff = np.where(tested, pu_mean - mean_out, np.nan)
+    se2 = sigma2 * (1.0 / np.maximum(n_in, 1) + 1.0 / np.maximum(n_out, 1))
+    null = peer_null(diff, se2, np.zeros(diff.size, dtype=np.int64))
+    z = null.z(diff, se2)
+    p = np.where(tested & np.isfinite(z), stats.t.sf(z, null.df), np.nan)
+    bands = _bands(np.where(np.isfinite(p), p, 1.0))
+    out: list[Favouritism] = []
+    for i in np.flatnonzero(tested).tolist():
+        if flagged_only and bands[i] is None:
+            continue
+        out.append(
+            Favouritism(
+                person=int(p_keys[cell_person[i]]),
+                unit=unit_uniq[int(pu_keys[i] % n_unit)].item(),
+                n_in=int(n_in[i]),
+                n_out=int(n_out[i]),
+                mean_in=float(pu_mean[i]),
+                mean_out=float(mean_out[i]),
+                difference=float(diff[i]),
+                z=float(z[i]),
+                p_value=float(p[i]),
+                band=bands[i],
+                peer_sd=float(np.sqrt(null.tau2[i] + null.scale[i] * se2[i])),
+                df=float(null.df),
+            )
+        )
+    return out

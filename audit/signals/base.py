@@ -74,6 +74,8 @@ class AuditSettings:
     calibration_max_spread_ratio: float = 0.5
     speed_floor_seconds: float = 60.0
     reciprocal_min_n: int = 5
+    # Scorings an expert needs on one body, and on the others, to be compared with themself.
+    favouritism_min_n: int = 5
     surge_min_history: int = 2
     detector: bool = True
     detector_contamination: dict[str, float] = field(

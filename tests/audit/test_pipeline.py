@@ -168,6 +168,22 @@ def test_reciprocal_lenient_scoring_flags_both_enterprises() -> None:
     assert all(f.observed is not None and f.observed > 5 for f in flags)
 
 
+def test_an_expert_favouring_one_enterprise_is_judged_against_their_own_record() -> None:
+    # The factory's panel members are the same people in every enterprise; m7 scores up only
+    # where it is the reciprocal partner, m2 only in the lenient enterprise. Everyone else
+    # scores every enterprise alike, so nothing else is favour.
+    flags = _flags("stat.expert_favouritism")
+    found = {(f.enterprise_credit_code, f.member_id) for f in flags}
+    planted = {(_code(e), "m7") for e in RECIPROCAL} | {(_code(LENIENT), "m2")}
+    assert found == planted
+    flag = next(f for f in flags if f.member_id == "m7")
+    assert flag.band == "alarm" and flag.n == 40 and flag.details["n_elsewhere"] == 17 * 40
+    assert flag.observed is not None and flag.expected is not None
+    assert flag.observed - flag.expected > 10
+    assert "m7" in flag.reason and "其他单位评审680份" in flag.reason
+    assert "680 applications of other enterprises" in flag.reason_en
+
+
 def test_a_surge_against_the_history_is_found() -> None:
     flags = [f for f in _flags("stat.surge") if f.details["measure"] == "applications"]
     assert [f.enterprise_credit_code for f in flags] == [_code(SURGE)]

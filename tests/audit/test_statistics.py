@@ -13,6 +13,7 @@ from scipy import stats
 from audit.statistics import (
     _holm_within,
     band_for,
+    expert_favouritism,
     funnel_pass_rates,
     member_calibration,
     near_identical_pairs,
@@ -1064,3 +1065,55 @@ def test_funnel_p_value_is_the_exact_binomial_tail_without_over_dispersion() -> 
     assert top.p_value == pytest.approx(stats.binom.sf(74, 100, top.peer_rate), rel=1e-6)
     assert top.limits_998[1] < top.rate
     assert top.band == "alarm"
+
+
+# ---------------------------------------------------------------------------
+# expert favouritism
+
+
+def _pool_scorings(seed: int, favour: float) -> tuple[list[int], list[int], list[int], list[float]]:
+    """Sixty experts with heavy-tailed leans of their own, each scoring eight applications on
+    each of four bodies' panels (panels differ by a little); expert 0 adds ``favour`` on
+    body 0 only; expert 1 is honest and leans +20 everywhere."""
+    rng = np.random.default_rng(seed)
+    person, body, unit, lev = [], [], [], []
+    for e in range(60):
+        lean = 20.0 if e == 1 else 4 * rng.standard_t(3)
+        for b in rng.choice(20, 4, replace=False).tolist() if e > 1 else [0, 1, 2, 3]:
+            panel = rng.normal(0, 1.5)
+            extra = favour if (e == 0 and b == 0) else 0.0
+            person += [e] * 8
+            body += [b] * 8
+            unit += [b] * 8
+            lev += (lean + panel + extra + rng.normal(0, 3, 8)).tolist()
+    return person, body, unit, lev
+
+
+def test_expert_favouritism_finds_an_expert_lenient_on_one_body_only() -> None:
+    person, body, unit, lev = _pool_scorings(10, favour=9.0)
+    results = {(r.person, r.unit): r for r in expert_favouritism(person, body, unit, lev)}
+    planted = results[0, 0]
+    assert planted.band == "alarm"
+    assert planted.n_in == 8 and planted.n_out == 24
+    assert planted.difference == pytest.approx(9.0, abs=3.0)
+    # The naturally lenient expert is lenient everywhere: no favour anywhere.
+    assert all(results[1, b].band is None for b in range(4))
+    honest = [r for k, r in results.items() if k[0] != 0]
+    assert len(honest) >= 200
+    assert sum(r.band == "alarm" for r in honest) <= 0.01 * len(honest)
+    assert sum(r.band is not None for r in honest) <= 0.08 * len(honest)
+
+
+def test_expert_favouritism_needs_a_record_elsewhere() -> None:
+    person, body, unit, lev = _pool_scorings(11, favour=9.0)
+    # Scorings of expert 0 on other bodies dropped: no own record to compare with.
+    keep = [not (p == 0 and b != 0) for p, b in zip(person, body, strict=True)]
+    pick = [i for i, k in enumerate(keep) if k]
+    results = expert_favouritism(
+        [person[i] for i in pick],
+        [body[i] for i in pick],
+        [unit[i] for i in pick],
+        [lev[i] for i in pick],
+    )
+    assert not [r for r in results if r.person == 0]
+    assert not expert_favouritism([0] * 6, [0] * 6, [0] * 6, [1.0] * 6)
