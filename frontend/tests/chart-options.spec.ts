@@ -23,7 +23,8 @@ const sdLabels = { body: 'B', peers: 'P', passLine: 'Pass', window: 'W', score: 
 
 describe('scoreDistributionOption', () => {
   it('puts each bin at its centre in scores and scales the peers to the body', () => {
-    const [bars, peers] = scoreDistributionOption(dist, sdLabels).series as Series[]
+    const [bars, peers, window] = scoreDistributionOption(dist, sdLabels).series as Series[]
+    expect(window!.data).toEqual([]) // the window's legend entry only
     expect(bars!.data).toEqual([[59.5, 1], [60.5, 4], [61.5, 3], [62.5, 0]])
     // Peer shares × the body's 8 applications: the shapes compare at one scale.
     expect(peers!.data).toEqual([[59.5, 2], [60.5, 2], [61.5, 2], [62.5, 2]])
@@ -34,7 +35,7 @@ describe('scoreDistributionOption', () => {
     expect(bars!.markLine!.data).toEqual([{ xAxis: 60 }])
     expect(bars!.markArea!.data).toEqual([[{ xAxis: 60 }, { xAxis: 63 }]])
     const o = scoreDistributionOption(dist, sdLabels)
-    expect([o.xAxis.min, o.xAxis.max]).toEqual([59, 63])
+    expect([o.xAxis.min, o.xAxis.max]).toEqual([55, 65]) // bins 59–63, axis on round scores
     expect(o.xAxis.name).toBe('Score')
   })
 

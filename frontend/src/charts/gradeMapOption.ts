@@ -45,7 +45,7 @@ export function gradeMapOption(map: GradeMap, labels: GradeMapLabels, width = 90
     legend: { top: 0, left: 'center', data: GRADES.map((g) => labels.grade(g)) },
     grid: { left, right: 24, top: 40, bottom: 36 },
     xAxis: { type: 'value', name: labels.bodies, nameLocation: 'middle', nameGap: 22, min: -1, max: widest, show: true, axisLabel: { show: false }, splitLine: { show: false }, axisTick: { show: false } },
-    yAxis: { type: 'category', inverse: true, data: map.clusters.map(labels.cluster), axisTick: { show: false }, splitLine: { show: false } },
+    yAxis: { type: 'category', inverse: true, data: map.clusters.map(labels.cluster), axisLine: { show: false }, axisTick: { show: false }, splitLine: { show: false } },
     series: GRADES.map((g) => ({
       name: labels.grade(g), type: 'scatter', symbol: 'rect', symbolSize: size, cursor: 'pointer',
       itemStyle: { color: GRADE_COLORS[g], borderColor: '#fff', borderWidth: 1 },

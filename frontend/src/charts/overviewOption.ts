@@ -24,8 +24,9 @@ export function gradesByClusterOption(o: Overview, labels: { cluster: (code: str
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { top: 0, data: GRADES.map((g) => labels.grade(g)) },
-    grid: { left: 56, right: 16, top: 40, bottom: 32, containLabel: false },
-    xAxis: { type: 'category', data: rows.map((r) => labels.cluster(r.cluster)), axisLabel: { interval: 0, hideOverlap: true } },
+    grid: { left: 56, right: 16, top: 40, bottom: 48 },
+    // Long English cluster names break onto two lines instead of running into each other.
+    xAxis: { type: 'category', data: rows.map((r) => labels.cluster(r.cluster)), axisLabel: { interval: 0, width: 72, overflow: 'break' } },
     yAxis: { type: 'value', name: labels.bodies, nameLocation: 'middle', nameGap: 40, minInterval: 1 },
     series: GRADES.map((g) => ({
       name: labels.grade(g), type: 'bar', stack: 'g', barMaxWidth: 48, itemStyle: { color: GRADE_COLORS[g] },

@@ -27,7 +27,8 @@ export function riskHistoryOption(h: RiskHistory, labels: RiskHistoryLabels) {
     yAxis: { type: 'value', name: labels.evidence, nameLocation: 'middle', nameGap: 36, min: 0, max: yMax },
     series: [
       {
-        name: labels.evidence, type: 'line', symbolSize: 9, lineStyle: { color: '#303133', width: 2 },
+        name: labels.evidence, type: 'line', symbolSize: 10, lineStyle: { color: '#303133', width: 2 },
+        label: { show: true, position: 'top', formatter: (p: { value: number }) => p.value.toFixed(1) },
         itemStyle: { color: '#303133' },
         data: h.points.map((p) => ({ value: Number(p.evidence.toFixed(3)), itemStyle: { color: GRADE_COLORS[p.grade] } })),
         markArea: {

@@ -17,6 +17,7 @@ export interface ScoreDistributionLabels {
 }
 
 const round = (v: number) => Math.round(v * 100) / 100
+const WINDOW = 'rgba(224,164,0,0.28)'
 
 export function scoreDistributionOption(d: ScoreDistribution, labels: ScoreDistributionLabels) {
   // With one pass score the axis shows scores; with several, points from each session's line.
@@ -35,14 +36,15 @@ export function scoreDistributionOption(d: ScoreDistribution, labels: ScoreDistr
         const x = items[0]?.value[0] ?? 0
         const from = round(x - w / 2)
         const head = `${from} – ${round(from + w)}`
-        return [head, ...items.map((i) => `${esc(i.seriesName)}: ${i.value[1]}`)].join('<br/>')
+        return [head, ...items.filter((i) => i.value).map((i) => `${esc(i.seriesName)}: ${i.value[1]}`)].join('<br/>')
       },
     },
-    legend: { top: 0, left: 'center', data: [labels.body, labels.peers] },
+    legend: { top: 0, left: 'center', data: [labels.body, labels.peers, labels.window] },
     grid: { left: 56, right: 24, top: 48, bottom: 52 },
     xAxis: {
       type: 'value', name: d.pass_score === null ? labels.margin : labels.score, nameLocation: 'middle', nameGap: 30,
-      min: origin + first, max: origin + last, minInterval: 1,
+      // Ends on round scores, so the first and last tick labels do not crowd their neighbours.
+      min: Math.floor((origin + first) / 5) * 5, max: Math.ceil((origin + last) / 5) * 5, minInterval: 1,
     },
     yAxis: { type: 'value', name: labels.applications, nameLocation: 'middle', nameGap: 36, minInterval: 1 },
     series: [
@@ -55,8 +57,7 @@ export function scoreDistributionOption(d: ScoreDistribution, labels: ScoreDistr
           data: [{ xAxis: origin }],
         },
         markArea: {
-          silent: true, itemStyle: { color: 'rgba(224,164,0,0.18)' },
-          label: { show: true, position: 'insideTop', formatter: labels.window, color: '#9a6a00' },
+          silent: true, itemStyle: { color: WINDOW }, label: { show: false },
           data: [[{ xAxis: origin }, { xAxis: round(origin + d.window) }]],
         },
       },
@@ -65,6 +66,8 @@ export function scoreDistributionOption(d: ScoreDistribution, labels: ScoreDistr
         lineStyle: { color: '#7a8599', width: 2, type: 'dashed' }, itemStyle: { color: '#7a8599' },
         data: peersAtN,
       },
+      // The window's legend entry (a narrow band has no room for its own label).
+      { name: labels.window, type: 'bar', data: [], itemStyle: { color: WINDOW } },
     ],
   }
 }
