@@ -52,6 +52,19 @@ def test_the_regulator_lands_on_the_overview_and_sees_every_chart(
     assert ("证据强度" if lang == "zh-CN" else "Evidence") in text
     assert "风险分" not in text
 
+    page.locator(".el-table").last.scroll_into_view_if_needed()
+    page.screenshot(path=str(_screens() / f"charts_grades_table_{lang}.png"))
+
+    # The audit run's page shows the same map under its grade summary.
+    page.goto(f"{server}/audit-runs")
+    _settle(page)
+    page.locator(".el-table__row a[href^='/audit-runs/']").first.click()
+    page.wait_for_url(re.compile(r"/audit-runs/\d+"))
+    _drawn(page, "grade-map")
+    _check_screen(page, "charts_audit_run", lang)
+    page.locator("[data-test=grade-map]").scroll_into_view_if_needed()
+    page.screenshot(path=str(_screens() / f"charts_audit_run_map_{lang}.png"))
+
     # An enterprise with filings in the run: its risk over runs, scores and funnel plot.
     page.goto(f"{server}/grades")
     _settle(page)
