@@ -29,7 +29,8 @@ SCORES = [45.5, 52, 58.2, 59.9, 60, 60.4, 61, 61.5, 62.9, 63.2, 70, 80, 90]
 
 
 def _file(app, world: World, settings) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    """Eight bodies' filings; the first is tenant A with the scores above."""
+    """Eight bodies' filings; the first is tenant A with the scores above, the last a body
+    that files without being registered here."""
     documents = filing_documents(8)
     mine = documents[0]
     mine["review_body"]["credit_code"] = world.a.enterprise.credit_code
@@ -38,7 +39,7 @@ def _file(app, world: World, settings) -> list[dict[str, Any]]:  # type: ignore[
     for application, score in zip(mine["applications"], SCORES, strict=True):
         application["final_score"] = score
     with Session(app.state.engine) as s:
-        for document in documents[1:]:
+        for document in documents[1:-1]:
             code = document["review_body"]["credit_code"]
             if not s.exec(select(Enterprise).where(Enterprise.credit_code == code)).first():
                 s.add(
@@ -136,6 +137,11 @@ def test_grade_map_has_every_graded_body_with_its_evidence(
         assert cells[g["credit_code"]]["evidence"] == g["risk_score"]
     names = {d["review_body"]["credit_code"]: d["review_body"]["name"] for d in documents[1:]}
     assert all(cells[code]["name"] == name for code, name in names.items())
+    # The unregistered body is named, clustered and kinded as its filing states.
+    outside = documents[-1]["review_body"]
+    cell = cells[outside["credit_code"]]
+    assert cell["enterprise_id"] is None
+    assert (cell["cluster"], cell["body_kind"]) == (outside["industry_cluster"], outside["kind"])
     assert cells[world.a.enterprise.credit_code]["name"] == world.a.enterprise.name
     assert body["clusters"] == sorted({c["cluster"] for c in body["cells"]})
     assert body["bounds"] == [
