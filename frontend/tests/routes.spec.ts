@@ -14,7 +14,7 @@ describe('routes', () => {
     expect(menuFor(null)).toEqual([])
   })
   it('lands each role on its first page', () => {
-    expect(homeOf('regulator')).toBe('/enterprises')
+    expect(homeOf('regulator')).toBe('/overview') // the overview is the regulator's landing page
     expect(homeOf('expert')).toBe('/panels')
   })
   it('every page has a translated title key', () => {

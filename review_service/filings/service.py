@@ -282,6 +282,48 @@ def list_filings(
     return list(rows), count
 
 
+def counts_by_period_and_kind(
+    session: Session, *, scope: TenantScope
+) -> list[tuple[str, str, int]]:
+    """Filings received per period and kind of review body, newest period first."""
+    rows = session.exec(
+        select(FilingRecord.period, FilingRecord.review_body_kind, func.count())
+        .where(scope.where(FilingRecord.enterprise_id))
+        .group_by(col(FilingRecord.period), col(FilingRecord.review_body_kind))
+        .order_by(col(FilingRecord.period).desc(), col(FilingRecord.review_body_kind))
+    ).all()
+    return [(period, kind, int(count)) for period, kind, count in rows]
+
+
+def review_bodies(
+    session: Session, *, scope: TenantScope, credit_codes: set[str]
+) -> dict[str, tuple[str, str, str]]:
+    """Name, cluster and kind of review bodies as their latest filing states them (for bodies
+    that file without being registered here)."""
+    if not credit_codes:
+        return {}
+    latest = (
+        select(func.max(FilingRecord.id))
+        .where(
+            col(FilingRecord.credit_code).in_(sorted(credit_codes)),
+            scope.where(FilingRecord.enterprise_id),
+        )
+        .group_by(col(FilingRecord.credit_code))
+    )
+    rows = session.exec(
+        select(
+            FilingRecord.credit_code,
+            FilingRecord.industry_cluster,
+            FilingRecord.review_body_kind,
+            FilingRecord.document,
+        ).where(col(FilingRecord.id).in_(latest))
+    ).all()
+    return {
+        code: (str(document.get("review_body", {}).get("name") or code), cluster, kind)
+        for code, cluster, kind, document in rows
+    }
+
+
 def iter_documents(
     session: Session, *, period: str, enterprise_ids: set[int] | None, batch: int = 200
 ) -> Iterator[Mapping[str, Any]]:

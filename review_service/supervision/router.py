@@ -11,7 +11,7 @@ from review_service.dependencies import EnterpriseAdminAccess as EnterpriseAdmin
 from review_service.dependencies import KeyFilter, ObjectId, Offset, SessionDep
 from review_service.dependencies import ManagerAccess as Managers
 from review_service.dependencies import RegulatorAccess as Regulator
-from review_service.supervision import flows, funnel, service
+from review_service.supervision import charts, flows, funnel, service
 from review_service.supervision.models import Case, Flag, QualityGrade, SupervisionMeasure
 from review_service.supervision.schemas import (
     MEASURE_NAMES,
@@ -32,6 +32,7 @@ from review_service.supervision.schemas import (
     FlagsPublic,
     FunnelPublic,
     GradeChange,
+    GradeMapPublic,
     GradePublic,
     GradesPublic,
     MeasureCreate,
@@ -40,7 +41,10 @@ from review_service.supervision.schemas import (
     MeasurePublic,
     MeasuresPublic,
     MyGradePublic,
+    OverviewPublic,
+    RiskHistoryPublic,
     RunComparison,
+    ScoreDistributionPublic,
 )
 
 router = APIRouter(tags=["supervision"])
@@ -170,6 +174,54 @@ def pass_rate_funnel(
     return funnel.funnel(
         session, scope=access.scope, run_id=run_id, cluster=cluster, track=track, level=level
     )
+
+
+@router.get(
+    "/audit-runs/{run_id}/score-distribution",
+    response_model=ScoreDistributionPublic,
+    operation_id="supervision-score_distribution",
+)
+def score_distribution(
+    run_id: ObjectId,
+    access: Regulator,
+    session: SessionDep,
+    credit_code: Annotated[str, Query(min_length=1, max_length=18)],
+) -> ScoreDistributionPublic:
+    """A body's final scores against the pass line in the run's period, the bunching window
+    and test, and its cluster peers' distribution (shares, to compare shapes)."""
+    return charts.score_distribution(
+        session, scope=access.scope, run_id=run_id, credit_code=credit_code
+    )
+
+
+@router.get(
+    "/audit-runs/{run_id}/grade-map",
+    response_model=GradeMapPublic,
+    operation_id="supervision-grade_map",
+)
+def grade_map(run_id: ObjectId, access: Regulator, session: SessionDep) -> GradeMapPublic:
+    """Every body the run graded, by cluster, with its grade and risk evidence."""
+    return charts.grade_map(session, scope=access.scope, run_id=run_id)
+
+
+@router.get(
+    "/enterprises/{enterprise_id}/risk-history",
+    response_model=RiskHistoryPublic,
+    operation_id="supervision-risk_history",
+)
+def risk_history(
+    enterprise_id: ObjectId, access: Regulator, session: SessionDep
+) -> RiskHistoryPublic:
+    """The body's grade and risk evidence in every finished run, with the grade bands."""
+    return charts.risk_history(session, scope=access.scope, enterprise_id=enterprise_id)
+
+
+@router.get(
+    "/supervision/overview", response_model=OverviewPublic, operation_id="supervision-overview"
+)
+def overview(access: Regulator, session: SessionDep) -> OverviewPublic:
+    """Filings received, audit runs, open cases and the latest grades by cluster."""
+    return charts.overview(session, scope=access.scope)
 
 
 @router.get("/flags", response_model=FlagsPublic, operation_id="supervision-list_flags")

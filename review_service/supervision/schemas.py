@@ -302,3 +302,116 @@ class FunnelPublic(BaseModel):
     phi: float = Field(description="over-dispersion factor the limits are widened by (>= 1)")
     points: list[FunnelPoint]
     curve: list[FunnelCurve]
+
+
+# --- charts ----------------------------------------------------------------------------------
+
+
+class GradeBound(BaseModel):
+    """A grade's band of risk evidence (weighted −log10 p): ``lower`` ≤ evidence < ``upper``."""
+
+    grade: str
+    lower: float
+    upper: float | None = Field(description="None for the open top band (D)")
+
+
+class ScoreBin(BaseModel):
+    """One bin of final scores, in points relative to the pass line: [lower, lower + width)."""
+
+    lower: float
+    count: int = Field(description="the body's applications in the bin")
+    peer_share: float = Field(description="share of the peer group's applications in the bin")
+
+
+class ScoreDistributionPublic(BaseModel):
+    """A review body's final scores against the pass line in a run's period, with the
+    bunching test's numbers and its peers' distribution (same cluster and period)."""
+
+    run_id: int
+    period: str
+    credit_code: str
+    enterprise_id: int | None
+    name: str
+    cluster: str
+    pass_score: float | None = Field(
+        description="the pass score when all the body's sessions share one, else None (the "
+        "histogram is then only relative to each session's own pass line)"
+    )
+    bin_width: float
+    bins: list[ScoreBin]
+    n: int = Field(description="the body's applications with a final score")
+    peer_n: int
+    peer_bodies: int
+    window: float = Field(description="width of the bunching window just above the pass line")
+    just_above: int | None
+    just_below: int | None
+    expected_share: float | None = Field(description="share just above a smooth density predicts")
+    p_value: float | None
+    flag_id: int | None = Field(description="the run's bunching flag on this body, if any")
+
+
+class GradeCell(BaseModel):
+    """One graded review body on the grade map."""
+
+    enterprise_id: int | None
+    credit_code: str
+    name: str
+    cluster: str
+    body_kind: str
+    grade: str
+    evidence: float = Field(description="risk evidence, weighted −log10 p")
+    flag_count: int
+    application_count: int
+
+
+class GradeMapPublic(BaseModel):
+    run_id: int
+    period: str
+    clusters: list[str]
+    cells: list[GradeCell]
+    bounds: list[GradeBound]
+
+
+class RiskPoint(BaseModel):
+    run_id: int
+    period: str
+    finished_at: datetime | None
+    grade: str
+    evidence: float
+
+
+class RiskHistoryPublic(BaseModel):
+    """A review body's grade and risk evidence in every finished run that graded it."""
+
+    enterprise_id: int
+    credit_code: str
+    points: list[RiskPoint]
+    bounds: list[GradeBound]
+
+
+class CountByKey(BaseModel):
+    key: str
+    count: int
+
+
+class FilingCount(BaseModel):
+    period: str
+    body_kind: str
+    count: int
+
+
+class ClusterGrades(BaseModel):
+    cluster: str
+    counts: dict[str, int] = Field(description="bodies per grade A–D")
+
+
+class OverviewPublic(BaseModel):
+    """The regulator's landing page: what came in, what was audited, what is open."""
+
+    filing_count: int
+    filings: list[FilingCount]
+    run_count: int
+    latest_run: AuditRunPublic | None
+    latest_finished_run: AuditRunPublic | None
+    cases_by_status: list[CountByKey]
+    grades_by_cluster: list[ClusterGrades]

@@ -201,6 +201,7 @@ def _walk(
 
 
 REGULATOR_PAGES = [
+    "/overview",
     "/enterprises",
     "/baselines",
     "/filings",

@@ -868,6 +868,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit-runs/{run_id}/score-distribution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Score Distribution
+         * @description A body's final scores against the pass line in the run's period, the bunching window
+         *     and test, and its cluster peers' distribution (shares, to compare shapes).
+         */
+        get: operations["supervision-score_distribution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-runs/{run_id}/grade-map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grade Map
+         * @description Every body the run graded, by cluster, with its grade and risk evidence.
+         */
+        get: operations["supervision-grade_map"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises/{enterprise_id}/risk-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Risk History
+         * @description The body's grade and risk evidence in every finished run, with the grade bands.
+         */
+        get: operations["supervision-risk_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Overview
+         * @description Filings received, audit runs, open cases and the latest grades by cluster.
+         */
+        get: operations["supervision-overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/flags": {
         parameters: {
             query?: never;
@@ -2571,6 +2652,18 @@ export interface components {
              */
             signature: string;
         };
+        /** ClusterGrades */
+        ClusterGrades: {
+            /** Cluster */
+            cluster: string;
+            /**
+             * Counts
+             * @description bodies per grade A–D
+             */
+            counts: {
+                [key: string]: number;
+            };
+        };
         /**
          * ConflictCreate
          * @description Experts declare their own conflicts (``panel_member_id`` is then theirs); applicants and
@@ -2636,6 +2729,13 @@ export interface components {
         ConflictsPublic: {
             /** Data */
             data: components["schemas"]["ConflictPublic"][];
+            /** Count */
+            count: number;
+        };
+        /** CountByKey */
+        CountByKey: {
+            /** Key */
+            key: string;
             /** Count */
             count: number;
         };
@@ -3288,6 +3388,15 @@ export interface components {
          * @enum {string}
          */
         FileType: "pdf" | "jpeg" | "png";
+        /** FilingCount */
+        FilingCount: {
+            /** Period */
+            period: string;
+            /** Body Kind */
+            body_kind: string;
+            /** Count */
+            count: number;
+        };
         /** FilingDocumentPublic */
         FilingDocumentPublic: {
             /** Id */
@@ -3596,6 +3705,48 @@ export interface components {
             /** Curve */
             curve: components["schemas"]["FunnelCurve"][];
         };
+        /**
+         * GradeBound
+         * @description A grade's band of risk evidence (weighted −log10 p): ``lower`` ≤ evidence < ``upper``.
+         */
+        GradeBound: {
+            /** Grade */
+            grade: string;
+            /** Lower */
+            lower: number;
+            /**
+             * Upper
+             * @description None for the open top band (D)
+             */
+            upper: number | null;
+        };
+        /**
+         * GradeCell
+         * @description One graded review body on the grade map.
+         */
+        GradeCell: {
+            /** Enterprise Id */
+            enterprise_id: number | null;
+            /** Credit Code */
+            credit_code: string;
+            /** Name */
+            name: string;
+            /** Cluster */
+            cluster: string;
+            /** Body Kind */
+            body_kind: string;
+            /** Grade */
+            grade: string;
+            /**
+             * Evidence
+             * @description risk evidence, weighted −log10 p
+             */
+            evidence: number;
+            /** Flag Count */
+            flag_count: number;
+            /** Application Count */
+            application_count: number;
+        };
         /** GradeChange */
         GradeChange: {
             /** Credit Code */
@@ -3606,6 +3757,19 @@ export interface components {
             before: string | null;
             /** After */
             after: string | null;
+        };
+        /** GradeMapPublic */
+        GradeMapPublic: {
+            /** Run Id */
+            run_id: number;
+            /** Period */
+            period: string;
+            /** Clusters */
+            clusters: string[];
+            /** Cells */
+            cells: components["schemas"]["GradeCell"][];
+            /** Bounds */
+            bounds: components["schemas"]["GradeBound"][];
         };
         /** GradePublic */
         GradePublic: {
@@ -3927,6 +4091,24 @@ export interface components {
             data: components["schemas"]["ObjectionPublic"][];
             /** Count */
             count: number;
+        };
+        /**
+         * OverviewPublic
+         * @description The regulator's landing page: what came in, what was audited, what is open.
+         */
+        OverviewPublic: {
+            /** Filing Count */
+            filing_count: number;
+            /** Filings */
+            filings: components["schemas"]["FilingCount"][];
+            /** Run Count */
+            run_count: number;
+            latest_run: components["schemas"]["AuditRunPublic"] | null;
+            latest_finished_run: components["schemas"]["AuditRunPublic"] | null;
+            /** Cases By Status */
+            cases_by_status: components["schemas"]["CountByKey"][];
+            /** Grades By Cluster */
+            grades_by_cluster: components["schemas"]["ClusterGrades"][];
         };
         /**
          * PanelDrawCreate
@@ -4275,6 +4457,33 @@ export interface components {
             case_id?: number | null;
         };
         /**
+         * RiskHistoryPublic
+         * @description A review body's grade and risk evidence in every finished run that graded it.
+         */
+        RiskHistoryPublic: {
+            /** Enterprise Id */
+            enterprise_id: number;
+            /** Credit Code */
+            credit_code: string;
+            /** Points */
+            points: components["schemas"]["RiskPoint"][];
+            /** Bounds */
+            bounds: components["schemas"]["GradeBound"][];
+        };
+        /** RiskPoint */
+        RiskPoint: {
+            /** Run Id */
+            run_id: number;
+            /** Period */
+            period: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Grade */
+            grade: string;
+            /** Evidence */
+            evidence: number;
+        };
+        /**
          * Role
          * @enum {string}
          */
@@ -4334,6 +4543,82 @@ export interface components {
          * @enum {string}
          */
         RunStatus: "queued" | "running" | "finished" | "failed";
+        /**
+         * ScoreBin
+         * @description One bin of final scores, in points relative to the pass line: [lower, lower + width).
+         */
+        ScoreBin: {
+            /** Lower */
+            lower: number;
+            /**
+             * Count
+             * @description the body's applications in the bin
+             */
+            count: number;
+            /**
+             * Peer Share
+             * @description share of the peer group's applications in the bin
+             */
+            peer_share: number;
+        };
+        /**
+         * ScoreDistributionPublic
+         * @description A review body's final scores against the pass line in a run's period, with the
+         *     bunching test's numbers and its peers' distribution (same cluster and period).
+         */
+        ScoreDistributionPublic: {
+            /** Run Id */
+            run_id: number;
+            /** Period */
+            period: string;
+            /** Credit Code */
+            credit_code: string;
+            /** Enterprise Id */
+            enterprise_id: number | null;
+            /** Name */
+            name: string;
+            /** Cluster */
+            cluster: string;
+            /**
+             * Pass Score
+             * @description the pass score when all the body's sessions share one, else None (the histogram is then only relative to each session's own pass line)
+             */
+            pass_score: number | null;
+            /** Bin Width */
+            bin_width: number;
+            /** Bins */
+            bins: components["schemas"]["ScoreBin"][];
+            /**
+             * N
+             * @description the body's applications with a final score
+             */
+            n: number;
+            /** Peer N */
+            peer_n: number;
+            /** Peer Bodies */
+            peer_bodies: number;
+            /**
+             * Window
+             * @description width of the bunching window just above the pass line
+             */
+            window: number;
+            /** Just Above */
+            just_above: number | null;
+            /** Just Below */
+            just_below: number | null;
+            /**
+             * Expected Share
+             * @description share just above a smooth density predicts
+             */
+            expected_share: number | null;
+            /** P Value */
+            p_value: number | null;
+            /**
+             * Flag Id
+             * @description the run's bunching flag on this body, if any
+             */
+            flag_id: number | null;
+        };
         /**
          * ScoreSheetIn
          * @description Scores by criterion code, merged into the member's sheet until they submit it.
@@ -6749,6 +7034,121 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "supervision-score_distribution": {
+        parameters: {
+            query: {
+                credit_code: string;
+            };
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoreDistributionPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "supervision-grade_map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradeMapPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "supervision-risk_history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskHistoryPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "supervision-overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewPublic"];
                 };
             };
         };

@@ -11,6 +11,14 @@ export const auditApi = {
   /** The pass-rate funnel of a peer group, its limits computed by the server. */
   funnel: (run_id: number, query: { cluster: string; track: string; level: string }) =>
     call(api.GET('/api/v1/audit-runs/{run_id}/funnel', { params: { path: { run_id }, query } })),
+  /** A body's final scores against the pass line, the bunching window and its peers. */
+  scoreDistribution: (run_id: number, credit_code: string) =>
+    call(api.GET('/api/v1/audit-runs/{run_id}/score-distribution', { params: { path: { run_id }, query: { credit_code } } })),
+  gradeMap: (run_id: number) =>
+    call(api.GET('/api/v1/audit-runs/{run_id}/grade-map', { params: { path: { run_id } } })),
+  riskHistory: (enterprise_id: number) =>
+    call(api.GET('/api/v1/enterprises/{enterprise_id}/risk-history', { params: { path: { enterprise_id } } })),
+  overview: () => call(api.GET('/api/v1/supervision/overview')),
   grades: (run_id: number) =>
     call(api.GET('/api/v1/audit-runs/{run_id}/grades', { params: { path: { run_id } } })),
   flags: (query: Query<'/api/v1/flags'> = {}) => call(api.GET('/api/v1/flags', { params: { query } })),

@@ -16,7 +16,7 @@ export default {
   },
   roles: { null: '' },
   nav: {
-    credit: 'Credit records', 
+    credit: 'Credit records', overview: 'Overview',
     certificates: 'Certificates', verify: 'Verify a certificate', roster: 'Roster',
     enterprises: 'Enterprises', enterprise: 'Enterprise', baselines: 'Baselines & equivalence', filings: 'Filings',
     filing: 'Filing', auditRuns: 'Audit runs', auditRun: 'Audit run', flags: 'Flags', cases: 'Cases',
@@ -71,7 +71,7 @@ export default {
     noStandards: 'No enterprise has published a standard for this level yet',
   },
   enterprises: {
-    history: 'Supervision history: grade, flags, cases and filings', noGrade: 'not graded yet', risk: 'risk',
+    history: 'Supervision history: grade, flags, cases and filings', noGrade: 'not graded yet', risk: 'evidence',
     pickHint: 'Type a name or credit code',
     intro: 'Enterprises, industry committees and third-party bodies authorised by the bureau to run their own reviews.', create: 'Add review body',
     keyword: 'Keyword', keywordHint: 'Name or credit code', cluster: 'Industry cluster', creditCode: 'Unified social credit code', bodyKind: 'Kind',
@@ -136,7 +136,7 @@ export default {
     noRuns: 'No finished audit run yet', gradeN: 'Grade {g}', meaning: { A: 'Excellent', B: 'Good', C: 'Fair', D: 'Poor' },
     byCluster: 'Grades by industry cluster', enterprises: 'Bodies', funnel: 'Pass-rate funnel plot', funnelHint: '(units beyond the limits)',
     noFunnel: 'No pass-rate outliers in this run', passRate: 'Pass rate', observed: 'Unit pass rate', peer: 'Peer pass rate',
-    limit95: '95% upper limit', limit998: '99.8% upper limit', table: 'Grades', grade: 'Grade', risk: 'Risk', reasons: 'Reasons',
+    limit95: '95% upper limit', limit998: '99.8% upper limit', table: 'Grades', grade: 'Grade', risk: 'Evidence', reasons: 'Reasons',
   },
   events: {
     intro: 'The append-only, hash-chained event log: who, when, in which role, on what, and what changed.', verify: 'Verify the chain',
@@ -255,7 +255,7 @@ export default {
     evidence: 'drivers', members: 'members', sessions: 'sessions', cap_source: 'source of the cap', exceptional: 'exceptional applications', requirement: 'requirement', lower_application: 'lower-level application', days: 'days',
     peerValue: 'peers',
     kinds: { lenient: 'lenient', harsh: 'harsh' },
-    baseline: 'baseline', claimed: 'claimed', code: 'problem', computed_approved: 'approved by the rules', conflicts: 'conflicts', covering_record: 'covering record', department: 'department', exceptional_claimed: 'exceptional claimed', exceptional_unmet: 'exceptional conditions unmet', failed: 'conditions not met', filed_approved: 'filed as approved', just_above: 'just above the pass score', just_below: 'just below the pass score', kind: 'kind', laxities: 'laxities', limits_95: '95% limits', limits_998: '99.8% limits', low_spread: 'low-spread applications', mean_ab: 'mean score A→B', mean_ba: 'mean score B→A', median_seconds: 'median seconds', median_spread: 'median spread', member_b: 'other member', n_fast: 'fast reviews', org_a: 'organisation A', org_b: 'organisation B', outer_above: 'outer above', outer_below: 'outer below', overdispersion_rho: 'over-dispersion ρ', p_raw: 'raw p', parts: 'decision parts', path: 'where', peer_group: 'peer group', person_key: 'person key', phi: 'dispersion φ', population_median_spread: 'population median spread', registered_rank: 'registered rank', scope: 'scope', session_date: 'session date', shrunk_rate: 'shrunk rate', spread_ratio: 'spread ratio', spread_threshold: 'spread threshold', stamped: 'stamped', test: 'test', top_features: 'main features', track_level: 'track and level', unanimous: 'unanimous', width: 'width', z: 'z', passed: 'met', notMet: 'not met',
+    baseline: 'baseline', claimed: 'claimed', code: 'problem', computed_approved: 'approved by the rules', conflicts: 'conflicts', covering_record: 'covering record', department: 'department', exceptional_claimed: 'exceptional claimed', exceptional_unmet: 'exceptional conditions unmet', failed: 'conditions not met', filed_approved: 'filed as approved', lattice_step: 'score lattice step', just_above: 'just above the pass score', just_below: 'just below the pass score', kind: 'kind', laxities: 'laxities', limits_95: '95% limits', limits_998: '99.8% limits', low_spread: 'low-spread applications', mean_ab: 'mean score A→B', mean_ba: 'mean score B→A', median_seconds: 'median seconds', median_spread: 'median spread', member_b: 'other member', n_fast: 'fast reviews', org_a: 'organisation A', org_b: 'organisation B', outer_above: 'outer above', outer_below: 'outer below', overdispersion_rho: 'over-dispersion ρ', p_raw: 'raw p', parts: 'decision parts', path: 'where', peer_group: 'peer group', person_key: 'person key', phi: 'dispersion φ', population_median_spread: 'population median spread', registered_rank: 'registered rank', scope: 'scope', session_date: 'session date', shrunk_rate: 'shrunk rate', spread_ratio: 'spread ratio', spread_threshold: 'spread threshold', stamped: 'stamped', test: 'test', top_features: 'main features', track_level: 'track and level', unanimous: 'unanimous', width: 'width', z: 'z', passed: 'met', notMet: 'not met',
   },
   materials: {
     title: 'Application materials', kind: 'Kind', files: 'Files', upload: 'Upload', replace: 'Replace', accept: 'Accept', return: 'Return for correction',
@@ -278,5 +278,23 @@ export default {
     intro: 'Download the template, fill it in and import it; a file with any problem is not imported, and every problem is listed.', template: 'Download template', import: 'Import roster', templateName: 'roster-template.xlsx',
     imported: 'Imported {rows} rows ({created} new, {updated} updated)', problems: 'Import refused: {n} problems, nothing imported', row: 'Row', column: 'Column', rule: 'Rule', problem: 'Problem',
     list: 'Applicant roster', empty: 'Nothing imported yet', post: 'Post', obtainedOn: 'Obtained on', hiredOn: 'Hired on',
+  },
+  charts: {
+    evidence: 'Evidence (−log10 p)', evidenceShort: 'Evidence',
+    evidenceHelp: 'Evidence = the weighted sum of −log10 p over the signals: 1 means an honest body would show such findings about 1 time in 10, 2 means 1 in 100, and so on. Grade cut-offs: A < 2, B < 4, C < 6, D ≥ 6.',
+    scoreDistribution: 'Score distribution and pass line', scoreHint: "The body's final scores (bars) against its cluster peers' distribution (dashed, scaled to the body's count); the shaded window above the pass line is where bunching is tested",
+    body: 'This body', peers: 'Cluster peers (scaled)', passLine: 'Pass line', window: 'Bunching window', score: 'Final score', margin: 'Score − pass line',
+    applications: 'Applications', bunchingTest: '{above} within {w} points above the pass line, {below} below; a smooth density predicts {expected} above (p = {p})',
+    peersSummary: '{bodies} bodies, {n} applications in the cluster', noTest: 'Too few applications near the pass line for the bunching test',
+    gradeMap: 'Grade map', gradeMapHint: 'Each square is a review body, one row per industry cluster, riskiest first; click to open the enterprise', bodies: 'Review bodies',
+    flags: 'Flags', riskHistory: 'Risk evidence over audit runs', riskHint: 'The line is the evidence of each run; the shaded bands are the grade cut-offs',
+    run: 'Run {id} · {period}', funnel: 'Pass-rate funnel plot', pickLevel: 'Track and level', noRuns: 'No finished audit run yet',
+    noLevels: 'No filings of this body in the period', latestRun: 'From audit run #{id} ({period})',
+  },
+  overview: {
+    intro: 'Filings received, audits, open cases and the latest quality grades at a glance.', filings: 'Filings received', filingsByPeriod: 'Filings by period (kind of body)',
+    runs: 'Audit runs', latestRun: 'Latest run', noRun: 'No audit run yet', progress: 'Progress', openCases: 'Open cases',
+    casesByStatus: 'Cases by step', gradesByCluster: 'Latest grades by industry cluster', toList: 'Open the list', bodies: 'Bodies',
+    flagCount: '{n} flags', applicationCount: '{n} applications',
   },
 }

@@ -16,7 +16,7 @@ export default {
   },
   roles: { null: '' },
   nav: {
-    credit: '失信记录', 
+    credit: '失信记录', overview: '监管概览',
     certificates: '证书管理', verify: '证书查验', roster: '人员花名册',
     enterprises: '自主评审企业', enterprise: '企业详情', baselines: '基准标准与贯通', filings: '备案数据',
     filing: '备案详情', auditRuns: '评后审查', auditRun: '审查批次', flags: '疑点线索', cases: '核查案件',
@@ -70,7 +70,7 @@ export default {
     met: '条件已满足', missing: '尚缺 {n} 项条件', yearsHeld: '（已持有 {y} 年）', standards: '适用的企业评价标准', noStandards: '暂无企业发布该等级的评价标准',
   },
   enterprises: {
-    history: '监管记录：质量等级、疑点、案件与备案', noGrade: '尚未评定', risk: '风险分',
+    history: '监管记录：质量等级、疑点、案件与备案', noGrade: '尚未评定', risk: '证据强度',
     pickHint: '输入企业名称或信用代码搜索',
     intro: '市人社局授权开展自主评审的企业、行业评委会和社会化评审机构。', create: '新增评审主体', keyword: '关键词',
     keywordHint: '名称或统一社会信用代码', cluster: '产业集群', creditCode: '统一社会信用代码', bodyKind: '主体类型',
@@ -135,7 +135,7 @@ export default {
     noRuns: '还没有已完成的审查批次', gradeN: '{g} 级', meaning: { A: '优秀', B: '良好', C: '一般', D: '较差' },
     byCluster: '各产业集群等级分布', enterprises: '主体数', funnel: '通过率漏斗图', funnelHint: '（超出控制限的单位）',
     noFunnel: '本批次没有通过率异常的单位', passRate: '通过率', observed: '本单位通过率', peer: '同行通过率',
-    limit95: '95% 控制上限', limit998: '99.8% 控制上限', table: '等级明细', grade: '等级', risk: '风险分', reasons: '理由',
+    limit95: '95% 控制上限', limit998: '99.8% 控制上限', table: '等级明细', grade: '等级', risk: '证据强度', reasons: '理由',
   },
   events: {
     intro: '只增不改、逐条链式哈希的操作日志：谁、何时、以何身份、对什么、做了什么。', verify: '校验日志链',
@@ -254,7 +254,7 @@ export default {
     evidence: '判定依据', members: '评委', sessions: '评审批次', cap_source: '比例上限来源', exceptional: '破格申报数', requirement: '申报条件', lower_application: '较低等级的申报', days: '天数',
     peerValue: '同类',
     kinds: { lenient: '偏宽', harsh: '偏严' },
-    baseline: '基准标准', claimed: '申报学历', code: '问题', computed_approved: '按规则应通过', conflicts: '回避关系', covering_record: '有对应记录', department: '部门', exceptional_claimed: '破格申报', exceptional_unmet: '破格未满足', failed: '未满足的条件', filed_approved: '备案为通过', just_above: '刚过线人数', just_below: '刚低于线人数', kind: '类型', laxities: '宽于基准之处', limits_95: '95%控制限', limits_998: '99.8%控制限', low_spread: '打分离散度低的申报', mean_ab: '甲给乙平均分', mean_ba: '乙给甲平均分', median_seconds: '评审用时中位数（秒）', median_spread: '离散度中位数', member_b: '对方评委', n_fast: '过快评审数', org_a: '单位甲', org_b: '单位乙', outer_above: '线上外侧人数', outer_below: '线下外侧人数', overdispersion_rho: '过度离散系数ρ', p_raw: '原始p值', parts: '决定要件', path: '位置', peer_group: '同行组', person_key: '人员标识', phi: '离散系数φ', population_median_spread: '总体离散度中位数', registered_rank: '登记等级', scope: '范围', session_date: '评审日期', shrunk_rate: '收缩后通过率', spread_ratio: '离散度之比', spread_threshold: '离散度阈值', stamped: '盖章数', test: '检验方法', top_features: '主要异常特征', track_level: '类别与等级', unanimous: '全票通过数', width: '宽度', z: 'z值', passed: '满足', notMet: '未满足',
+    baseline: '基准标准', claimed: '申报学历', code: '问题', computed_approved: '按规则应通过', conflicts: '回避关系', covering_record: '有对应记录', department: '部门', exceptional_claimed: '破格申报', exceptional_unmet: '破格未满足', failed: '未满足的条件', filed_approved: '备案为通过', lattice_step: '分数格点步长', just_above: '刚过线人数', just_below: '刚低于线人数', kind: '类型', laxities: '宽于基准之处', limits_95: '95%控制限', limits_998: '99.8%控制限', low_spread: '打分离散度低的申报', mean_ab: '甲给乙平均分', mean_ba: '乙给甲平均分', median_seconds: '评审用时中位数（秒）', median_spread: '离散度中位数', member_b: '对方评委', n_fast: '过快评审数', org_a: '单位甲', org_b: '单位乙', outer_above: '线上外侧人数', outer_below: '线下外侧人数', overdispersion_rho: '过度离散系数ρ', p_raw: '原始p值', parts: '决定要件', path: '位置', peer_group: '同行组', person_key: '人员标识', phi: '离散系数φ', population_median_spread: '总体离散度中位数', registered_rank: '登记等级', scope: '范围', session_date: '评审日期', shrunk_rate: '收缩后通过率', spread_ratio: '离散度之比', spread_threshold: '离散度阈值', stamped: '盖章数', test: '检验方法', top_features: '主要异常特征', track_level: '类别与等级', unanimous: '全票通过数', width: '宽度', z: 'z值', passed: '满足', notMet: '未满足',
   },
   materials: {
     title: '申报材料', kind: '材料类别', files: '文件', upload: '上传', replace: '更换', accept: '审核通过', return: '退回补正',
@@ -277,5 +277,23 @@ export default {
     intro: '下载模板、填写后导入；任何一行有问题都不会导入，并逐行列出问题。', template: '下载导入模板', import: '导入花名册', templateName: '申报人员花名册-导入模板.xlsx',
     imported: '已导入 {rows} 行（新增 {created}，更新 {updated}）', problems: '导入未通过：共 {n} 处问题，未导入任何数据', row: '行', column: '列', rule: '规则', problem: '问题',
     list: '申报人员花名册', empty: '尚未导入', post: '岗位', obtainedOn: '取得时间', hiredOn: '入职时间',
+  },
+  charts: {
+    evidence: '证据强度（−log10 p）', evidenceShort: '证据强度',
+    evidenceHelp: '证据强度 = 各信号加权的 −log10 p 之和：1 表示诚信单位出现同等疑点的概率约为 1/10，2 为 1/100，以此类推。等级分界：A < 2，B < 4，C < 6，D ≥ 6。',
+    scoreDistribution: '得分分布与合格线', scoreHint: '本单位最终得分（柱）与同集群其他单位的分布（虚线，按本单位人数折算）；阴影为合格线上方的扎堆检验窗口',
+    body: '本单位', peers: '同集群单位（折算）', passLine: '合格线', window: '扎堆窗口', score: '最终得分', margin: '得分 − 合格线',
+    applications: '申报人数', bunchingTest: '合格线上方 {w} 分内 {above} 人、下方 {below} 人；平滑分布预期上方占 {expected}（p = {p}）',
+    peersSummary: '同集群 {bodies} 个单位、{n} 件申报', noTest: '合格线附近申报过少，未作扎堆检验',
+    gradeMap: '质量等级分布图', gradeMapHint: '每个方块是一个评审主体，按产业集群分行、风险由高到低排列；点击打开该企业', bodies: '评审主体',
+    flags: '疑点', riskHistory: '历次审查的风险证据', riskHint: '折线为各次审查的证据强度，背景色带为等级分界',
+    run: '第 {id} 次 · {period}', funnel: '通过率漏斗图', pickLevel: '选择类别与等级', noRuns: '还没有已完成的审查批次',
+    noLevels: '本周期没有该单位的备案', latestRun: '依据审查批次 #{id}（{period}）',
+  },
+  overview: {
+    intro: '备案受理、评后审查、待办核查和最新质量等级一览。', filings: '已受理备案', filingsByPeriod: '各周期备案（按主体类型）',
+    runs: '审查批次', latestRun: '最近一次审查', noRun: '尚未开展审查', progress: '进度', openCases: '待办核查',
+    casesByStatus: '核查案件（按环节）', gradesByCluster: '最新质量等级（按产业集群）', toList: '查看列表', bodies: '主体数',
+    flagCount: '疑点 {n} 条', applicationCount: '申报 {n} 件',
   },
 }

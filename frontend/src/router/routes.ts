@@ -26,6 +26,7 @@ const R: Record<string, Role[]> = {
 
 export const appRoutes: RouteRecordRaw[] = [
   // regulator
+  { path: 'overview', name: 'overview', component: () => import('@/views/overview/index.vue'), meta: { roles: R.regulator, title: 'nav.overview', menu: true, icon: 'Odometer' } },
   { path: 'enterprises', name: 'enterprises', component: () => import('@/views/enterprises/index.vue'), meta: { roles: R.regulator, title: 'nav.enterprises', menu: true, icon: 'OfficeBuilding' } },
   { path: 'enterprises/:id', name: 'enterprise', component: () => import('@/views/enterprises/detail.vue'), meta: { roles: R.regulator, title: 'nav.enterprise' } },
   { path: 'baselines', name: 'baselines', component: () => import('@/views/baselines/index.vue'), meta: { roles: R.regulator, title: 'nav.baselines', menu: true, icon: 'Tickets' } },

@@ -13,7 +13,8 @@ export function useCases() {
   const t = i18n.global.t
   const route = useRoute()
   const list = usePagedList((q) => casesApi.list(q), {
-    status: '' as '' | 'open' | 'assigned' | 'confirmed' | 'dismissed',
+    // The overview links here by step (?status=open).
+    status: (['open', 'assigned', 'confirmed', 'dismissed'].includes(String(route.query.status)) ? route.query.status : '') as '' | 'open' | 'assigned' | 'confirmed' | 'dismissed',
     enterprise_id: undefined as number | null | undefined,
   })
   const current = shallowRef<Case | null>(null)
