@@ -240,10 +240,14 @@ def _kept_expert(
 ) -> tuple[User, ExpertProfile]:
     """An expert whose pool entry this principal keeps: the regulator the city's pool (and any
     expert), an enterprise its own internal experts."""
-    user = get_user(session, scope=scope, user_id=user_id)
-    profile = session.get(ExpertProfile, user.id)
-    if profile is None:
+    found = session.exec(
+        select(User, ExpertProfile)
+        .join(ExpertProfile, col(ExpertProfile.user_id) == col(User.id))
+        .where(User.id == user_id, scope.experts_where())
+    ).first()
+    if found is None:
         raise NotFound("专家", "expert", user_id)
+    user, profile = found
     if not keeps(scope, user):
         raise Forbidden("无权变更该专家的信息", "you may not change this expert's entry")
     return user, profile
