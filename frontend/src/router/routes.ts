@@ -22,6 +22,7 @@ const R: Record<string, Role[]> = {
   applicant: ['applicant'],
   readers: ['regulator', 'enterprise_admin'],
   holders: ['regulator', 'enterprise_admin', 'applicant'],
+  pool: ['regulator', 'enterprise_admin', 'expert'],
 }
 
 export const appRoutes: RouteRecordRaw[] = [
@@ -36,6 +37,8 @@ export const appRoutes: RouteRecordRaw[] = [
   { path: 'flags', name: 'flags', component: () => import('@/views/flags/index.vue'), meta: { roles: R.regulator, title: 'nav.flags', menu: true, icon: 'Warning' } },
   { path: 'cases', name: 'cases', component: () => import('@/views/cases/index.vue'), meta: { roles: R.regulator, title: 'nav.cases', menu: true, icon: 'Briefcase' } },
   { path: 'credit-records', name: 'credit-records', component: () => import('@/views/credit/index.vue'), meta: { roles: R.regulator, title: 'nav.credit', menu: true, icon: 'CircleClose' } },
+  { path: 'experts', name: 'experts', component: () => import('@/views/experts/index.vue'), meta: { roles: R.readers, title: 'nav.experts', menu: true, icon: 'Avatar' } },
+  { path: 'experts/:id', name: 'expert', component: () => import('@/views/experts/history.vue'), meta: { roles: R.pool, title: 'nav.expertHistory' } },
   { path: 'grades', name: 'grades', component: () => import('@/views/grades/index.vue'), meta: { roles: R.regulator, title: 'nav.grades', menu: true, icon: 'TrendCharts' } },
   // enterprise admin
   { path: 'standards', name: 'standards', component: () => import('@/views/standards/index.vue'), meta: { roles: R.admin, title: 'nav.standards', menu: true, icon: 'Document' } },
