@@ -37,8 +37,6 @@ export const appRoutes: RouteRecordRaw[] = [
   { path: 'flags', name: 'flags', component: () => import('@/views/flags/index.vue'), meta: { roles: R.regulator, title: 'nav.flags', menu: true, icon: 'Warning' } },
   { path: 'cases', name: 'cases', component: () => import('@/views/cases/index.vue'), meta: { roles: R.regulator, title: 'nav.cases', menu: true, icon: 'Briefcase' } },
   { path: 'credit-records', name: 'credit-records', component: () => import('@/views/credit/index.vue'), meta: { roles: R.regulator, title: 'nav.credit', menu: true, icon: 'CircleClose' } },
-  { path: 'experts', name: 'experts', component: () => import('@/views/experts/index.vue'), meta: { roles: R.readers, title: 'nav.experts', menu: true, icon: 'Avatar' } },
-  { path: 'experts/:id', name: 'expert', component: () => import('@/views/experts/history.vue'), meta: { roles: R.pool, title: 'nav.expertHistory' } },
   { path: 'grades', name: 'grades', component: () => import('@/views/grades/index.vue'), meta: { roles: R.regulator, title: 'nav.grades', menu: true, icon: 'TrendCharts' } },
   // enterprise admin
   { path: 'standards', name: 'standards', component: () => import('@/views/standards/index.vue'), meta: { roles: R.admin, title: 'nav.standards', menu: true, icon: 'Document' } },
@@ -47,6 +45,8 @@ export const appRoutes: RouteRecordRaw[] = [
   { path: 'sessions/:id', name: 'session', component: () => import('@/views/sessions/detail.vue'), meta: { roles: R.admin, title: 'nav.session' } },
   { path: 'roster', name: 'roster', component: () => import('@/views/roster/index.vue'), meta: { roles: R.admin, title: 'nav.roster', menu: true, icon: 'Upload' } },
   { path: 'users', name: 'users', component: () => import('@/views/users/index.vue'), meta: { roles: R.admin, title: 'nav.users', menu: true, icon: 'User' } },
+  { path: 'experts', name: 'experts', component: () => import('@/views/experts/index.vue'), meta: { roles: R.readers, title: 'nav.experts', menu: true, icon: 'Avatar' } },
+  { path: 'experts/:id', name: 'expert', component: () => import('@/views/experts/history.vue'), meta: { roles: R.pool, title: 'nav.expertHistory' } },
   { path: 'my-grade', name: 'my-grade', component: () => import('@/views/my-grade/index.vue'), meta: { roles: R.admin, title: 'nav.myGrade', menu: true, icon: 'Medal' } },
   { path: 'events', name: 'events', component: () => import('@/views/events/index.vue'), meta: { roles: R.readers, title: 'nav.events', menu: true, icon: 'List' } },
   // expert
