@@ -7,6 +7,7 @@ enterprise."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -143,7 +144,7 @@ def _enterprise_for_new_user(session: Session, *, actor: Principal, data: UserCr
     return None
 
 
-def _profile_values(profile: ExpertProfileIn, *, only_set: bool = False) -> dict[str, object]:
+def _profile_values(profile: ExpertProfileIn, *, only_set: bool = False) -> dict[str, Any]:
     """The profile's columns; availability windows as JSON (dates as ISO strings)."""
     values = profile.model_dump(exclude_unset=only_set)
     if "availability" in values:
