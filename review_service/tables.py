@@ -6,6 +6,7 @@ from review_service.certificates import models as certificates_models
 from review_service.credit import models as credit_models
 from review_service.enterprises import models as enterprises_models
 from review_service.events import models as events_models
+from review_service.experts import models as experts_models
 from review_service.filings import models as filings_models
 from review_service.materials import models as materials_models
 from review_service.reviews import models as reviews_models
@@ -21,6 +22,7 @@ __all__ = [
     "credit_models",
     "enterprises_models",
     "events_models",
+    "experts_models",
     "filings_models",
     "materials_models",
     "reviews_models",

@@ -40,6 +40,7 @@ ENTERPRISE_LOG_KINDS = frozenset(
     {
         "user_account",
         "expert_profile",
+        "person_relation",
         "refresh_token_family",
         "enterprise",
         "authorization",
@@ -231,6 +232,41 @@ class TenantScope:
         if not self.everything and (kind == "baseline" or self.role is not Role.enterprise_admin):
             conds.append(StandardVersion.status != "draft")
         return and_(*conds)
+
+    # -- experts and their relations ---------------------------------------------------------
+
+    def experts_where(self) -> Any:
+        """Experts (user rows) whose pool entry and history this principal may read: the
+        regulator every one; an enterprise its own internal experts and the pool experts who
+        sat on its panels; an expert themselves."""
+        from review_service.accounts.models import User
+        from review_service.reviews.models import PanelMember
+
+        if self.everything:
+            return true()
+        if self.role is Role.enterprise_admin:
+            sat_here = select(PanelMember.user_id).where(self.where(PanelMember.enterprise_id))
+            return or_(
+                self.where(User.enterprise_id),
+                and_(col(User.enterprise_id).is_(None), col(User.id).in_(sat_here)),
+            )
+        return col(User.id) == self.principal.user_id
+
+    def relations_where(self) -> Any:
+        """Recorded relations: the regulator all; HR those its enterprise recorded; an expert
+        those about themselves or that they declared. Applicants see none."""
+        from review_service.experts.models import PersonRelation
+
+        if self.everything:
+            return true()
+        if self.role is Role.enterprise_admin:
+            return self.where(PersonRelation.enterprise_id)
+        if self.role is Role.expert:
+            return or_(
+                col(PersonRelation.expert_user_id) == self.principal.user_id,
+                col(PersonRelation.recorded_by) == self.principal.user_id,
+            )
+        return false()
 
     # -- supervision -------------------------------------------------------------------------
 

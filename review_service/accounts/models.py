@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from review_service.db import UTCDateTime, utcnow
@@ -56,3 +58,9 @@ class ExpertProfile(SQLModel, table=True):
     # active, suspended or removed (from the pool, e.g. after a credit finding), with why.
     status: str = Field(default="active", max_length=16, index=True)
     status_reason: str | None = Field(default=None, max_length=500)
+    # Industry cluster (enterprises.schemas.INDUSTRY_CLUSTERS) the expert serves, for the pool view.
+    cluster: str | None = Field(default=None, max_length=64, index=True)
+    # Windows in which the expert can sit: [{"starts_on": ..., "ends_on": ..., "note": ...}].
+    availability: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )

@@ -8,6 +8,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from review_service.auth.principal import Role
 
 
+class AvailabilityWindow(BaseModel):
+    """A period in which the expert can sit on panels."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    starts_on: date
+    ends_on: date
+    note: str | None = Field(default=None, max_length=100)
+
+
 class ExpertProfileIn(BaseModel):
     track: str = Field(pattern="^(title|skill)$")
     level: str = Field(min_length=1, max_length=32)
@@ -21,6 +31,8 @@ class ExpertProfileIn(BaseModel):
     term_end: date | None = None
     birth_date: date | None = None
     contact: str | None = Field(default=None, max_length=200)
+    cluster: str | None = Field(default=None, min_length=1, max_length=64)
+    availability: list[AvailabilityWindow] = Field(default_factory=list, max_length=24)
 
 
 class ExpertStatus(StrEnum):
@@ -40,6 +52,21 @@ class ExpertStatusChange(BaseModel):
 
     status: ExpertStatus
     reason: str = Field(min_length=2, max_length=500)
+
+
+class ExpertProfileChange(BaseModel):
+    """What the pool's keeper edits on an expert: term (at most three years), specialty,
+    series, cluster, availability and contact. Fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    specialty: str | None = Field(default=None, min_length=1, max_length=100)
+    series: str | None = Field(default=None, min_length=1, max_length=64)
+    cluster: str | None = Field(default=None, min_length=1, max_length=64)
+    term_start: date | None = None
+    term_end: date | None = None
+    availability: list[AvailabilityWindow] | None = Field(default=None, max_length=24)
+    contact: str | None = Field(default=None, max_length=200)
 
 
 class UserCreate(BaseModel):

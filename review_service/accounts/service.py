@@ -7,11 +7,13 @@ enterprise."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from review_service.accounts.models import ExpertProfile, User
 from review_service.accounts.schemas import (
+    ExpertProfileChange,
     ExpertProfileIn,
     ExpertProfilePublic,
     ExpertStatusChange,
@@ -23,6 +25,7 @@ from review_service.auth.passwords import hash_password, password_problem
 from review_service.auth.principal import Principal, Role
 from review_service.config import Settings
 from review_service.enterprises.models import Enterprise
+from review_service.enterprises.schemas import INDUSTRY_CLUSTERS
 from review_service.errors import Conflict, FieldProblem, Forbidden, Invalid, NotFound
 from review_service.events.service import record, snapshot
 from review_service.tenancy import TenantScope
@@ -107,7 +110,7 @@ def create_user(
     session.flush()
     if data.expert is not None:
         profile = ExpertProfile(
-            user_id=user.id or 0, external=enterprise_id is None, **data.expert.model_dump()
+            user_id=user.id or 0, external=enterprise_id is None, **_profile_values(data.expert)
         )
         session.add(profile)
     record(
@@ -141,8 +144,33 @@ def _enterprise_for_new_user(session: Session, *, actor: Principal, data: UserCr
     return None
 
 
+def _profile_values(profile: ExpertProfileIn, *, only_set: bool = False) -> dict[str, Any]:
+    """The profile's columns; availability windows as JSON (dates as ISO strings)."""
+    values = profile.model_dump(exclude_unset=only_set)
+    if "availability" in values:
+        values["availability"] = [w.model_dump(mode="json") for w in profile.availability]
+    return values
+
+
 def _profile_problems(profile: ExpertProfileIn) -> list[FieldProblem]:
     problems = []
+    if profile.cluster is not None and profile.cluster not in INDUSTRY_CLUSTERS:
+        problems.append(
+            FieldProblem(
+                "expert.cluster",
+                f"“{profile.cluster}”不是产业集群代码",
+                f"'{profile.cluster}' is not an industry cluster",
+            )
+        )
+    for i, window in enumerate(profile.availability):
+        if window.ends_on < window.starts_on:
+            problems.append(
+                FieldProblem(
+                    f"expert.availability.{i}.ends_on",
+                    "可参评时段结束早于开始",
+                    "the window ends before it starts",
+                )
+            )
     if not is_level(Track(profile.track), profile.level):
         problems.append(
             FieldProblem(
@@ -191,16 +219,7 @@ def change_expert_status(
 ) -> User:
     """Suspend, remove or reinstate an expert: the regulator for the city's pool, an
     enterprise for its own experts. A removed or suspended expert is never drawn or seated."""
-    user = get_user(session, scope=scope, user_id=user_id)
-    profile = session.get(ExpertProfile, user.id)
-    if profile is None:
-        raise NotFound("专家", "expert", user_id)
-    mine = scope.everything or (
-        scope.principal.role is Role.enterprise_admin
-        and user.enterprise_id == scope.principal.enterprise_id
-    )
-    if not mine:
-        raise Forbidden("无权变更该专家的状态", "you may not change this expert's status")
+    user, profile = _kept_expert(session, scope=scope, user_id=user_id)
     before = snapshot(profile)
     profile.status = data.status.value
     profile.status_reason = data.reason
@@ -213,6 +232,64 @@ def change_expert_status(
         object_id=profile.user_id,
         enterprise_id=user.enterprise_id,
         before=before,
+    )
+    return user
+
+
+def _kept_expert(
+    session: Session, *, scope: TenantScope, user_id: int
+) -> tuple[User, ExpertProfile]:
+    """An expert whose pool entry this principal keeps: the regulator the city's pool (and any
+    expert), an enterprise its own internal experts."""
+    found = session.exec(
+        select(User, ExpertProfile)
+        .join(ExpertProfile, col(ExpertProfile.user_id) == col(User.id))
+        .where(User.id == user_id, scope.experts_where())
+    ).first()
+    if found is None:
+        raise NotFound("专家", "expert", user_id)
+    user, profile = found
+    if not keeps(scope, user):
+        raise Forbidden("无权变更该专家的信息", "you may not change this expert's entry")
+    return user, profile
+
+
+def keeps(scope: TenantScope, user: User) -> bool:
+    return scope.everything or (
+        scope.principal.role is Role.enterprise_admin
+        and user.enterprise_id == scope.principal.enterprise_id
+    )
+
+
+def change_expert_profile(
+    session: Session, *, scope: TenantScope, user_id: int, data: ExpertProfileChange
+) -> User:
+    """Edit an expert's term, specialty, series, cluster, availability or contact; the merged
+    profile is checked like a new one (a term lasts at most three years)."""
+    user, profile = _kept_expert(session, scope=scope, user_id=user_id)
+    changes = data.model_dump(exclude_unset=True)
+    merged = ExpertProfileIn.model_validate(
+        {**ExpertProfileIn.model_validate(profile.model_dump()).model_dump(), **changes}
+    )
+    problems = _profile_problems(merged)
+    if problems:
+        raise Invalid(
+            "专家信息校验未通过", "the expert profile did not pass validation", details=problems
+        )
+    before = snapshot(profile)
+    values = _profile_values(merged)
+    for key in changes:
+        setattr(profile, key, values[key])
+    session.add(profile)
+    record(
+        session,
+        actor=scope.principal,
+        action="expert.update",
+        subject=profile,
+        object_id=profile.user_id,
+        enterprise_id=user.enterprise_id,
+        before=before,
+        detail={"changed": sorted(changes)},
     )
     return user
 
@@ -298,9 +375,12 @@ def update_user(session: Session, *, scope: TenantScope, user_id: int, data: Use
                 "专家信息校验未通过", "the expert profile did not pass validation", details=problems
             )
         profile = session.get(ExpertProfile, user.id) or ExpertProfile(
-            user_id=user.id or 0, external=user.enterprise_id is None, **data.expert.model_dump()
+            user_id=user.id or 0,
+            external=user.enterprise_id is None,
+            **_profile_values(data.expert),
         )
-        for key, value in data.expert.model_dump().items():
+        # Fields the form left out (cluster, availability) stay as they are.
+        for key, value in _profile_values(data.expert, only_set=True).items():
             setattr(profile, key, value)
         session.add(profile)
     record(session, actor=actor, action="user.update", subject=user, before=before)

@@ -127,6 +127,28 @@ CONFLICT_SOURCES: Names = {
     "admin": ("管理员登记", "Recorded by HR"),
     "detected": ("系统发现", "Detected"),
 }
+# Relations between an expert and another person that oblige the expert to withdraw.
+RELATION_KINDS: Names = {
+    "relative": ("近亲属", "Relative"),
+    "supervisor": ("直接上级（专家为对方上级）", "Supervisor (the expert is theirs)"),
+    "subordinate": ("直接下级（专家为对方下级）", "Subordinate (the expert reports to them)"),
+    "collaborator": ("合作关系", "Collaborator"),
+    "other": ("其他利害关系", "Other declared interest"),
+}
+RELATION_SOURCES: Names = {
+    "admin": ("人事登记", "Recorded by HR"),
+    "expert": ("专家申报", "Declared by the expert"),
+    "regulator": ("监管登记", "Recorded by the regulator"),
+}
+EXPERT_STATUSES: Names = {
+    "active": ("在库", "Active"),
+    "suspended": ("暂停", "Suspended"),
+    "removed": ("已移出", "Removed"),
+}
+POOL_KINDS: Names = {
+    "city": ("市专家库", "City pool"),
+    "internal": ("企业内部专家", "Internal experts"),
+}
 OBJECTION_STATUSES: Names = {
     "open": ("待处理", "Open"),
     "upheld": ("异议成立", "Upheld"),
@@ -196,6 +218,7 @@ EVENT_SUBJECTS: Names = {
     "certificate": ("证书", "certificate"),
     "credit": ("失信记录", "credit record"),
     "expert": ("专家", "expert"),
+    "relation": ("回避关系", "relation"),
     "material": ("申报材料", "application material"),
     "roster": ("申报人员花名册", "applicant roster"),
 }
@@ -272,6 +295,7 @@ EVENT_VERBS: Names = {
     "active": ("恢复在库", "reinstated"),
     "suspended": ("暂停", "suspended"),
     "removed": ("移出专家库", "removed from the pool"),
+    "retract": ("撤销", "retracted"),
 }
 EVENT_OBJECT_TYPES: Names = {
     "application": ("申报", "application"),
@@ -306,4 +330,5 @@ EVENT_OBJECT_TYPES: Names = {
     "credit_record": ("失信记录", "credit record"),
     "calendar_day": ("工作日历", "working-day calendar"),
     "panel_draw": ("评委抽取", "panel draw"),
+    "person_relation": ("回避关系", "relation"),
 }

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlmodel import Session
 
 from audit.flags import SIGNALS
+from review_service.accounts.schemas import ExpertStatus
 from review_service.auth.principal import Role
 from review_service.catalogue import labels as L
 from review_service.catalogue.schemas import Label
@@ -16,6 +17,7 @@ from review_service.enterprises.schemas import (
     AuthorizationStatus,
     ReviewBodyKind,
 )
+from review_service.experts.schemas import PoolKind, RelationKind, RelationSource
 from review_service.reviews.schemas import (
     ApplicationStatus,
     ConflictKind,
@@ -139,6 +141,10 @@ def catalogue(session: Session) -> dict[str, list[Label]]:
         "conflict_kinds": _enum(ConflictKind, L.CONFLICT_KINDS, "conflict_kinds"),
         "conflict_statuses": _enum(ConflictStatus, L.CONFLICT_STATUSES, "conflict_statuses"),
         "conflict_sources": _enum(ConflictSource, L.CONFLICT_SOURCES, "conflict_sources"),
+        "relation_kinds": _enum(RelationKind, L.RELATION_KINDS, "relation_kinds"),
+        "relation_sources": _enum(RelationSource, L.RELATION_SOURCES, "relation_sources"),
+        "expert_statuses": _enum(ExpertStatus, L.EXPERT_STATUSES, "expert_statuses"),
+        "pool_kinds": _enum(PoolKind, L.POOL_KINDS, "pool_kinds"),
         "objection_statuses": _enum(ObjectionStatus, L.OBJECTION_STATUSES, "objection_statuses"),
         "vote_choices": _enum(VoteChoice, L.VOTE_CHOICES, "vote_choices"),
         "member_roles": _enum(MemberRole, L.MEMBER_ROLES, "member_roles"),

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 
 from review_service.credit import service
 from review_service.credit.schemas import (
+    CasePeople,
     CreditRecordCreate,
     CreditRecordLift,
     CreditRecordPublic,
@@ -77,3 +78,14 @@ def lift(
 def own_records(access: AnyRoleAccess, session: SessionDep, on: Today) -> CreditRecordsPublic:
     rows = service.own_records(session, principal=access.principal)
     return CreditRecordsPublic(data=[service.to_public(r, on) for r in rows], count=len(rows))
+
+
+@router.get("/cases/{case_id}/people", response_model=CasePeople)
+def case_people(
+    case_id: ObjectId,
+    access: RegulatorAccess,
+    session: SessionDep,
+    settings: SettingsDep,
+    on: Today,
+) -> CasePeople:
+    return service.case_people(session, case_id=case_id, settings=settings, today=on)

@@ -19,8 +19,8 @@ class CreditMeasure(StrEnum):
 
 
 class CreditRecordCreate(BaseModel):
-    """A finding against a person: by resident ID (any person) or by user id (an expert's
-    account, whose ID is already on file)."""
+    """A finding against a person: by resident ID (any person), by user id (an account whose
+    ID is on file, e.g. an expert) or by application (the applicant as they applied)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -28,6 +28,7 @@ class CreditRecordCreate(BaseModel):
     measure: CreditMeasure
     resident_id: str | None = Field(default=None, max_length=20)
     user_id: int | None = Field(default=None, ge=1)
+    application_id: int | None = Field(default=None, ge=1)
     name: str | None = Field(default=None, min_length=1, max_length=100)
     reason: str = Field(min_length=4, max_length=2000)
     case_id: int | None = Field(default=None, ge=1)
@@ -60,3 +61,26 @@ class CreditRecordPublic(BaseModel):
 class CreditRecordsPublic(BaseModel):
     data: list[CreditRecordPublic]
     count: int
+
+
+class CasePerson(BaseModel):
+    """A person a confirmed case rests on, as the credit form is prefilled with: an applicant
+    (by application) or a panel member (by account), resolved from the flag's references."""
+
+    subject: CreditSubject
+    name: str
+    id_mask: str | None
+    user_id: int | None = None
+    application_id: int | None = None
+    # The flag's own reference: the application (A12) or the member's pseudonym.
+    ref: str
+    session_id: int | None = None
+    # Already under an active record from this case.
+    recorded: bool = False
+
+
+class CasePeople(BaseModel):
+    case_id: int
+    case_status: str
+    period: str | None
+    people: list[CasePerson]

@@ -13,6 +13,8 @@ from review_service.auth.principal import Principal
 from review_service.config import Settings
 from review_service.credit.models import CreditRecord
 from review_service.credit.schemas import (
+    CasePeople,
+    CasePerson,
     CreditMeasure,
     CreditRecordCreate,
     CreditRecordPublic,
@@ -21,7 +23,10 @@ from review_service.credit.schemas import (
 from review_service.db import utcnow
 from review_service.errors import Conflict, FieldProblem, Invalid, NotFound
 from review_service.events.service import record, snapshot
+from review_service.reviews.filing import member_pseudonym
+from review_service.reviews.models import Application, PanelMember
 from review_service.supervision.models import Case as SupervisionCase
+from review_service.supervision.models import Flag
 from standards import identifiers
 
 RECORD = ("失信记录", "credit record")
@@ -92,8 +97,15 @@ def record_finding(
         problems.append(
             FieldProblem("ends_on", "结束日期早于开始日期", "the end is before the start")
         )
-    if data.case_id is not None and session.get(SupervisionCase, data.case_id) is None:
-        problems.append(FieldProblem("case_id", "核查案件不存在", "no such case"))
+    if data.case_id is not None:
+        case = session.get(SupervisionCase, data.case_id)
+        if case is None:
+            problems.append(FieldProblem("case_id", "核查案件不存在", "no such case"))
+        elif case.status != "confirmed":
+            # A finding rests on a case only once the regulator has confirmed it.
+            problems.append(
+                FieldProblem("case_id", "核查案件尚未查实", "the case is not confirmed")
+            )
     if problems:
         raise Invalid("失信记录校验未通过", "the credit record was refused", details=problems)
     row = CreditRecord(
@@ -132,11 +144,22 @@ def _person(
     session: Session, *, data: CreditRecordCreate, settings: Settings
 ) -> tuple[str, str, str, list[ExpertProfile]]:
     """The person's keyed hash, mask and name, and the expert profiles that are theirs."""
-    if (data.resident_id is None) == (data.user_id is None):
+    given = [x for x in (data.resident_id, data.user_id, data.application_id) if x is not None]
+    if len(given) != 1:
         raise Invalid(
-            "须且只能给出身份证号或专家账户之一",
-            "give exactly one of resident_id and user_id",
-            details=[FieldProblem("resident_id", "二选一", "exactly one of the two")],
+            "须且只能给出身份证号、账户或申报之一",
+            "give exactly one of resident_id, user_id and application_id",
+            details=[FieldProblem("resident_id", "三选一", "exactly one of the three")],
+        )
+    if data.application_id is not None:
+        app = session.get(Application, data.application_id)
+        if app is None:
+            raise NotFound("申报", "application", data.application_id)
+        return (
+            app.person_key,
+            app.id_mask,
+            data.name or app.name,
+            _profiles(session, app.person_key),
         )
     if data.resident_id is not None:
         bad = identifiers.resident_id_problem(data.resident_id)
@@ -153,22 +176,41 @@ def _person(
                 details=[FieldProblem("name", "必填", "required")],
             )
         key = identifiers.resident_id_digest(data.resident_id, settings.id_hash_key_bytes)
-        users = session.exec(select(User).where(User.person_key == key)).all()
-        profiles = [p for u in users if (p := session.get(ExpertProfile, u.id)) is not None]
-        return key, identifiers.mask_resident_id(data.resident_id), data.name, profiles
+        return (
+            key,
+            identifiers.mask_resident_id(data.resident_id),
+            data.name,
+            _profiles(session, key),
+        )
     user = session.get(User, data.user_id)
     profile = session.get(ExpertProfile, data.user_id) if user is not None else None
-    if user is None or profile is None:
-        raise NotFound("专家", "expert", data.user_id)
+    if user is None or (data.subject is CreditSubject.expert and profile is None):
+        raise NotFound(
+            "专家" if data.subject is CreditSubject.expert else "用户", "person", data.user_id
+        )
     if not user.person_key or not user.id_mask:
         raise Invalid(
-            "该专家账户未登记身份证号，请按身份证号记录",
-            "this expert's account has no resident ID on file; record by resident ID",
+            "该账户未登记身份证号，请按身份证号记录",
+            "this account has no resident ID on file; record by resident ID",
             details=[FieldProblem("user_id", "未登记身份证号", "no resident ID on file")],
         )
-    others = session.exec(select(User).where(User.person_key == user.person_key)).all()
-    profiles = [p for u in others if (p := session.get(ExpertProfile, u.id)) is not None]
-    return user.person_key, user.id_mask, data.name or user.display_name, profiles
+    return (
+        user.person_key,
+        user.id_mask,
+        data.name or user.display_name,
+        _profiles(session, user.person_key),
+    )
+
+
+def _profiles(session: Session, person_key: str) -> list[ExpertProfile]:
+    """The expert profiles of every account of this person."""
+    return list(
+        session.exec(
+            select(ExpertProfile)
+            .join(User, col(User.id) == col(ExpertProfile.user_id))
+            .where(User.person_key == person_key)
+        ).all()
+    )
 
 
 def lift(session: Session, *, actor: Principal, record_id: int, reason: str) -> CreditRecord:
@@ -227,3 +269,82 @@ def own_records(session: Session, *, principal: Principal) -> list[CreditRecord]
 
 def to_public(row: CreditRecord, today: date) -> CreditRecordPublic:
     return CreditRecordPublic.model_validate({**row.model_dump(), "active": is_active(row, today)})
+
+
+def case_people(session: Session, *, case_id: int, settings: Settings, today: date) -> CasePeople:
+    """The applicants and panel members a case's flag points at, for recording a finding.
+    Filings made on this platform reference sessions as ``RS-<code>-<id>``, applications as
+    ``A<id>`` and members by a keyed pseudonym, which is matched back here; people in filings
+    of outside bodies cannot be resolved and are recorded by resident ID instead."""
+    case = session.get(SupervisionCase, case_id)
+    if case is None:
+        raise NotFound("核查案件", "case", case_id)
+    flag = session.get(Flag, case.flag_id)
+    assert flag is not None
+    records = [str(r) for r in (flag.evidence or {}).get("records", [])]
+    app_refs = [r.split("/", 1) for r in records if "/" in r and not r.startswith("member:")]
+    if flag.filing_id and flag.application_ref:
+        app_refs.insert(0, [flag.filing_id, flag.application_ref])
+    pseudonyms = [r.removeprefix("member:") for r in records if r.startswith("member:")]
+    if flag.member_id:
+        pseudonyms.insert(0, flag.member_id)
+    sessions = {s for f, _ in app_refs if (s := _session_of(f)) is not None}
+    if flag.filing_id and (s := _session_of(flag.filing_id)) is not None:
+        sessions.add(s)
+    already = set(
+        session.exec(
+            select(CreditRecord.person_key).where(CreditRecord.case_id == case_id, _active(today))
+        ).all()
+    )
+    people: list[CasePerson] = []
+    seen: set[str] = set()
+    for filing, ref in app_refs:
+        app = session.get(Application, _number(ref, "A") or 0)
+        if app is None or app.session_id != _session_of(filing) or ref in seen:
+            continue
+        seen.add(ref)
+        people.append(
+            CasePerson(
+                subject=CreditSubject.applicant,
+                name=app.name,
+                id_mask=app.id_mask,
+                application_id=app.id,
+                ref=ref,
+                session_id=app.session_id,
+                recorded=app.person_key in already,
+            )
+        )
+    if pseudonyms:
+        seated = select(PanelMember.user_id)
+        if sessions:
+            seated = seated.where(col(PanelMember.session_id).in_(sorted(sessions)))
+        by_pseudonym = {
+            member_pseudonym(settings, uid): uid for uid in set(session.exec(seated).all())
+        }
+        for p in dict.fromkeys(pseudonyms):
+            user = session.get(User, by_pseudonym.get(p, 0))
+            if user is None:
+                continue
+            people.append(
+                CasePerson(
+                    subject=CreditSubject.expert,
+                    name=user.display_name,
+                    id_mask=user.id_mask,
+                    user_id=user.id,
+                    ref=p,
+                    recorded=user.person_key in already,
+                )
+            )
+    return CasePeople(case_id=case_id, case_status=case.status, period=flag.period, people=people)
+
+
+def _session_of(filing_id: str) -> int | None:
+    """The review session of a filing made on this platform (``RS-<code>-<id>``)."""
+    if not filing_id.startswith("RS-"):
+        return None
+    return _number(filing_id.rsplit("-", 1)[-1], "")
+
+
+def _number(ref: str, prefix: str) -> int | None:
+    digits = ref.removeprefix(prefix)
+    return int(digits) if ref.startswith(prefix) and digits.isdigit() else None

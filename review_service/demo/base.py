@@ -187,6 +187,7 @@ def _load_pool(session: Session, password_hash: str, rng: random.Random) -> None
                 term_start=start,
                 term_end=start.replace(year=start.year + 3) - timedelta(days=1),
                 birth_date=date(1960 + rng.randrange(25), 1 + rng.randrange(12), 1),
+                cluster=cluster,
                 status="suspended" if i % 37 == 0 else "active",
                 status_reason="核查中（演示）" if i % 37 == 0 else None,
             )

@@ -1,6 +1,8 @@
 """Demo review rounds: the first shipbuilding enterprise runs four sessions on its published
 marine-welding engineer standard, one in each of draft, open (intake with an ineligible
-application), reviewing (half scored) and public notice (decided, one objection pending).
+application; the panel drawn at random from the pool, verifiably, one drawn expert declined and
+a reserve called in, an expert related to an applicant left out), reviewing (half scored) and
+public notice (decided, one objection pending).
 
 Built through the services, so every row has its event, exactly as HR and experts would."""
 
@@ -16,22 +18,28 @@ from review_service.auth.principal import Principal, Role
 from review_service.config import Settings
 from review_service.demo.base import demo_credit_code
 from review_service.enterprises.models import Enterprise
+from review_service.experts import relations
+from review_service.experts.schemas import RelationCreate, RelationKind
 from review_service.reviews import (
     applications,
     conflicts,
+    draw,
     notice,
     panels,
     scoring,
     sessions,
     voting,
 )
+from review_service.reviews.models import Application
 from review_service.reviews.schemas import (
     ApplicationCreate,
     ConflictResolution,
     ConflictStatus,
     MemberRole,
     ObjectionCreate,
+    PanelDrawCreate,
     PanelMemberCreate,
+    PanelResponse,
     ReviewSessionCreate,
     ScoreSheetIn,
     TransitionTarget,
@@ -42,6 +50,7 @@ from review_service.reviews.state import conflicted_member_ids, member_for
 from review_service.standard_versions.models import StandardVersion
 from review_service.tenancy import TenantScope, resolve_scope
 from review_service.working_days import service as working_days
+from standards import identifiers
 from standards.document import Standard
 from standards.facts import ApplicantFacts
 from standards.identifiers import resident_id_check_char
@@ -78,6 +87,7 @@ def _people(
                     level=rng.choice(["deputy_senior", "senior"]),
                     specialty="船舶焊接",
                     home_organisation=enterprise.name,
+                    cluster=enterprise.industry_cluster,
                 )
             )
         session.flush()
@@ -153,8 +163,10 @@ def review_rounds(session: Session, settings: Settings, rng: random.Random) -> N
         )
         return rs.id or 0
 
-    def seat_and_open(sid: int, n_apps: int, ineligible: int = 0) -> list[int]:
-        for i, user in enumerate([*experts, *pool]):
+    def seat_and_open(
+        sid: int, n_apps: int, ineligible: int = 0, hand_pick: bool = True
+    ) -> list[int]:
+        for i, user in enumerate([*experts, *pool] if hand_pick else []):
             role = MemberRole.chair if i == 0 else MemberRole.member
             panels.add_member(
                 session,
@@ -166,6 +178,8 @@ def review_rounds(session: Session, settings: Settings, rng: random.Random) -> N
         out = []
         for i in range(n_apps):
             person = next(applicants)
+            rid = _resident_id(rng)
+            resident_ids[person.id or 0] = rid
             app = applications.submit(
                 session,
                 scope=hr,
@@ -173,7 +187,7 @@ def review_rounds(session: Session, settings: Settings, rng: random.Random) -> N
                 data=ApplicationCreate(
                     applicant_user_id=person.id,
                     name=person.display_name,
-                    resident_id=_resident_id(rng),
+                    resident_id=rid,
                     track=standard.track,
                     series=standard.series,
                     level=standard.level,
@@ -184,6 +198,58 @@ def review_rounds(session: Session, settings: Settings, rng: random.Random) -> N
             )
             out.append(app.id or 0)
         return out
+
+    resident_ids: dict[int, str] = {}
+
+    def draw_panel(sid: int, apps: list[int]) -> None:
+        """A panel drawn from the city's pool and the enterprise's own experts: HR records
+        that one pool expert is an applicant's relative (so the draw leaves them out), fixes
+        the seed, draws; the first drawn expert declines (a reserve is called in), the others
+        confirm, so the regulator can verify the draw and follow the answers."""
+        related = session.exec(select(User).where(User.username == "pool03")).one()
+        related_rid = _resident_id(rng)
+        related.person_key = identifiers.resident_id_digest(related_rid, settings.id_hash_key_bytes)
+        related.id_mask = identifiers.mask_resident_id(related_rid)
+        session.add(related)
+        first = session.get(Application, apps[0])
+        assert first is not None
+        relations.create(
+            session,
+            scope=hr,
+            data=RelationCreate(
+                expert_user_id=related.id,
+                resident_id=resident_ids[first.applicant_user_id],
+                name=first.name,
+                kind=RelationKind.relative,
+                note="申报时本人声明（演示）",
+            ),
+            settings=settings,
+        )
+        draw.commit(session, scope=hr, session_id=sid)
+        draw.draw(
+            session,
+            scope=hr,
+            session_id=sid,
+            data=PanelDrawCreate(size=standard.panel.min_size, reserves=2),
+            today=today,
+        )
+        seated = panels.members(session, sid)
+        for i, seat in enumerate(seated):
+            user = session.get(User, seat.user_id)
+            assert user is not None
+            draw.respond(
+                session,
+                scope=scope_of(user),
+                session_id=sid,
+                data=PanelResponse(accept=i != 0, reason=None if i else "出差在外，无法参加"),
+            )
+        for seat in panels.members(session, sid):
+            if seat.response == "pending":  # the reserve called in
+                user = session.get(User, seat.user_id)
+                assert user is not None
+                draw.respond(
+                    session, scope=scope_of(user), session_id=sid, data=PanelResponse(accept=True)
+                )
 
     def move(sid: int, target: TransitionTarget) -> None:
         sessions.transition(
@@ -223,7 +289,7 @@ def review_rounds(session: Session, settings: Settings, rng: random.Random) -> N
     new_round(f"{today.year}年度船舶焊接工程师评审（筹备中）")
 
     sid = new_round(f"{today.year}年度船舶焊接工程师评审（第二批，受理中）")
-    seat_and_open(sid, 3, ineligible=1)
+    draw_panel(sid, seat_and_open(sid, 3, ineligible=1, hand_pick=False))
 
     sid = new_round(f"{today.year}年度船舶焊接工程师评审（第一批，评审中）")
     apps = seat_and_open(sid, 3)

@@ -1,13 +1,97 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated
 
-from review_service.dependencies import AnyRoleAccess, ObjectId, SessionDep, SettingsDep
-from review_service.experts import service
-from review_service.experts.schemas import ExpertHistory
+from fastapi import APIRouter, Depends, Query
+
+from review_service.accounts import service as accounts
+from review_service.accounts.schemas import ExpertProfileChange, ExpertStatus
+from review_service.auth.principal import Role
+from review_service.dependencies import (
+    Access,
+    AnyRoleAccess,
+    KeyFilter,
+    ManagerAccess,
+    ObjectId,
+    Offset,
+    RequireRole,
+    SessionDep,
+    SettingsDep,
+)
+from review_service.experts import relations, service
+from review_service.experts.schemas import (
+    ExpertEntry,
+    ExpertHistory,
+    ExpertsPublic,
+    PoolKind,
+    RelationCreate,
+    RelationPublic,
+    RelationRetract,
+    RelationsPublic,
+)
 from review_service.reviews.router import Today
 
 router = APIRouter(tags=["experts"])
+
+# Relations are recorded by HR, the regulator, or the expert themselves; never by applicants
+# (HR records what an applicant declares on applying).
+RelationKeepers = Annotated[
+    Access, Depends(RequireRole(Role.regulator, Role.enterprise_admin, Role.expert))
+]
+
+
+@router.get("/experts", response_model=ExpertsPublic)
+def pool(
+    access: ManagerAccess,
+    session: SessionDep,
+    on: Today,
+    kind: PoolKind | None = None,
+    enterprise_id: KeyFilter = None,
+    cluster: Annotated[str | None, Query(max_length=64)] = None,
+    series: Annotated[str | None, Query(max_length=64)] = None,
+    specialty: Annotated[str | None, Query(max_length=100)] = None,
+    status: ExpertStatus | None = None,
+    term_ends_by: date | None = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    offset: Offset = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> ExpertsPublic:
+    rows, count = service.pool(
+        session,
+        scope=access.scope,
+        today=on,
+        kind=kind,
+        enterprise_id=enterprise_id,
+        cluster=cluster,
+        series=series,
+        specialty=specialty,
+        status=status.value if status else None,
+        term_ends_by=term_ends_by,
+        q=q,
+        offset=offset,
+        limit=limit,
+    )
+    return ExpertsPublic(data=rows, count=count)
+
+
+@router.get("/experts/{user_id}", response_model=ExpertEntry)
+def get_expert(
+    user_id: ObjectId, access: ManagerAccess, session: SessionDep, on: Today
+) -> ExpertEntry:
+    return service.entry(session, scope=access.scope, user_id=user_id, today=on)
+
+
+@router.patch("/experts/{user_id}", response_model=ExpertEntry)
+def change_profile(
+    user_id: ObjectId,
+    data: ExpertProfileChange,
+    access: ManagerAccess,
+    session: SessionDep,
+    on: Today,
+) -> ExpertEntry:
+    accounts.change_expert_profile(session, scope=access.scope, user_id=user_id, data=data)
+    return service.entry(session, scope=access.scope, user_id=user_id, today=on)
 
 
 @router.get("/experts/{user_id}/history", response_model=ExpertHistory)
@@ -21,3 +105,41 @@ def history(
     return service.history(
         session, scope=access.scope, user_id=user_id, settings=settings, today=on
     )
+
+
+@router.post("/relations", response_model=RelationPublic, status_code=201)
+def record_relation(
+    data: RelationCreate, access: RelationKeepers, session: SessionDep, settings: SettingsDep
+) -> RelationPublic:
+    row = relations.create(session, scope=access.scope, data=data, settings=settings)
+    return relations.to_public(session, [row])[0]
+
+
+@router.get("/relations", response_model=RelationsPublic)
+def list_relations(
+    access: RelationKeepers,
+    session: SessionDep,
+    expert_user_id: KeyFilter = None,
+    include_retracted: bool = False,
+    offset: Offset = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> RelationsPublic:
+    rows, count = relations.list_relations(
+        session,
+        scope=access.scope,
+        expert_user_id=expert_user_id,
+        include_retracted=include_retracted,
+        offset=offset,
+        limit=limit,
+    )
+    return RelationsPublic(data=relations.to_public(session, rows), count=count)
+
+
+@router.post("/relations/{relation_id}/retract", response_model=RelationPublic)
+def retract_relation(
+    relation_id: ObjectId, data: RelationRetract, access: RelationKeepers, session: SessionDep
+) -> RelationPublic:
+    row = relations.retract(
+        session, scope=access.scope, relation_id=relation_id, reason=data.reason
+    )
+    return relations.to_public(session, [row])[0]

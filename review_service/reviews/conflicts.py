@@ -17,6 +17,8 @@ from review_service.db import utcnow
 from review_service.errors import Conflict as ConflictError
 from review_service.errors import FieldProblem, Invalid, NotFound
 from review_service.events.service import record
+from review_service.experts import relations
+from review_service.experts.schemas import RelationKind
 from review_service.reviews.models import Application, Conflict, PanelMember, Score, Vote
 from review_service.reviews.schemas import (
     ApplicationStatus,
@@ -44,19 +46,42 @@ _WHY = {
         "评委与申报人为直接上下级",
         "member and applicant are direct supervisor and subordinate",
     ),
+    ConflictKind.relative: ("评委系申报人的近亲属（已登记）", "the member is a recorded relative"),
+    ConflictKind.collaborator: (
+        "评委与申报人有登记的合作关系",
+        "member and applicant are recorded collaborators",
+    ),
+    ConflictKind.other: (
+        "评委与申报人有登记的其他利害关系",
+        "the member has a recorded interest in the applicant",
+    ),
+}
+# A recorded relation (experts.relations) seen as a conflict of the member on the application.
+_RELATION_CONFLICT = {
+    RelationKind.relative: ConflictKind.relative,
+    RelationKind.supervisor: ConflictKind.supervisor,
+    RelationKind.subordinate: ConflictKind.supervisor,
+    RelationKind.collaborator: ConflictKind.collaborator,
+    RelationKind.other: ConflictKind.other,
 }
 
 
-def _found(member: PanelMember, m_user: User, app: Application, a_user: User) -> list[ConflictKind]:
+def _found(
+    member: PanelMember,
+    m_user: User,
+    app: Application,
+    a_user: User,
+    recorded: dict[tuple[str, str], set[ConflictKind]],
+) -> list[ConflictKind]:
     if m_user.id == a_user.id or (m_user.person_key and m_user.person_key == app.person_key):
         # The same person: the reporting line says nothing more.
         return [ConflictKind.own_application]
-    kinds = []
+    kinds = set(recorded.get((m_user.person_key or "", app.person_key), set()))
     if m_user.id == a_user.supervisor_id or (
         m_user.supervisor_id is not None and m_user.supervisor_id == a_user.id
     ):
-        kinds.append(ConflictKind.supervisor)
-    return kinds
+        kinds.add(ConflictKind.supervisor)
+    return sorted(kinds)
 
 
 def evident(
@@ -66,8 +91,9 @@ def evident(
     applications: Iterable[Application] | None = None,
     members: Iterable[PanelMember] | None = None,
 ) -> list[tuple[Application, PanelMember, ConflictKind]]:
-    """Every (application, member, kind) the data shows (same person or a direct reporting
-    line) that has no record of that kind yet, dismissed ones included. Reads only."""
+    """Every (application, member, kind) the data shows (same person, a direct reporting
+    line, or a relation recorded between the two people) that has no record of that kind yet,
+    dismissed ones included. Reads only."""
     if applications is None:
         applications = session.exec(
             select(Application).where(
@@ -96,11 +122,22 @@ def evident(
             )
         ).all()
     }
+    recorded: dict[tuple[str, str], set[ConflictKind]] = {}
+    for rel in relations.standing(
+        session,
+        person_keys=[a.person_key for a in applications],
+        expert_keys=[k for m in members if (k := users[m.user_id].person_key)],
+    ):
+        recorded.setdefault((rel.expert_key, rel.person_key), set()).add(
+            _RELATION_CONFLICT[RelationKind(rel.kind)]
+        )
     return [
         (app, member, kind)
         for app in applications
         for member in members
-        for kind in _found(member, users[member.user_id], app, users[app.applicant_user_id])
+        for kind in _found(
+            member, users[member.user_id], app, users[app.applicant_user_id], recorded
+        )
         if (app.id, member.id, kind.value) not in known
     ]
 

@@ -19,9 +19,11 @@ from review_service.db import utcnow
 from review_service.enterprises.models import Enterprise
 from review_service.errors import FieldProblem, Invalid, InvalidState, NotFound
 from review_service.events.service import record, snapshot
+from review_service.experts import relations
 from review_service.reviews import conflicts, panels
 from review_service.reviews.models import Application, PanelDraw, PanelMember, ReviewSession
 from review_service.reviews.schemas import (
+    ApplicationStatus,
     DrawVerification,
     MemberResponse,
     MemberRole,
@@ -115,16 +117,20 @@ def _candidates(session: Session, rs: ReviewSession) -> list[DrawCandidate]:
 
 
 def _related_persons(session: Session, rs: ReviewSession) -> dict[str, str]:
-    """The applicants themselves and their direct supervisors and subordinates, by person key."""
+    """Who must not sit, by person key, and why: the applicants themselves, their direct
+    supervisors and subordinates, and experts with a recorded relation to any of them."""
     out: dict[str, str] = {}
-    applicants = session.exec(
-        select(User)
-        .join(Application, col(Application.applicant_user_id) == col(User.id))
-        .where(Application.session_id == rs.id)
+    rows = session.exec(
+        select(Application, User)
+        .join(User, col(Application.applicant_user_id) == col(User.id))
+        .where(
+            Application.session_id == rs.id,
+            Application.status != ApplicationStatus.withdrawn.value,
+        )
     ).all()
-    for a in applicants:
-        if a.person_key:
-            out[a.person_key] = "本人申报"
+    for app, a in rows:
+        for key in {app.person_key, a.person_key} - {None}:
+            out[key or ""] = "本人申报"
         if a.supervisor_id is not None:
             boss = session.get(User, a.supervisor_id)
             if boss is not None and boss.person_key:
@@ -132,6 +138,8 @@ def _related_persons(session: Session, rs: ReviewSession) -> dict[str, str]:
         for sub in session.exec(select(User).where(User.supervisor_id == a.id)).all():
             if sub.person_key:
                 out.setdefault(sub.person_key, f"申报人{a.display_name}的直接下级")
+    for relation in relations.standing(session, person_keys=[app.person_key for app, _ in rows]):
+        out.setdefault(relation.expert_key, relations.why(relation)[0])
     return out
 
 
@@ -322,7 +330,7 @@ def respond(
         action="panel.seat_decline",
         subject=member,
         before=snapshot(member),
-        detail={"reason": data.reason},
+        detail={"reason": data.reason, "session_id": rs.id},
         deleted=True,
     )
     was_chair = member.role == MemberRole.chair

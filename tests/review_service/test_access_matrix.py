@@ -44,6 +44,7 @@ FOREIGN_PATH_PARAMS = {
     "material_id": lambda w: foreign_id(w, "material_id"),
     "day_id": lambda w: 1,
     "certificate_id": lambda w: foreign_id(w, "certificate_id"),
+    "relation_id": lambda w: foreign_id(w, "relation_id"),
 }
 
 # A valid body for each route that takes one (so 404 is not hidden behind 422).
@@ -132,6 +133,14 @@ BODIES: dict[str, Any] = {
     "credit-lift": {"reason": "复核撤销"},
     "materials-review_material": {"decision": "return", "reason": "证书不清晰"},
     "certificates-revoke": {"reason": "依据核查结论撤销"},
+    "experts-change_profile": {"specialty": "焊接工艺"},
+    "experts-record_relation": {
+        "expert_user_id": 1,
+        "resident_id": "11010519491231002X",
+        "name": "某某",
+        "kind": "relative",
+    },
+    "experts-retract_relation": {"reason": "登记有误"},
     "calendar-add_day": {"day": "2027-02-06", "working": False, "name": "2027年春节"},
 }
 

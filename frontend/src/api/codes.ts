@@ -19,6 +19,8 @@ export const PICK_LISTS = {
   MEASURE_KINDS: 'measure_kinds',
   CONFLICT_KINDS: 'conflict_kinds',
   SESSION_STATUSES: 'session_statuses',
+  RELATION_KINDS: 'relation_kinds',
+  EXPERT_STATUSES: 'expert_statuses',
 } as const
 
 export const titleLevels = () => group(PICK_LISTS.TITLE_LEVELS)
@@ -28,6 +30,8 @@ export const clusterCodes = () => group(PICK_LISTS.CLUSTERS)
 export const measureKinds = () => group(PICK_LISTS.MEASURE_KINDS)
 export const conflictKinds = () => group(PICK_LISTS.CONFLICT_KINDS)
 export const sessionStatuses = () => group(PICK_LISTS.SESSION_STATUSES)
+export const relationKinds = () => group(PICK_LISTS.RELATION_KINDS)
+export const expertStatuses = () => group(PICK_LISTS.EXPERT_STATUSES)
 
 export function levelsOf(track: string): readonly string[] {
   return track === 'skill' ? skillLevels() : titleLevels()

@@ -9,4 +9,7 @@ export const creditApi = {
   lift: (record_id: number, reason: string) =>
     call(api.POST('/api/v1/credit-records/{record_id}/lift', { params: { path: { record_id } }, body: { reason } })),
   mine: () => call(api.GET('/api/v1/me/credit-records')),
+  /** The applicants and members a case's flag points at, to prefill a finding. */
+  casePeople: (case_id: number) =>
+    call(api.GET('/api/v1/cases/{case_id}/people', { params: { path: { case_id } } })),
 }

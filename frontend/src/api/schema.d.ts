@@ -1668,6 +1668,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{case_id}/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Case People */
+        get: operations["credit-case_people"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pool */
+        get: operations["experts-pool"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experts/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Expert */
+        get: operations["experts-get_expert"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change Profile */
+        patch: operations["experts-change_profile"];
+        trace?: never;
+    };
     "/api/v1/experts/{user_id}/history": {
         parameters: {
             query?: never;
@@ -1679,6 +1731,41 @@ export interface paths {
         get: operations["experts-history"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/relations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Relations */
+        get: operations["experts-list_relations"];
+        put?: never;
+        /** Record Relation */
+        post: operations["experts-record_relation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/relations/{relation_id}/retract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retract Relation */
+        post: operations["experts-retract_relation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2337,6 +2424,24 @@ export interface components {
             /** Count */
             count: number;
         };
+        /**
+         * AvailabilityWindow
+         * @description A period in which the expert can sit on panels.
+         */
+        AvailabilityWindow: {
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+            /** Note */
+            note?: string | null;
+        };
         /** BaselineCheckPublic */
         BaselineCheckPublic: {
             /** Standard Version Id */
@@ -2477,6 +2582,42 @@ export interface components {
         CaseOpen: {
             /** Note */
             note?: string | null;
+        };
+        /** CasePeople */
+        CasePeople: {
+            /** Case Id */
+            case_id: number;
+            /** Case Status */
+            case_status: string;
+            /** Period */
+            period: string | null;
+            /** People */
+            people: components["schemas"]["CasePerson"][];
+        };
+        /**
+         * CasePerson
+         * @description A person a confirmed case rests on, as the credit form is prefilled with: an applicant
+         *     (by application) or a panel member (by account), resolved from the flag's references.
+         */
+        CasePerson: {
+            subject: components["schemas"]["CreditSubject"];
+            /** Name */
+            name: string;
+            /** Id Mask */
+            id_mask: string | null;
+            /** User Id */
+            user_id?: number | null;
+            /** Application Id */
+            application_id?: number | null;
+            /** Ref */
+            ref: string;
+            /** Session Id */
+            session_id?: number | null;
+            /**
+             * Recorded
+             * @default false
+             */
+            recorded: boolean;
         };
         /** CasePublic */
         CasePublic: {
@@ -2808,8 +2949,8 @@ export interface components {
         CreditMeasure: "bar_applications" | "remove_from_pool";
         /**
          * CreditRecordCreate
-         * @description A finding against a person: by resident ID (any person) or by user id (an expert's
-         *     account, whose ID is already on file).
+         * @description A finding against a person: by resident ID (any person), by user id (an account whose
+         *     ID is on file, e.g. an expert) or by application (the applicant as they applied).
          */
         CreditRecordCreate: {
             subject: components["schemas"]["CreditSubject"];
@@ -2818,6 +2959,8 @@ export interface components {
             resident_id?: string | null;
             /** User Id */
             user_id?: number | null;
+            /** Application Id */
+            application_id?: number | null;
             /** Name */
             name?: string | null;
             /** Reason */
@@ -2917,6 +3060,20 @@ export interface components {
              * Format: date-time
              */
             decided_at: string;
+        };
+        /** DeclinedDraw */
+        DeclinedDraw: {
+            /** Session Id */
+            session_id: number | null;
+            /** Enterprise Id */
+            enterprise_id: number | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Reason */
+            reason: string | null;
         };
         /**
          * DocumentIn
@@ -3287,6 +3444,27 @@ export interface components {
              */
             reference?: string | null;
         };
+        /**
+         * ExpertEntry
+         * @description One row of the pool view.
+         */
+        ExpertEntry: {
+            /** User Id */
+            user_id: number;
+            /** Display Name */
+            display_name: string;
+            /** Username */
+            username: string;
+            /** Enterprise Id */
+            enterprise_id: number | null;
+            /** Is Active */
+            is_active: boolean;
+            expert: components["schemas"]["ExpertProfilePublic"];
+            /** Term Ended */
+            term_ended: boolean;
+            /** Editable */
+            editable: boolean;
+        };
         /** ExpertHistory */
         ExpertHistory: {
             /** User Id */
@@ -3306,8 +3484,14 @@ export interface components {
             recusals: number;
             /** Declines */
             declines: number;
+            /** Draws */
+            draws: number;
             /** Seats */
             seats: components["schemas"]["PanelSeat"][];
+            /** Declined */
+            declined: components["schemas"]["DeclinedDraw"][];
+            /** Relations */
+            relations: components["schemas"]["RelationPublic"][];
             /** Findings */
             findings: components["schemas"]["MemberFinding"][] | null;
             /**
@@ -3315,6 +3499,27 @@ export interface components {
              * Format: date
              */
             as_of: string;
+        };
+        /**
+         * ExpertProfileChange
+         * @description What the pool's keeper edits on an expert: term (at most three years), specialty,
+         *     series, cluster, availability and contact. Fields left out stay as they are.
+         */
+        ExpertProfileChange: {
+            /** Specialty */
+            specialty?: string | null;
+            /** Series */
+            series?: string | null;
+            /** Cluster */
+            cluster?: string | null;
+            /** Term Start */
+            term_start?: string | null;
+            /** Term End */
+            term_end?: string | null;
+            /** Availability */
+            availability?: components["schemas"]["AvailabilityWindow"][] | null;
+            /** Contact */
+            contact?: string | null;
         };
         /** ExpertProfileIn */
         ExpertProfileIn: {
@@ -3340,6 +3545,10 @@ export interface components {
             birth_date?: string | null;
             /** Contact */
             contact?: string | null;
+            /** Cluster */
+            cluster?: string | null;
+            /** Availability */
+            availability?: components["schemas"]["AvailabilityWindow"][];
         };
         /** ExpertProfilePublic */
         ExpertProfilePublic: {
@@ -3365,6 +3574,10 @@ export interface components {
             birth_date?: string | null;
             /** Contact */
             contact?: string | null;
+            /** Cluster */
+            cluster?: string | null;
+            /** Availability */
+            availability?: components["schemas"]["AvailabilityWindow"][];
             /** External */
             external: boolean;
             /** @default active */
@@ -3382,6 +3595,13 @@ export interface components {
             status: components["schemas"]["ExpertStatus"];
             /** Reason */
             reason: string;
+        };
+        /** ExpertsPublic */
+        ExpertsPublic: {
+            /** Data */
+            data: components["schemas"]["ExpertEntry"][];
+            /** Count */
+            count: number;
         };
         /**
          * FileType
@@ -4252,6 +4472,11 @@ export interface components {
             /** New Password */
             new_password: string;
         };
+        /**
+         * PoolKind
+         * @enum {string}
+         */
+        PoolKind: "city" | "internal";
         /** ProblemPublic */
         ProblemPublic: {
             /** Field */
@@ -4339,6 +4564,76 @@ export interface components {
         RegistryImportsPublic: {
             /** Data */
             data: components["schemas"]["RegistryImportPublic"][];
+            /** Count */
+            count: number;
+        };
+        /**
+         * RelationCreate
+         * @description The expert (an account; an expert declaring leaves it out) and the other person, by
+         *     resident ID and name or by an account of the enterprise with an ID on file.
+         */
+        RelationCreate: {
+            /** Expert User Id */
+            expert_user_id?: number | null;
+            /** Resident Id */
+            resident_id?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Person User Id */
+            person_user_id?: number | null;
+            kind: components["schemas"]["RelationKind"];
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * RelationKind
+         * @description The expert's side of a relation that obliges them to withdraw (回避): the vocabulary of
+         *     conflicts (reviews.schemas.ConflictKind), with the reporting line in both directions.
+         * @enum {string}
+         */
+        RelationKind: "relative" | "supervisor" | "subordinate" | "collaborator" | "other";
+        /** RelationPublic */
+        RelationPublic: {
+            /** Id */
+            id: number;
+            /** Expert User Id */
+            expert_user_id: number | null;
+            /** Expert Name */
+            expert_name: string | null;
+            /** Person Mask */
+            person_mask: string;
+            /** Person Name */
+            person_name: string;
+            kind: components["schemas"]["RelationKind"];
+            source: components["schemas"]["RelationSource"];
+            /** Note */
+            note: string | null;
+            /** Enterprise Id */
+            enterprise_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Retracted At */
+            retracted_at: string | null;
+            /** Retract Reason */
+            retract_reason: string | null;
+        };
+        /** RelationRetract */
+        RelationRetract: {
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * RelationSource
+         * @enum {string}
+         */
+        RelationSource: "admin" | "expert" | "regulator";
+        /** RelationsPublic */
+        RelationsPublic: {
+            /** Data */
+            data: components["schemas"]["RelationPublic"][];
             /** Count */
             count: number;
         };
@@ -8789,6 +9084,143 @@ export interface operations {
             };
         };
     };
+    "credit-case_people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CasePeople"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "experts-pool": {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["PoolKind"] | null;
+                enterprise_id?: number | null;
+                cluster?: string | null;
+                series?: string | null;
+                specialty?: string | null;
+                status?: components["schemas"]["ExpertStatus"] | null;
+                term_ends_by?: string | null;
+                q?: string | null;
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertsPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "experts-get_expert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertEntry"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "experts-change_profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpertProfileChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertEntry"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "experts-history": {
         parameters: {
             query?: never;
@@ -8807,6 +9239,108 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExpertHistory"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "experts-list_relations": {
+        parameters: {
+            query?: {
+                expert_user_id?: number | null;
+                include_retracted?: boolean;
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelationsPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "experts-record_relation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RelationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelationPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "experts-retract_relation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                relation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RelationRetract"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelationPublic"];
                 };
             };
             /** @description Validation Error */

@@ -72,3 +72,12 @@ export interface Page<T> {
   data: T[]
   count: number
 }
+export type ExpertEntry = S['ExpertEntry']
+export type ExpertProfileChange = S['ExpertProfileChange']
+export type ExpertHistory = S['ExpertHistory']
+export type ExpertStatus = S['ExpertStatus']
+export type AvailabilityWindow = S['AvailabilityWindow']
+export type Relation = S['RelationPublic']
+export type RelationCreate = S['RelationCreate']
+export type CasePerson = S['CasePerson']
+export type CasePeople = S['CasePeople']

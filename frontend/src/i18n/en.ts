@@ -17,6 +17,7 @@ export default {
   roles: { null: '' },
   nav: {
     credit: 'Credit records', overview: 'Overview',
+    experts: 'Expert pool', expertHistory: 'Expert record',
     certificates: 'Certificates', verify: 'Verify a certificate', roster: 'Roster',
     enterprises: 'Enterprises', enterprise: 'Enterprise', baselines: 'Baselines & equivalence', filings: 'Filings',
     filing: 'Filing', auditRuns: 'Audit runs', auditRun: 'Audit run', flags: 'Flags', cases: 'Cases',
@@ -297,4 +298,28 @@ export default {
     casesByStatus: 'Cases by step', gradesByCluster: 'Latest grades by industry cluster', toList: 'Open the list', bodies: 'Bodies',
     flagCount: '{n} flags', applicationCount: '{n} applications',
   },
+  // -- expert pool, expert history, credit findings from cases (issue 12) --
+  pool: {
+    introRegulator: "The city's expert pool and every enterprise's internal experts: filter by cluster, series, specialty, status and term; a status change needs a reason, a term lasts at most 3 years.",
+    introEnterprise: 'Your internal experts (editable) and the pool experts who sat on your panels (read-only).',
+    kind: 'Source', specialty: 'Specialty', termEndsBy: 'Term ends by', organisation: 'Organisation', levelAndSpecialty: 'Own level and specialty',
+    term: 'Term', termEnded: 'Term ended', changeStatus: 'Set status', readOnly: 'Read-only', empty: 'No experts match',
+    statusHint: 'A suspended or removed expert is never drawn, invited or seated.', editProfile: 'Edit expert', termHint: 'A term lasts at most 3 years',
+    availability: 'Available', addWindow: 'Add a window', contact: 'Contact',
+  },
+  expertHistory: {
+    intro: "Workload and record: panels sat, applications scored, recusals, draws and declines, and the audit's findings about this member.",
+    panelsSat: 'Panels sat', applicationsScored: 'Applications scored', recusals: 'Recusals', draws: 'Times drawn', declines: 'Declines',
+    seats: 'Panels', noSeats: 'No panels yet', role: 'Role', declinedDraws: 'Declined draws', at: 'When',
+    findings: 'Audit findings (calibration, near-identical scores, speed, reciprocal scoring)', noFindings: 'The audit found nothing about this member', severity: 'Severity', run: 'Run',
+    relations: 'Relations (recusal)', recordRelation: 'Record a relation', noRelations: 'No relations recorded',
+    relationsHint: "Relatives, supervisors and other interests of the expert; when the other person applies, the draw leaves the expert out and names why.",
+    kind: 'Relation', otherPerson: "Other person's name", retract: 'Retract', retracted: 'Retracted',
+    relationPrivacy: 'The resident ID is only turned into a keyed hash for matching; it is never stored in clear.',
+  },
+  caseCredit: {
+    title: 'Record a credit finding', intro: 'On the facts this case confirmed, record a finding against the applicant or member involved; measure and period are prefilled by the rules.',
+    nobody: 'The flag points at nobody this platform can identify; record by resident ID on the credit page', recorded: 'Recorded', save: 'Record finding',
+  },
+  creditCase: { case: 'Case', byHand: 'By hand' },
 }

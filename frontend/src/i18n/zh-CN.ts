@@ -17,6 +17,7 @@ export default {
   roles: { null: '' },
   nav: {
     credit: '失信记录', overview: '监管概览',
+    experts: '专家库', expertHistory: '专家履历',
     certificates: '证书管理', verify: '证书查验', roster: '人员花名册',
     enterprises: '自主评审企业', enterprise: '企业详情', baselines: '基准标准与贯通', filings: '备案数据',
     filing: '备案详情', auditRuns: '评后审查', auditRun: '审查批次', flags: '疑点线索', cases: '核查案件',
@@ -296,4 +297,28 @@ export default {
     casesByStatus: '核查案件（按环节）', gradesByCluster: '最新质量等级（按产业集群）', toList: '查看列表', bodies: '主体数',
     flagCount: '疑点 {n} 条', applicationCount: '申报 {n} 件',
   },
+  // -- expert pool, expert history, credit findings from cases (issue 12) --
+  pool: {
+    introRegulator: '全市专家库与各企业内部专家：按产业集群、系列、专业、状态和聘期筛选；设置状态须说明理由，聘期最长3年。',
+    introEnterprise: '本单位内部专家（可维护）以及曾在本单位评审的专家库专家（只读）。',
+    kind: '专家来源', specialty: '专业', termEndsBy: '聘期截止不晚于', organisation: '所在单位', levelAndSpecialty: '本人等级与专业',
+    term: '聘期', termEnded: '聘期已满', changeStatus: '设置状态', readOnly: '只读', empty: '没有符合条件的专家',
+    statusHint: '暂停或移出的专家不会被抽取、邀请或安排评审。', editProfile: '编辑专家信息', termHint: '聘期最长3年',
+    availability: '可参评时段', addWindow: '添加时段', contact: '联系方式',
+  },
+  expertHistory: {
+    intro: '评审工作量与履历：参加的评审、评分的申报、回避、抽取与拒绝，以及评后审查对该评委的发现。',
+    panelsSat: '参加评审批次', applicationsScored: '评分申报数', recusals: '回避次数', draws: '被抽取次数', declines: '拒绝次数',
+    seats: '参加的评审', noSeats: '尚未参加评审', role: '角色', declinedDraws: '拒绝的抽取', at: '时间',
+    findings: '评后审查发现（评分校准、评分雷同、评审速度、互评高分）', noFindings: '评后审查未发现该评委的问题', severity: '严重程度', run: '审查批次',
+    relations: '回避关系', recordRelation: '登记回避关系', noRelations: '尚无登记的回避关系',
+    relationsHint: '登记专家与他人的近亲属、上下级等关系；对方申报时，抽取自动排除该专家并在抽取记录中写明原因。',
+    kind: '关系', otherPerson: '对方姓名', retract: '撤销', retracted: '已撤销',
+    relationPrivacy: '身份证号只用于生成加密标识进行匹配，系统不保存明文。',
+  },
+  caseCredit: {
+    title: '记录失信行为', intro: '依据本案查实的事实，对涉及的申报人或评委记录失信行为；已按规则预填处理措施和期限。',
+    nobody: '本案线索未指向本平台可识别的人员，请在失信记录页按身份证号记录', recorded: '已记录', save: '记录失信行为',
+  },
+  creditCase: { case: '核查案件', byHand: '直接记录' },
 }

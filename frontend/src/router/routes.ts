@@ -22,6 +22,7 @@ const R: Record<string, Role[]> = {
   applicant: ['applicant'],
   readers: ['regulator', 'enterprise_admin'],
   holders: ['regulator', 'enterprise_admin', 'applicant'],
+  pool: ['regulator', 'enterprise_admin', 'expert'],
 }
 
 export const appRoutes: RouteRecordRaw[] = [
@@ -45,6 +46,8 @@ export const appRoutes: RouteRecordRaw[] = [
   { path: 'sessions/:id', name: 'session', component: () => import('@/views/sessions/detail.vue'), meta: { roles: R.admin, title: 'nav.session' } },
   { path: 'roster', name: 'roster', component: () => import('@/views/roster/index.vue'), meta: { roles: R.admin, title: 'nav.roster', menu: true, icon: 'Upload' } },
   { path: 'users', name: 'users', component: () => import('@/views/users/index.vue'), meta: { roles: R.admin, title: 'nav.users', menu: true, icon: 'User' } },
+  { path: 'experts', name: 'experts', component: () => import('@/views/experts/index.vue'), meta: { roles: R.readers, title: 'nav.experts', menu: true, icon: 'Avatar' } },
+  { path: 'experts/:id', name: 'expert', component: () => import('@/views/experts/history.vue'), meta: { roles: R.pool, title: 'nav.expertHistory' } },
   { path: 'my-grade', name: 'my-grade', component: () => import('@/views/my-grade/index.vue'), meta: { roles: R.admin, title: 'nav.myGrade', menu: true, icon: 'Medal' } },
   { path: 'events', name: 'events', component: () => import('@/views/events/index.vue'), meta: { roles: R.readers, title: 'nav.events', menu: true, icon: 'List' } },
   // expert

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from audit.flags import SIGNALS
+from review_service.accounts.schemas import ExpertStatus
 from review_service.auth.principal import Role
 from review_service.catalogue import labels
 from review_service.config import PROJECT_ROOT
@@ -18,6 +19,7 @@ from review_service.enterprises.schemas import (
     AuthorizationStatus,
     ReviewBodyKind,
 )
+from review_service.experts.schemas import PoolKind, RelationKind, RelationSource
 from review_service.reviews.schemas import (
     ApplicationStatus,
     ConflictKind,
@@ -82,6 +84,10 @@ def test_data_groups_list_every_code_in_ladder_order(groups, group, expected) ->
         ("objection_statuses", ObjectionStatus),
         ("vote_choices", VoteChoice),
         ("member_roles", MemberRole),
+        ("relation_kinds", RelationKind),
+        ("relation_sources", RelationSource),
+        ("expert_statuses", ExpertStatus),
+        ("pool_kinds", PoolKind),
     ],
 )
 def test_enum_groups_name_every_member(groups, group: str, enum: type[StrEnum]) -> None:  # type: ignore[no-untyped-def]

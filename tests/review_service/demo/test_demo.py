@@ -9,11 +9,14 @@ import sys
 from sqlmodel import Session, col, select
 
 from review_service.accounts.models import ExpertProfile
+from review_service.auth.principal import Principal, Role
 from review_service.config import Settings
 from review_service.demo import STEPS, load_demo
 from review_service.demo.reviews import review_rounds
 from review_service.events.service import seal, verify_chain
-from review_service.reviews.models import Objection, ReviewSession
+from review_service.reviews import draw
+from review_service.reviews.models import Objection, PanelDraw, PanelMember, ReviewSession
+from review_service.tenancy import TenantScope
 
 
 def test_demo_rounds(db, settings: Settings) -> None:  # type: ignore[no-untyped-def]
@@ -26,6 +29,19 @@ def test_demo_rounds(db, settings: Settings) -> None:  # type: ignore[no-untyped
         assert states == ["draft", "open", "public_notice", "reviewing"]
         assert len(session.exec(select(Objection)).all()) == 1
         assert verify_chain(session).intact
+        # The open round's panel was drawn: a regulator re-runs the draw and gets the same
+        # panel; one drawn expert declined and a reserve took the seat; the applicant's
+        # recorded relative was left out, with the reason.
+        opened = session.exec(select(ReviewSession).where(ReviewSession.status == "open")).one()
+        regulator = Principal(0, "demo-regulator", Role.regulator, None)
+        check = draw.verify(session, scope=TenantScope(regulator, None), session_id=opened.id or 0)
+        assert check.commitment_matches and check.candidates_unchanged and check.same_panel
+        row = session.exec(select(PanelDraw).where(PanelDraw.session_id == opened.id)).one()
+        assert len(row.declined) == 1
+        assert "draw.related" in {e["code"] for e in (row.result or {})["excluded"]}
+        seats = session.exec(select(PanelMember).where(PanelMember.session_id == opened.id)).all()
+        assert {s.response for s in seats} == {"confirmed"}
+        assert {s.selection for s in seats} == {"drawn", "reserve"}
         # Loaded once: a second call leaves the database as it is.
         assert not load_demo(session, settings, steps=[review_rounds])
 

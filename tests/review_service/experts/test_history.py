@@ -48,9 +48,13 @@ def test_history_counts_panels_and_shows_findings_to_the_regulator_only(
 
     own = flow.client.get(f"{API}/experts/{expert_id}/history", headers=flow.auth("pool_expert"))
     assert own.status_code == 200 and own.json()["findings"] is None
-    # An enterprise sees its own experts, not the city's pool.
+    # An enterprise sees the pool experts who sat on its panels (not the audit's findings);
+    # another enterprise does not see them at all.
+    theirs = flow.client.get(f"{API}/experts/{expert_id}/history", headers=flow.auth("a_admin"))
+    assert theirs.status_code == 200 and theirs.json()["findings"] is None
+    assert theirs.json()["panels_sat"] == 2
     assert (
-        flow.client.get(f"{API}/experts/{expert_id}/history", headers=flow.auth("a_admin"))
+        flow.client.get(f"{API}/experts/{expert_id}/history", headers=flow.auth("b_admin"))
     ).status_code == 404
     mine = flow.client.get(
         f"{API}/experts/{flow.user_id('a_expert')}/history", headers=flow.auth("a_admin")

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from review_service.certificates.models import Certificate
 from review_service.db import make_engine
+from review_service.experts.models import PersonRelation
 from review_service.materials.models import Material, MaterialFile
 from review_service.reviews.models import (
     Application,
@@ -34,7 +35,7 @@ def _engine(url: str) -> Engine:
 
 def foreign_id(world: World, name: str) -> int:
     """The id of B's object ``name`` (session_id, member_id, application_id, conflict_id,
-    objection_id), built once per world."""
+    objection_id, relation_id, ...), built once per world."""
     if id(world) not in _built:
         _built.clear()
         _built[id(world)] = _build(world)
@@ -140,6 +141,18 @@ def _build(world: World) -> dict[str, int]:
             issued_on=date(2026, 6, 30),
         )
         s.add(certificate)
+        relation = PersonRelation(
+            expert_key="e" * 64,
+            expert_user_id=b.expert.id,
+            person_key=application.person_key,
+            person_mask=application.id_mask,
+            person_name="B申报人",
+            kind="relative",
+            source="admin",
+            enterprise_id=rs.enterprise_id,
+            recorded_by=b.expert.id or 0,
+        )
+        s.add(relation)
         s.commit()
         return {
             "session_id": rs.id or 0,
@@ -149,4 +162,5 @@ def _build(world: World) -> dict[str, int]:
             "objection_id": objection.id or 0,
             "material_id": material.id or 0,
             "certificate_id": certificate.id or 0,
+            "relation_id": relation.id or 0,
         }
