@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from review_service.dependencies import ManagerAccess, ObjectId, SessionDep
+from review_service.errors import DomainError, FieldProblem
 from review_service.reviews.router import Today
 from review_service.reviews.state import load_session
 from review_service.spreadsheets import exports
@@ -18,6 +19,43 @@ router = APIRouter(tags=["spreadsheets"])
 XLSX: dict[int | str, dict[str, Any]] = {
     200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "the workbook"}
 }
+
+
+MAX_IMPORT = 10 * 1024 * 1024
+# The request body of every import: the raw .xlsx (or .csv) file.
+IMPORT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            "text/csv": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+
+
+class ImportTooLarge(DomainError):
+    status_code = 413
+    code = "file_too_large"
+
+
+async def import_body(request: Request) -> bytes:
+    """The uploaded file, refused from its declared length or once past 10 MB."""
+    too_large = ImportTooLarge(
+        "导入文件不得超过10 MB",
+        "an import file may be at most 10 MB",
+        details=[FieldProblem("file", "超过10 MB", "larger than 10 MB")],
+    )
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_IMPORT:
+        raise too_large
+    parts, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_IMPORT:
+            raise too_large
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 def xlsx_response(body: bytes, name: str) -> Response:
