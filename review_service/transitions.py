@@ -54,7 +54,9 @@ def lock_or_create(session: Session, model: type[T], key: str, *, column: str, *
     dialect = session.get_bind().dialect.name
     insert = postgres_insert if dialect == "postgresql" else sqlite_insert
     session.execute(
-        insert(model).values({column: key, **values}).on_conflict_do_nothing(index_elements=[column])
+        insert(model)
+        .values({column: key, **values})
+        .on_conflict_do_nothing(index_elements=[column])
     )
     row = lock_by_key(session, model, key, column=column)
     assert row is not None
