@@ -251,9 +251,9 @@ def _row_checks(columns: tuple[Column, ...], records: list[dict[str, Any]]) -> l
                     f"not a series or trade of the {TRACK_NAMES[Track(track)][1]} track",
                 )
             )
-        for key in ("level_since", "birth_date", "term_start"):
+        for key in ("level_since", "birth_date"):
             when = r.get(key)
-            if key != "term_start" and when is not None and when > today:
+            if when is not None and when > today:
                 out.append(_problem(r, by_key[key], "future", "晚于今天", "after today"))
         born, rid = r.get("birth_date"), r.get("resident_id")
         if born is not None and rid and born.strftime("%Y%m%d") != rid[6:14]:
