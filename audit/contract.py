@@ -21,6 +21,8 @@ string; a filing that says 1.0 may not use them):
 - per-criterion timestamps on a score sheet (``criterion_times``);
 - an open industry-cluster catalogue: any cluster code, with its name
   (``industry_cluster_name``);
+- the manifest of each application's materials (``materials``: kind, SHA-256 of the content,
+  size, file type, review status), never the files themselves;
 - the social-insurance months convention: whole calendar months counted inclusively up to a
   reference date (the session date), so "6 months ending 2025-09-10" is April to September.
 
@@ -195,13 +197,25 @@ class Recusal(_Contract):
 
 
 class MaterialManifestEntry(_Contract):
-    """One application material as filed: what it was and its content hash, not the file."""
+    """One application material as filed (1.1): what it was and its content hash, not the
+    file. Only the application's current files are listed; replaced ones are history."""
 
-    kind: str = Field(min_length=1, max_length=32)
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    size: int = Field(ge=1)
-    file_type: Literal["pdf", "jpeg", "png"]
-    status: Literal["submitted", "accepted", "returned"]
+    kind: str = Field(
+        min_length=1,
+        max_length=32,
+        description="material kind code of the session's standard (e.g. education)",
+    )
+    sha256: str = Field(
+        pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the file's bytes, lower-case hex"
+    )
+    size: int = Field(ge=1, description="the file's size in bytes")
+    file_type: Literal["pdf", "jpeg", "png"] = Field(
+        description="the type read from the file's content (magic bytes), not from its name"
+    )
+    status: Literal["submitted", "accepted", "returned"] = Field(
+        description="资格审核 of the file when filed: not yet reviewed, accepted, or returned "
+        "for correction"
+    )
 
 
 class FilingApplication(_Contract):
@@ -230,7 +244,8 @@ class FilingApplication(_Contract):
     approved: bool
     final_score: float | None = Field(default=None, ge=0, le=100)
     materials: list[MaterialManifestEntry] = Field(
-        default_factory=list, description="申报材料 manifest: kind, content hash, size"
+        default_factory=list,
+        description="申报材料 manifest: kind, content hash, size, type, status (1.1)",
     )
 
 

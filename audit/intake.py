@@ -316,6 +316,7 @@ class _FilingChecker:
                 "the applicant has neither a resident ID number nor its keyed hash",
             )
         self.member_ref(f"{path}.supervisor_member_id", application.supervisor_member_id)
+        self.newer_field(f"{path}.materials", bool(application.materials))
         for field in ("relative_member_ids", "subordinate_member_ids"):
             member_ids: list[str] = getattr(application, field)
             self.newer_field(f"{path}.{field}", bool(member_ids))

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     refresh_token_days: int = Field(default=14, ge=1, le=90)
     login_max_failures: int = Field(default=5, ge=1)
     login_lock_minutes: int = Field(default=15, ge=1)
+    # Public certificate verification: requests per client address per minute.
+    verify_rate_per_minute: int = Field(default=30, ge=1)
     cors_origins: list[str] = ["http://127.0.0.1:5173", "http://localhost:5173"]
     # Public holidays (ISO dates) skipped when counting public-notice working days.
     holidays: list[str] = []

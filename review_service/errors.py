@@ -60,6 +60,21 @@ class DomainError(Exception):
             self.code = code  # type: ignore[misc]
 
 
+class TooManyRequests(DomainError):
+    """Refused by a rate limit; ``Retry-After`` says when the client may try again."""
+
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"请求过于频繁，请{retry_after}秒后再试",
+            f"too many requests; try again in {retry_after} s",
+            extra={"retry_after": retry_after},
+        )
+        self.retry_after = retry_after
+
+
 class NotFound(DomainError):
     status_code = 404
     code = "not_found"
@@ -175,6 +190,14 @@ _PYDANTIC_ZH = {
 }
 
 
+def _headers(exc: DomainError) -> dict[str, str] | None:
+    if exc.status_code == 401:
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(exc, TooManyRequests):
+        return {"Retry-After": str(exc.retry_after)}
+    return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
@@ -187,7 +210,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 [d.as_dict() for d in exc.details],
                 **exc.extra,
             ),
-            headers={"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None,
+            headers=_headers(exc),
         )
 
     @app.exception_handler(RequestValidationError)

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, select
 
 from review_service.auth.principal import Principal
@@ -39,6 +41,26 @@ def lock_by_key(
         .execution_options(populate_existing=True)
     )
     return session.exec(stmt).first()
+
+
+def lock_or_create(session: Session, model: type[T], key: str, *, column: str, **values: Any) -> T:
+    """The row keyed ``key``, created with ``values`` if missing, and locked (``FOR UPDATE``):
+    racing requests count one after the other. The row is made with ``ON CONFLICT DO
+    NOTHING``, so racing first requests never fail on each other's insert (the login throttle
+    and the public rate limit both count this way, across any number of workers)."""
+    row = lock_by_key(session, model, key, column=column)
+    if row is not None:
+        return row
+    dialect = session.get_bind().dialect.name
+    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(model)
+        .values({column: key, **values})
+        .on_conflict_do_nothing(index_elements=[column])
+    )
+    row = lock_by_key(session, model, key, column=column)
+    assert row is not None
+    return row
 
 
 def _key(row: SQLModel) -> Any:

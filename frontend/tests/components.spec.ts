@@ -6,6 +6,7 @@ import { i18n, installCatalogue, setLang } from '@/i18n'
 import { catalogueMessages } from '@/api/catalogue'
 import RequirementTable from '@/components/RequirementTable.vue'
 import StatusTag from '@/components/StatusTag.vue'
+import ImportProblems from '@/components/ImportProblems.vue'
 import type { RequirementResult } from '@/api/types'
 
 const rows: RequirementResult[] = [
@@ -40,5 +41,24 @@ describe('components', () => {
     await w.vm.$nextTick()
     expect(w.text()).toBe('Public notice')
     i18n.global.locale.value = 'zh-CN'
+  })
+  it('ImportProblems lists each refused cell by row, column and rule in the current language', async () => {
+    setLang('zh-CN')
+    const problems = [
+      { row: 5, column: '身份证号', column_en: 'Resident ID', rule: 'resident_id.check_digit', problem: '校验码错误', problem_en: 'check digit mismatch' },
+      { row: 13, column: '聘期结束', column_en: 'Term end', rule: 'term_length', problem: '专家聘期最长3年', problem_en: 'a term lasts at most 3 years' },
+    ]
+    const w = mount(ImportProblems, { props: { problems, count: 2 }, ...opts })
+    await new Promise((r) => setTimeout(r, 0))
+    expect(w.text()).toContain('共 2 处问题')
+    expect(w.text()).toContain('聘期结束')
+    expect(w.text()).toContain('term_length')
+    setLang('en')
+    await w.vm.$nextTick()
+    expect(w.text()).toContain('Term end')
+    expect(w.text()).toContain('a term lasts at most 3 years')
+    setLang('zh-CN')
+    const empty = mount(ImportProblems, { props: { problems: [], count: 0 }, ...opts })
+    expect(empty.find('[data-test=import-problems]').exists()).toBe(false)
   })
 })

@@ -92,6 +92,8 @@ class UserUpdate(BaseModel):
     department: str | None = Field(default=None, max_length=100)
     supervisor_id: int | None = None
     is_active: bool | None = None
+    # Set by HR or the regulator, e.g. for an expert created by an Excel import.
+    password: str | None = Field(default=None, min_length=1, max_length=200)
     expert: ExpertProfileIn | None = None
 
 

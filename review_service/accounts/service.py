@@ -24,6 +24,7 @@ from review_service.accounts.schemas import (
 from review_service.auth.passwords import hash_password, password_problem
 from review_service.auth.principal import Principal, Role
 from review_service.config import Settings
+from review_service.db import utcnow
 from review_service.enterprises.models import Enterprise
 from review_service.enterprises.schemas import INDUSTRY_CLUSTERS
 from review_service.errors import Conflict, FieldProblem, Forbidden, Invalid, NotFound
@@ -194,7 +195,7 @@ def _profile_problems(profile: ExpertProfileIn) -> list[FieldProblem]:
                     "expert.term_end", "聘期结束早于开始", "the term ends before it starts"
                 )
             )
-        elif profile.term_end > _years_after(profile.term_start, TERM_YEARS):
+        elif profile.term_end > years_after(profile.term_start, TERM_YEARS):
             problems.append(
                 FieldProblem(
                     "expert.term_end",
@@ -207,7 +208,7 @@ def _profile_problems(profile: ExpertProfileIn) -> list[FieldProblem]:
     return problems
 
 
-def _years_after(start: date, years: int) -> date:
+def years_after(start: date, years: int) -> date:
     try:
         return start.replace(year=start.year + years)
     except ValueError:  # 29 February
@@ -350,7 +351,18 @@ def update_user(session: Session, *, scope: TenantScope, user_id: int, data: Use
     if Role(user.role) not in _MAY_CREATE[actor.role] and user.id != actor.user_id:
         raise Forbidden("无权修改该账户", "you may not change this account")
     before = snapshot(user)
-    changes = data.model_dump(exclude_unset=True, exclude={"expert"})
+    changes = data.model_dump(exclude_unset=True, exclude={"expert", "password"})
+    if data.password is not None:
+        pw = password_problem(data.password)
+        if pw:
+            raise Invalid(
+                "密码不符合要求",
+                "the password is too weak",
+                details=[FieldProblem("password", *pw)],
+            )
+        user.password_hash = hash_password(data.password)
+        user.password_changed_at = utcnow()
+        user.token_version += 1  # a new password ends the sessions of the old one
     if "supervisor_id" in changes and changes["supervisor_id"] is not None:
         supervisor = session.get(User, changes["supervisor_id"])
         if (

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from review_service.db import UTCDateTime, utcnow
@@ -31,3 +32,14 @@ class LoginThrottle(SQLModel, table=True):
     username: str = Field(max_length=64, primary_key=True)
     failures: int = 0
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class RateWindow(SQLModel, table=True):
+    """One client's recent requests to one rate-limited endpoint (a sliding-window log): the
+    times, in seconds since the epoch, of the requests let through in the last window."""
+
+    __tablename__ = "rate_window"
+
+    key: str = Field(max_length=160, primary_key=True)
+    hits: list[float] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -6,8 +6,6 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from review_service.accounts.models import User
@@ -19,7 +17,7 @@ from review_service.auth.schemas import TokenPair
 from review_service.config import Settings
 from review_service.errors import FieldProblem, Invalid, LoginRefused, Unauthenticated
 from review_service.events.service import record, snapshot
-from review_service.transitions import lock_by_key
+from review_service.transitions import lock_by_key, lock_or_create
 from standards.identifiers import resident_id_digest
 
 # A resident ID number (18 characters, or the old 15 digits) typed into the user-name field.
@@ -84,23 +82,11 @@ def login(
 
 
 def _throttle(session: Session, key: str) -> LoginThrottle:
-    """The user name's throttle row, created if missing and locked (``FOR UPDATE``): racing
-    attempts count one after the other, so no failure is lost and a burst cannot outrun the
-    lockout. The row is made with ``ON CONFLICT DO NOTHING``: racing first attempts never
-    fail on each other's insert."""
-    throttle = lock_by_key(session, LoginThrottle, key, column="username")
-    if throttle is not None:
-        return throttle
-    dialect = session.get_bind().dialect.name
-    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
-        insert(LoginThrottle)
-        .values(username=key, failures=0, locked_until=None)
-        .on_conflict_do_nothing(index_elements=["username"])
+    """The user name's throttle row, created if missing and locked: racing attempts count one
+    after the other, so no failure is lost and a burst cannot outrun the lockout."""
+    return lock_or_create(
+        session, LoginThrottle, key, column="username", failures=0, locked_until=None
     )
-    throttle = lock_by_key(session, LoginThrottle, key, column="username")
-    assert throttle is not None
-    return throttle
 
 
 def refresh(session: Session, *, settings: Settings, token: str, now: datetime) -> TokenPair:

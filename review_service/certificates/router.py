@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from review_service.auth.principal import Role
+from review_service.auth.rate_limit import RateLimit
 from review_service.certificates import pdf, service
 from review_service.certificates.schemas import (
     CertificatePublic,
@@ -100,7 +101,11 @@ def revoke_certificate(
 @router.get(
     "/public/certificates/verify",
     response_model=VerificationPublic,
-    dependencies=[Depends(public)],
+    dependencies=[
+        Depends(public),
+        Depends(RateLimit("certificate_verify", "verify_rate_per_minute")),
+    ],
+    responses={429: {"description": "too many requests from this address; see Retry-After"}},
     operation_id="certificates-verify",
 )
 def verify_certificate(

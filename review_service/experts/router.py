@@ -4,6 +4,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from review_service.accounts import service as accounts
 from review_service.accounts.schemas import ExpertProfileChange, ExpertStatus
@@ -19,10 +20,11 @@ from review_service.dependencies import (
     SessionDep,
     SettingsDep,
 )
-from review_service.experts import relations, service
+from review_service.experts import imports, relations, service
 from review_service.experts.schemas import (
     ExpertEntry,
     ExpertHistory,
+    ExpertImportReceipt,
     ExpertsPublic,
     PoolKind,
     RelationCreate,
@@ -31,6 +33,7 @@ from review_service.experts.schemas import (
     RelationsPublic,
 )
 from review_service.reviews.router import Today
+from review_service.spreadsheets.router import IMPORT_BODY, XLSX, import_body, xlsx_response
 
 router = APIRouter(tags=["experts"])
 
@@ -143,3 +146,37 @@ def retract_relation(
         session, scope=access.scope, relation_id=relation_id, reason=data.reason
     )
     return relations.to_public(session, [row])[0]
+@router.get(
+    "/experts/import/template.xlsx",
+    response_class=Response,
+    responses=XLSX,
+    operation_id="experts-import_template",
+)
+def import_template(access: ManagerAccess) -> Response:
+    """HR's template lists its internal experts; the regulator's, the city pool's."""
+    if access.scope.everything:
+        return xlsx_response(imports.pool_template(), "专家库专家-导入模板.xlsx")
+    return xlsx_response(imports.internal_template(), "企业内部专家-导入模板.xlsx")
+
+
+@router.post(
+    "/experts/import",
+    response_model=ExpertImportReceipt,
+    openapi_extra=IMPORT_BODY,
+    operation_id="experts-import",
+)
+def import_experts(
+    access: ManagerAccess,
+    body: Annotated[bytes, Depends(import_body)],
+    session: SessionDep,
+    settings: SettingsDep,
+    file_name: Annotated[str | None, Query(max_length=255)] = None,
+) -> ExpertImportReceipt:
+    """Create experts from a sheet, all or nothing: HR's are its own enterprise's internal
+    experts, the regulator's join the city pool. Passwords are set afterwards."""
+    users = imports.import_experts(
+        session, scope=access.scope, content=body, file_name=file_name, settings=settings
+    )
+    return ExpertImportReceipt(
+        rows=len(users), created=len(users), user_ids=[u.id or 0 for u in users]
+    )

@@ -141,3 +141,9 @@ class ExpertHistory(BaseModel):
     # Only the regulator sees audit findings.
     findings: list[MemberFinding] | None
     as_of: date
+
+
+class ExpertImportReceipt(BaseModel):
+    rows: int
+    created: int
+    user_ids: list[int]

@@ -406,3 +406,34 @@ def manifest(session: Session, application_id: int) -> list[dict[str, object]]:
         ).model_dump(mode="json")
         for m in current(session, application_id)
     ]
+
+
+def gaps(
+    session: Session, rs: ReviewSession, applications: list[Application]
+) -> list[tuple[Application, list[MaterialKind], list[MaterialKind]]]:
+    """Per application: the required kinds with no file, and those whose file was returned for
+    correction and not replaced. Only kinds the session's standard itself lists as required
+    count: a standard listing none gets the common set for uploads, not as a gate (sessions
+    opened before materials existed must still be able to finish)."""
+    required = [k for k in session_standard(session, rs).materials if k.required]
+    if not required or not applications:
+        return []
+    ids = [a.id or 0 for a in applications]
+    status: dict[tuple[int, str], set[str]] = {}
+    for m in session.exec(
+        select(Material).where(
+            col(Material.application_id).in_(ids), col(Material.status).in_(CURRENT)
+        )
+    ).all():
+        status.setdefault((m.application_id, m.kind), set()).add(m.status)
+    out = []
+    for app in applications:
+        missing = [k for k in required if (app.id or 0, k.code) not in status]
+        returned = [
+            k
+            for k in required
+            if MaterialStatus.returned in status.get((app.id or 0, k.code), set())
+        ]
+        if missing or returned:
+            out.append((app, missing, returned))
+    return out

@@ -21,9 +21,11 @@ from review_service.enterprises import service as enterprises
 from review_service.enterprises.models import Authorization
 from review_service.errors import DomainError, FieldProblem, InvalidState, NotFound
 from review_service.events.service import record, snapshot
+from review_service.materials import service as materials
 from review_service.reviews import applications, conflicts, filing, notice, panels, voting
 from review_service.reviews.models import Application, PanelMember, ReviewSession, Score, Vote
 from review_service.reviews.schemas import (
+    ApplicationStatus,
     NextStep,
     NextStepsPublic,
     ReviewSessionCreate,
@@ -273,6 +275,45 @@ def _blockers_open(
     return out
 
 
+def _material_gaps(
+    session: Session, rs: ReviewSession, candidates: list[Application]
+) -> list[StepBlocker]:
+    """One hard blocker per application still missing a required material, or holding one
+    returned for correction and not replaced: 资格审核 cannot pass it, nor can it be reviewed."""
+    out = []
+    for app, missing, returned in materials.gaps(session, rs, candidates):
+        zh, en = [], []
+        if missing:
+            zh.append("缺少" + "、".join(k.name for k in missing))
+            en.append("missing " + ", ".join(k.name_en for k in missing))
+        if returned:
+            zh.append("退回待更换：" + "、".join(k.name for k in returned))
+            en.append("returned and not replaced: " + ", ".join(k.name_en for k in returned))
+        out.append(
+            _hard(
+                f"applications[{app.id}].materials",
+                f"申报{app.id}（{app.name}）的必需材料不齐：{'；'.join(zh)}",
+                f"application {app.id} ({app.name}) lacks required materials: {'; '.join(en)}",
+                code="materials_incomplete",
+            )
+        )
+    return out
+
+
+def _blockers_validating(
+    session: Session, *, scope: TenantScope, rs: ReviewSession, today: date
+) -> list[StepBlocker]:
+    taken = session.exec(
+        select(Application)
+        .where(
+            Application.session_id == rs.id,
+            Application.status != ApplicationStatus.withdrawn.value,
+        )
+        .order_by(col(Application.id))
+    ).all()
+    return _material_gaps(session, rs, list(taken))
+
+
 def _authorization(session: Session, rs: ReviewSession, today: date) -> Authorization | None:
     return enterprises.active_authorization(
         session,
@@ -340,6 +381,9 @@ def _blockers_reviewing(
         problems.append(
             _hard("applications", "没有通过资格审核的申报", "no eligible application to review")
         )
+    # A material returned during 资格审核 keeps its application out of the review until the
+    # round goes back to intake and the applicant replaces it.
+    problems += _material_gaps(session, rs, eligible)
     standard = Standard.model_validate(rs.standard)
     cap = standard.exceptional.max_share if standard.exceptional else None
     exceptional = sum(1 for a in eligible if a.exceptional)
@@ -483,6 +527,7 @@ def _release_unapproved(session: Session, *, scope: TenantScope, rs: ReviewSessi
 
 _BLOCKERS = {
     TransitionTarget.open: _blockers_open,
+    TransitionTarget.validating: _blockers_validating,
     TransitionTarget.reviewing: _blockers_reviewing,
     TransitionTarget.voting: _blockers_voting,
     TransitionTarget.decided: _blockers_decided,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from review_service.dependencies import (
@@ -13,50 +13,11 @@ from review_service.dependencies import (
     SessionDep,
     SettingsDep,
 )
-from review_service.errors import DomainError, FieldProblem
 from review_service.rosters import service
 from review_service.rosters.schemas import ImportReceipt, RosterEntryPublic, RosterPublic
-from review_service.spreadsheets.router import XLSX, xlsx_response
+from review_service.spreadsheets.router import IMPORT_BODY, XLSX, import_body, xlsx_response
 
 router = APIRouter(tags=["rosters"])
-MAX_IMPORT = 10 * 1024 * 1024
-
-
-class ImportTooLarge(DomainError):
-    status_code = 413
-    code = "file_too_large"
-
-
-async def import_body(request: Request) -> bytes:
-    """The uploaded file, refused from its declared length or once past 10 MB."""
-    too_large = ImportTooLarge(
-        "导入文件不得超过10 MB",
-        "an import file may be at most 10 MB",
-        details=[FieldProblem("file", "超过10 MB", "larger than 10 MB")],
-    )
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_IMPORT:
-        raise too_large
-    parts, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_IMPORT:
-            raise too_large
-        parts.append(chunk)
-    return b"".join(parts)
-
-
-_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                "schema": {"type": "string", "format": "binary"}
-            },
-            "text/csv": {"schema": {"type": "string", "format": "binary"}},
-        },
-    }
-}
 
 
 @router.get(
@@ -72,7 +33,7 @@ def roster_template(access: EnterpriseAdminAccess) -> Response:
 @router.post(
     "/rosters/applicants/import",
     response_model=ImportReceipt,
-    openapi_extra=_BODY,
+    openapi_extra=IMPORT_BODY,
     operation_id="rosters-import",
 )
 def import_roster(

@@ -257,7 +257,7 @@ def test_hr_imports_a_roster_and_downloads_the_session_papers(
         page.click("[data-test=roster-template]")
     assert template.value.suggested_filename.endswith(".xlsx")
     _upload(page, "[data-test=roster-import]", bad)
-    problems = page.wait_for_selector("[data-test=roster-problems]", timeout=10_000)
+    problems = page.wait_for_selector("[data-test=import-problems]", timeout=10_000)
     text = problems.inner_text()
     assert "共 3 处问题" in text
     for row, column in (("11", "身份证号"), ("101", "现等级"), ("151", "取得时间")):
@@ -273,3 +273,67 @@ def test_hr_imports_a_roster_and_downloads_the_session_papers(
         page.click("[data-test=notice-pdf]")
     assert popup.value.url.startswith("blob:")
     assert errors == []
+
+
+def test_hr_imports_experts_and_the_regulator_exports_what_it_filters(  # type: ignore[no-untyped-def]
+    browser, live, tmp_path: Path
+) -> None:
+    from bench.expert_import import pool_row, workbook
+    from review_service.experts.imports import INTERNAL_COLUMNS
+
+    server, app = live
+    with Session(app.state.engine) as s:  # type: ignore[attr-defined]
+        admin = s.exec(select(User).where(User.role == "enterprise_admin")).first()
+        assert admin is not None
+        hr = admin.username
+    headers = [c.header for c in INTERNAL_COLUMNS]
+
+    def files(first: int) -> tuple[Path, Path]:
+        rows = [[*pool_row(i)[:3], "技术中心", *pool_row(i)[3:]] for i in range(first, first + 20)]
+        good = tmp_path / f"experts-{first}.xlsx"
+        good.write_bytes(workbook(rows, headers))
+        rows[4][2] = "320602198804120012"
+        rows[9][12] = date(2030, 1, 1)
+        bad = tmp_path / f"experts-bad-{first}.xlsx"
+        bad.write_bytes(workbook(rows, headers))
+        return good, bad
+
+    SCREENS = Path(__file__).resolve().parents[2] / "var" / "screens"
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    for first, lang in ((500, "zh-CN"), (600, "en")):
+        good, bad = files(first)
+        errors: list[str] = []
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale=lang)
+        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+        _login(page, server, hr, lang)
+        page.goto(f"{server}/users")
+        with page.expect_download() as template:
+            page.click("[data-test=experts-template]")
+        assert template.value.suggested_filename.endswith(".xlsx")
+        _upload(page, "[data-test=experts-import]", bad)
+        problems = page.wait_for_selector("[data-test=import-problems]", timeout=10_000)
+        text = problems.inner_text()
+        assert ("共 2 处问题" if lang == "zh-CN" else "2 problems") in text
+        assert ("聘期结束" if lang == "zh-CN" else "Term end") in text
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(SCREENS / f"expert_import_problems_{lang}.png"))
+        _upload(page, "[data-test=experts-import]", good)
+        done = "已导入 20 名专家" if lang == "zh-CN" else "20 experts imported"
+        page.wait_for_selector(f"text={done}", timeout=10_000)
+        assert errors == []
+        page.close()
+
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale=lang)
+        _login(page, server, "regulator", lang)
+        for path, button in (
+            ("/flags", "flags-export"),
+            ("/grades", "grades-export"),
+            ("/filings", "filings-export"),
+        ):
+            page.goto(f"{server}{path}")
+            page.wait_for_load_state("networkidle")
+            with page.expect_download() as sheet:
+                page.click(f"[data-test={button}]")
+            assert sheet.value.suggested_filename.endswith(".xlsx")
+            page.screenshot(path=str(SCREENS / f"{path[1:]}_export_{lang}.png"))
+        page.close()

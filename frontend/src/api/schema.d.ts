@@ -1772,6 +1772,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/experts/import/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Import Template
+         * @description HR's template lists its internal experts; the regulator's, the city pool's.
+         */
+        get: operations["experts-import_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Experts
+         * @description Create experts from a sheet, all or nothing: HR's are its own enterprise's internal
+         *     experts, the regulator's join the city pool. Passwords are set afterwards.
+         */
+        post: operations["experts-import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{application_id}/materials": {
         parameters: {
             query?: never;
@@ -2037,6 +2078,63 @@ export interface paths {
         };
         /** Applications */
         get: operations["spreadsheets-applications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flags.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Flags
+         * @description The flags GET /flags lists with the same filters, every page of them.
+         */
+        get: operations["spreadsheets-flags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-runs/{run_id}/grades.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Grades */
+        get: operations["spreadsheets-grades"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/filings.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Filings
+         * @description The filings GET /filings lists with the same filters, every page of them.
+         */
+        get: operations["spreadsheets-filings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3499,6 +3597,15 @@ export interface components {
              * Format: date
              */
             as_of: string;
+        };
+        /** ExpertImportReceipt */
+        ExpertImportReceipt: {
+            /** Rows */
+            rows: number;
+            /** Created */
+            created: number;
+            /** User Ids */
+            user_ids: number[];
         };
         /**
          * ExpertProfileChange
@@ -5168,6 +5275,8 @@ export interface components {
             supervisor_id?: number | null;
             /** Is Active */
             is_active?: boolean | null;
+            /** Password */
+            password?: string | null;
             expert?: components["schemas"]["ExpertProfileIn"] | null;
         };
         /** UsersPublic */
@@ -9354,6 +9463,62 @@ export interface operations {
             };
         };
     };
+    "experts-import_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+        };
+    };
+    "experts-import": {
+        parameters: {
+            query?: {
+                file_name?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertImportReceipt"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "materials-list_materials": {
         parameters: {
             query?: never;
@@ -9770,6 +9935,13 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            /** @description too many requests from this address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "documents-notice_pdf": {
@@ -9903,6 +10075,108 @@ export interface operations {
             path: {
                 session_id: number;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spreadsheets-flags": {
+        parameters: {
+            query?: {
+                run_id?: number | null;
+                signal?: string | null;
+                severity?: string | null;
+                band?: string | null;
+                scope?: string | null;
+                enterprise_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spreadsheets-grades": {
+        parameters: {
+            query?: {
+                grade?: string | null;
+            };
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spreadsheets-filings": {
+        parameters: {
+            query?: {
+                period?: string | null;
+                enterprise_id?: number | null;
+                credit_code?: string | null;
+            };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;

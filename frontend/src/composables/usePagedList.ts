@@ -52,5 +52,6 @@ export function usePagedList<T, F extends object>(
     return search()
   }
 
-  return { filters, rows, total, page, size, loading, failed, load, search, reset }
+  /** The filters as the list sends them, for an export that must match what is shown. */
+  return { filters, rows, total, page, size, loading, failed, load, search, reset, sent: cleaned }
 }

@@ -277,7 +277,7 @@ export default {
   documents: { noticePdf: 'Notice PDF', resultSheetPdf: 'Result sheet PDF', excel: 'Export to Excel', scoreSummary: 'Score summary', noticeList: 'Notice list', applications: 'Applications' },
   roster: {
     intro: 'Download the template, fill it in and import it; a file with any problem is not imported, and every problem is listed.', template: 'Download template', import: 'Import roster', templateName: 'roster-template.xlsx',
-    imported: 'Imported {rows} rows ({created} new, {updated} updated)', problems: 'Import refused: {n} problems, nothing imported', row: 'Row', column: 'Column', rule: 'Rule', problem: 'Problem',
+    imported: 'Imported {rows} rows ({created} new, {updated} updated)',
     list: 'Applicant roster', empty: 'Nothing imported yet', post: 'Post', obtainedOn: 'Obtained on', hiredOn: 'Hired on',
   },
   charts: {
@@ -322,4 +322,10 @@ export default {
     nobody: 'The flag points at nobody this platform can identify; record by resident ID on the credit page', recorded: 'Recorded', save: 'Record finding',
   },
   creditCase: { case: 'Case', byHand: 'By hand' },
+  sheetImport: { problems: 'Import refused: {n} problems, nothing was imported', row: 'Row', column: 'Column', rule: 'Rule', problem: 'Problem' },
+  expertImport: {
+    template: 'Expert import template', import: 'Import experts', importPool: 'Import pool experts', templateName: 'internal-experts-template.xlsx', poolTemplateName: 'expert-pool-template.xlsx',
+    imported: '{created} experts imported; set their passwords before their first login', hint: 'Import experts from Excel: a file with any problem is not imported, and every problem is listed.',
+  },
+  exports: { excel: 'Export Excel', flagsName: 'flags.xlsx', gradesName: 'quality-grades.xlsx', filingsName: 'filings.xlsx' },
 }

@@ -276,7 +276,7 @@ export default {
   documents: { noticePdf: '公示 PDF', resultSheetPdf: '评审结果备案表 PDF', excel: '导出Excel', scoreSummary: '评分汇总表', noticeList: '公示名单', applications: '申报列表' },
   roster: {
     intro: '下载模板、填写后导入；任何一行有问题都不会导入，并逐行列出问题。', template: '下载导入模板', import: '导入花名册', templateName: '申报人员花名册-导入模板.xlsx',
-    imported: '已导入 {rows} 行（新增 {created}，更新 {updated}）', problems: '导入未通过：共 {n} 处问题，未导入任何数据', row: '行', column: '列', rule: '规则', problem: '问题',
+    imported: '已导入 {rows} 行（新增 {created}，更新 {updated}）',
     list: '申报人员花名册', empty: '尚未导入', post: '岗位', obtainedOn: '取得时间', hiredOn: '入职时间',
   },
   charts: {
@@ -321,4 +321,10 @@ export default {
     nobody: '本案线索未指向本平台可识别的人员，请在失信记录页按身份证号记录', recorded: '已记录', save: '记录失信行为',
   },
   creditCase: { case: '核查案件', byHand: '直接记录' },
+  sheetImport: { problems: '导入未通过：共 {n} 处问题，未导入任何数据', row: '行', column: '列', rule: '规则', problem: '问题' },
+  expertImport: {
+    template: '下载专家导入模板', import: '导入专家', importPool: '导入专家库专家', templateName: '企业内部专家-导入模板.xlsx', poolTemplateName: '专家库专家-导入模板.xlsx',
+    imported: '已导入 {created} 名专家；首次登录前请为其设置密码', hint: '从Excel批量导入评审专家：任何一行有问题都不会导入，并逐行列出问题。',
+  },
+  exports: { excel: '导出Excel', flagsName: '疑点清单.xlsx', gradesName: '评审质量等级.xlsx', filingsName: '备案清单.xlsx' },
 }

@@ -2,6 +2,9 @@ import { ref } from 'vue'
 import { useRoute } from 'vue-router'
 import { auditApi } from '@/api/supervision'
 import { usePagedList } from '@/composables/usePagedList'
+import { notifyError } from '@/composables/useApiError'
+import { saveBlob, spreadsheetsApi } from '@/api/spreadsheets'
+import { i18n } from '@/i18n'
 
 export function useFlags() {
   const route = useRoute()
@@ -15,5 +18,17 @@ export function useFlags() {
     enterprise_id: undefined as number | null | undefined,
   })
   const openId = ref<number | null>(null)
-  return { ...list, openId }
+  const exporting = ref(false)
+  /** Every flag the current filters select, as a workbook. */
+  async function exportSheet(): Promise<void> {
+    exporting.value = true
+    try {
+      saveBlob(await spreadsheetsApi.flags(list.sent()), i18n.global.t('exports.flagsName'))
+    } catch (err) {
+      notifyError(err)
+    } finally {
+      exporting.value = false
+    }
+  }
+  return { ...list, openId, exporting, exportSheet }
 }

@@ -5,6 +5,8 @@ import { enterprisesApi } from '@/api/enterprises'
 import type { AuditRun, Enterprise, FlagEvidence, Grade } from '@/api/types'
 import { notifyError } from '@/composables/useApiError'
 import { peerGroupOf } from '@/charts/funnelOption'
+import { saveBlob, spreadsheetsApi } from '@/api/spreadsheets'
+import { i18n } from '@/i18n'
 
 export const GRADES = ['A', 'B', 'C', 'D'] as const
 const FUNNEL_SIGNAL = 'stat.pass_rate_outlier'
@@ -103,8 +105,22 @@ export function useGrades() {
   })
   const reasonsOf = (g: Grade) => g.reasons.filter((r) => typeof r.reason === 'string') as { reason: string; reason_en?: string }[]
 
+  const exporting = ref(false)
+  /** The run's grades as a workbook, narrowed to the grade picked above the table. */
+  async function exportSheet(): Promise<void> {
+    if (runId.value === null) return
+    exporting.value = true
+    try {
+      saveBlob(await spreadsheetsApi.grades(runId.value, gradeFilter.value), i18n.global.t('exports.gradesName'))
+    } catch (err) {
+      notifyError(err)
+    } finally {
+      exporting.value = false
+    }
+  }
+
   const funnelPoint = computed(() => funnel.value.find((p) => p.flagId === funnelPick.value) ?? null)
   const codeName = (code: string) => [...enterprises.value.values()].find((e) => e.credit_code === code)?.name ?? code
 
-  return { runs, runId, grades, funnel, funnelPick, funnelPoint, codeName, loading, gradeFilter, init, load, byCluster, totals, shown, clusterOf, nameOf, reasonsOf }
+  return { exporting, exportSheet, runs, runId, grades, funnel, funnelPick, funnelPoint, codeName, loading, gradeFilter, init, load, byCluster, totals, shown, clusterOf, nameOf, reasonsOf }
 }

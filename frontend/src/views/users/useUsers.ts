@@ -1,6 +1,9 @@
 import { reactive, ref } from 'vue'
 import { ElMessage } from 'element-plus'
 import { accountsApi } from '@/api/accounts'
+import { saveBlob, spreadsheetsApi } from '@/api/spreadsheets'
+import { useSheetImport } from '@/composables/useSheetImport'
+import { useAuthStore } from '@/stores/auth'
 import type { Role, UserCreate } from '@/api/types'
 import { usePagedList } from '@/composables/usePagedList'
 import { notifyError, useFormErrors } from '@/composables/useApiError'
@@ -44,5 +47,18 @@ export function useUsers() {
       notifyError(err)
     }
   }
-  return { ...list, dialog, draft, errors: form.errors, openCreate, create, toggle }
+  // HR imports its own internal experts; the regulator, the city's pool.
+  const pool = useAuthStore().role === 'regulator'
+  const experts = useSheetImport(spreadsheetsApi.importExperts, async (receipt) => {
+    ElMessage.success(i18n.global.t('expertImport.imported', receipt))
+    await list.search()
+  })
+  async function expertTemplate(): Promise<void> {
+    try {
+      saveBlob(await spreadsheetsApi.expertTemplate(), i18n.global.t(pool ? 'expertImport.poolTemplateName' : 'expertImport.templateName'))
+    } catch (err) {
+      notifyError(err)
+    }
+  }
+  return { ...list, dialog, draft, errors: form.errors, openCreate, create, toggle, pool, experts, expertTemplate }
 }
