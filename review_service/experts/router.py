@@ -146,6 +146,8 @@ def retract_relation(
         session, scope=access.scope, relation_id=relation_id, reason=data.reason
     )
     return relations.to_public(session, [row])[0]
+
+
 @router.get(
     "/experts/import/template.xlsx",
     response_class=Response,

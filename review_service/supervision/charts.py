@@ -97,12 +97,12 @@ def score_distribution(
     shares = peer_counts / peer_n if peer_n else np.zeros_like(peer_counts, dtype=float)
 
     # The bunching test exactly as the signal runs it: one group per body of the period.
-    width = AuditSettings().bunching_width
+    widths = AuditSettings().bunching_widths
     test = next(
         (
             t
             for t in statistics.threshold_bunching(
-                ds.app_final_score, pass_scores, codes[app_ent], width=width, min_n=1
+                ds.app_final_score, pass_scores, codes[app_ent], width=widths, min_n=1
             )
             if t.group == credit_code
         ),
@@ -134,7 +134,7 @@ def score_distribution(
         peer_n=peer_n,
         peer_bodies=int(np.unique(app_ent[peers]).size),
         # On a lattice of coarse scores the test widens its window (see the statistics).
-        window=float(test.details["width"]) if test else width,
+        window=float(test.details["width"]) if test else widths[0],
         just_above=int(test.details["just_above"]) if test else None,
         just_below=int(test.details["just_below"]) if test else None,
         expected_share=test.expected if test else None,

@@ -88,10 +88,12 @@ def test_score_distribution_counts_bins_window_and_peers(
     # [−2,−1): −1.8; [−1,0): −0.1; [0,1): 0, 0.4; [1,2): 1, 1.5; [2,3): 2.9; [3,4): 3.2.
     assert [by_lower[x]["count"] for x in (-2.0, -1.0, 0.0, 1.0, 2.0, 3.0)] == [1, 1, 2, 2, 1, 1]
     assert by_lower[-15.0]["count"] == 1 and by_lower[30.0]["count"] == 1
-    # Window [0, 3): 0, 0.4, 1, 1.5, 2.9 just above; [−3, 0): −1.8, −0.1 just below.
-    assert body["window"] == 3.0
-    assert (body["just_above"], body["just_below"]) == (5, 2)
-    assert math.isclose(body["p_value"], stats.binom.sf(4, 7, body["expected_share"]))
+    # The test tries half-widths 3, 6 and 10 and shows the one with the smallest p: here 6.
+    # Window [0, 6): 0, 0.4, 1, 1.5, 2.9, 3.2 just above; [−6, 0): −1.8, −0.1 just below;
+    # the p is Bonferroni-corrected for the three widths.
+    assert math.isclose(body["window"], 6.0)
+    assert (body["just_above"], body["just_below"]) == (6, 2)
+    assert math.isclose(body["p_value"], 3 * stats.binom.sf(5, 8, body["expected_share"]))
 
     # Peers: the other bodies of the same cluster, as shares of their applications.
     cluster = documents[0]["review_body"]["industry_cluster"]
