@@ -143,9 +143,15 @@ def _free_port() -> int:
 
 @contextmanager
 def server(
-    target: str, env: dict[str, str], workers: int, ready_path: str, log: Any = None
+    target: str,
+    env: dict[str, str],
+    workers: int,
+    ready_path: str,
+    log: Any = None,
+    source: str | None = None,
 ) -> Iterator[str]:
-    """``uvicorn --factory target`` on a loopback port until the block ends."""
+    """``uvicorn --factory target`` on a loopback port until the block ends; imported from
+    the ``source`` tree when given (``--baseline``), else from this one."""
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -165,13 +171,14 @@ def server(
             "--no-access-log",
         ],
         env={**os.environ, **env},
+        cwd=source,
         # The servers' own tracebacks (the bare app's pool timeouts under 200 clients) would
         # drown the report: they go to a log file, whose count of tracebacks is reported.
         stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"{target} exited with {process.returncode}")
@@ -181,7 +188,7 @@ def server(
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"{target} did not start within 60 s")
+                raise RuntimeError(f"{target} did not start within 120 s")
             time.sleep(0.3)
         yield base
     finally:
@@ -220,7 +227,7 @@ def seed(url: str, settings: Any, base: str) -> Seed:
     from review_service.auth.passwords import hash_password
     from review_service.db import make_engine
     from review_service.enterprises.models import Authorization, Enterprise
-    from review_service.events.service import seal
+    from review_service.events.service import LogKeys, seal, use_keys
     from review_service.standard_versions.service import load_defaults
     from standards import defaults
     from standards.identifiers import credit_code_check_char
@@ -229,6 +236,8 @@ def seed(url: str, settings: Any, base: str) -> Seed:
     code += credit_code_check_char(code)
     password = hash_password("Bench-passw0rd")
     engine = make_engine(url)
+    # The service's own log keys: the seed's events chain on as the service's will.
+    use_keys(engine, LogKeys.from_settings(settings))
     users: dict[str, User] = {}
     with Session(engine, expire_on_commit=False) as s:
         load_defaults(s, actor=None)
@@ -300,6 +309,7 @@ def seed(url: str, settings: Any, base: str) -> Seed:
             user_id=u.id or 0,
             role=u.role,
             enterprise_id=u.enterprise_id,
+            version=u.token_version,
             now=now,
             lifetime=timedelta(hours=2),
         )
@@ -340,7 +350,11 @@ def seed(url: str, settings: Any, base: str) -> Seed:
             "POST",
             f"/review-sessions/{sid}/panel/members",
             "bench_admin",
-            {"user_id": users[name].id, "role": "chair" if i == 0 else "member"},
+            {
+                "user_id": users[name].id,
+                "role": "chair" if i == 0 else "member",
+                "reason": "专业对口",
+            },
         )
     call("POST", f"/review-sessions/{sid}/transition", "bench_admin", {"target": "open"})
     applications = []
@@ -474,6 +488,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "REVIEW_DATABASE_URL": url,
             "REVIEW_SECRET_KEY": secret,
             "REVIEW_ID_HASH_KEY": secrets.token_urlsafe(48),
+            "REVIEW_EVENT_LOG_KEY": secrets.token_urlsafe(48),
             "BENCH_DATABASE_URL": url,
             "BENCH_SECRET": secret,
         }
@@ -482,6 +497,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             database_url=url,
             secret_key=secret,
             id_hash_key=env["REVIEW_ID_HASH_KEY"],
+            event_log_key=env["REVIEW_EVENT_LOG_KEY"],
         )
         with server("review_service.main:create_app", env, args.workers, f"{API}/health") as base:
             data = seed(url, settings, base)
@@ -533,10 +549,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     asyncio.run(drive(base, phase, bare, args.seconds))
                 results.append({**phase.row(), "server_tracebacks": _tracebacks(log)})
                 _print(results[-1])
-            for name, make in (("score save", save), ("mixed 50% save", mixed)):
+            phases: list[tuple[str, Any, str | None]] = [
+                ("score save", save, None),
+                ("mixed 50% save", mixed, None),
+            ]
+            if args.baseline:
+                phases[1:1] = [("baseline save", save, args.baseline)]
+            for name, make, source in phases:
                 with tempfile.TemporaryFile("w+") as log:
                     with server(
-                        "review_service.main:create_app", env, args.workers, f"{API}/health", log
+                        "review_service.main:create_app",
+                        env,
+                        args.workers,
+                        f"{API}/health",
+                        log,
+                        source,
                     ) as base:
                         phase = Phase(name, clients)
                         asyncio.run(drive(base, phase, make, args.seconds))
@@ -561,17 +588,23 @@ def compare(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for clients in sorted({r["clients"] for r in results}):
         bare = next(r for r in results if r["clients"] == clients and r["phase"] == "bare insert")
-        save = next(r for r in results if r["clients"] == clients and r["phase"] == "score save")
-        out.append(
-            {
-                "clients": clients,
-                "throughput_ratio": save["throughput"] / bare["throughput"]
+        row: dict[str, Any] = {"clients": clients}
+        for phase, prefix in (("score save", ""), ("baseline save", "baseline_")):
+            save = next(
+                (r for r in results if r["clients"] == clients and r["phase"] == phase), None
+            )
+            if save is None:
+                continue
+            row |= {
+                f"{prefix}throughput_ratio": save["throughput"] / bare["throughput"]
                 if bare["throughput"]
                 else float("nan"),
-                "p99_ratio": save["p99_ms"] / bare["p99_ms"] if bare["p99_ms"] else float("nan"),
-                "save_errors": save["errors"],
+                f"{prefix}p99_ratio": save["p99_ms"] / bare["p99_ms"]
+                if bare["p99_ms"]
+                else float("nan"),
+                f"{prefix}save_errors": save["errors"],
             }
-        )
+        out.append(row)
     return out
 
 
@@ -592,14 +625,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", help="write the figures to this file too")
+    parser.add_argument(
+        "--baseline",
+        help="also run the score save from this source tree (say, an export of the previous "
+        "commit) in the same run, after this tree's: before and after under the same load",
+    )
     args = parser.parse_args()
     report = run(args)
     for c in report["comparison"]:
-        print(
-            f"{c['clients']:>4} clients: score save / bare insert throughput "
-            f"{c['throughput_ratio']:.2f}x, p99 {c['p99_ratio']:.2f}x, "
-            f"save errors {c['save_errors']}"
-        )
+        for prefix, name in (("", "score save"), ("baseline_", "baseline save")):
+            if f"{prefix}throughput_ratio" in c:
+                print(
+                    f"{c['clients']:>4} clients: {name} / bare insert throughput "
+                    f"{c[prefix + 'throughput_ratio']:.2f}x, p99 {c[prefix + 'p99_ratio']:.2f}x, "
+                    f"errors {c[prefix + 'save_errors']}"
+                )
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(report, fh, indent=2)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -76,7 +81,7 @@ def make_engine(
         )
         _serialise_sqlite_writers(engine)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
         pool_pre_ping=True,
         pool_size=10,
@@ -84,17 +89,115 @@ def make_engine(
         pool_timeout=pool_timeout,
         connect_args={
             # libpq's timeout covers the whole handshake, so a listener that accepts and never
-            # answers is given up on too; keepalives notice a peer that vanished.
+            # answers is given up on too. Keepalives notice a peer that vanished while the
+            # connection is idle, and tcp_user_timeout one that stopped acknowledging what we
+            # sent (a cut network, a paused machine).
             "connect_timeout": connect_timeout,
             "keepalives": 1,
-            "keepalives_idle": 30,
-            "keepalives_interval": 5,
+            "keepalives_idle": 10,
+            "keepalives_interval": 3,
             "keepalives_count": 3,
+            "tcp_user_timeout": 2 * connect_timeout * 1000,
             "options": (
                 f"-c statement_timeout={statement_timeout_ms} -c lock_timeout={lock_timeout_ms}"
             ),
         },
     )
+    FrozenServerWatch(engine, connect_timeout=connect_timeout).install()
+    return engine
+
+
+class FrozenServerWatch:
+    """Bounds the wait of a connection already taken from the pool when the server freezes.
+
+    A frozen server process (stopped, hung) on a live machine still has its kernel acknowledge
+    our packets and keepalives, so neither TCP option above notices, and its own
+    ``statement_timeout`` never fires: a request would wait forever. So every checked-out
+    connection (and every pre-ping) is watched; when one has been out longer than
+    ``connect_timeout``, the watch opens a fresh connection to the server with the same
+    timeout. If the server answers it (even to refuse), it is alive and merely busy: its own
+    timeouts bound the work, nothing is touched. If not, the sockets of the connections out
+    that long are shut down, so their requests fail at once (503 with ``Retry-After``) and the
+    pool replaces them. The watch thread runs only while connections are out."""
+
+    def __init__(self, engine: Engine, *, connect_timeout: int) -> None:
+        self.conninfo = engine.url.set(drivername="postgresql").render_as_string(
+            hide_password=False
+        )
+        self.after = float(connect_timeout)
+        self.connect_timeout = connect_timeout
+        self.engine = engine
+        self.out: dict[int, tuple[float, Any]] = {}
+        self.lock = threading.Lock()
+        self.running = False
+        self.next_probe = 0.0
+
+    def install(self) -> None:
+        event.listen(self.engine, "checkout", lambda dbapi, *_: self.arm(dbapi))
+        for name in ("checkin", "invalidate", "soft_invalidate", "close", "close_detached"):
+            event.listen(self.engine, name, lambda dbapi, *_: self.disarm(dbapi))
+        dialect = self.engine.dialect
+        ping = dialect.do_ping
+
+        def watched_ping(dbapi_connection: Any) -> bool:
+            self.arm(dbapi_connection)
+            try:
+                return ping(dbapi_connection)
+            finally:
+                self.disarm(dbapi_connection)
+
+        dialect.do_ping = watched_ping  # type: ignore[method-assign]
+
+    def arm(self, dbapi_connection: Any) -> None:
+        with self.lock:
+            self.out[id(dbapi_connection)] = (time.monotonic(), dbapi_connection)
+            if not self.running:
+                self.running = True
+                threading.Thread(
+                    target=self._watch, name="frozen-server-watch", daemon=True
+                ).start()
+
+    def disarm(self, dbapi_connection: Any) -> None:
+        if dbapi_connection is not None:
+            with self.lock:
+                self.out.pop(id(dbapi_connection), None)
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(0.5)
+            now = time.monotonic()
+            with self.lock:
+                if not self.out:
+                    self.running = False
+                    return
+                overdue = [c for since, c in self.out.values() if now - since > self.after]
+            if not overdue or now < self.next_probe:
+                continue
+            if self._server_answers():
+                # Alive and busy: look again only once the next wait could be overdue.
+                self.next_probe = time.monotonic() + self.after
+                continue
+            for connection in overdue:
+                _cut(connection)
+
+    def _server_answers(self) -> bool:
+        import psycopg
+
+        try:
+            psycopg.connect(self.conninfo, connect_timeout=self.connect_timeout).close()
+        except psycopg.Error as exc:
+            # A refusal with a code (too many connections, starting up) is an answer.
+            return getattr(exc, "sqlstate", None) is not None
+        return True
+
+
+def _cut(dbapi_connection: Any) -> None:
+    """Shut the connection's socket down under the thread waiting on it: its wait ends with a
+    disconnect error, which SQLAlchemy handles by discarding the connection."""
+    with contextlib.suppress(Exception):
+        fd = dbapi_connection.pgconn.socket
+        with socket.socket(fileno=os.dup(fd)) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def engine_for(settings: Settings) -> Engine:

@@ -18,13 +18,17 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from review_service.accounts.models import User
 from review_service.auth import tokens
 from review_service.auth.principal import Principal, Role
 from review_service.config import Settings
-from review_service.errors import Conflict, DomainError, Forbidden, Unauthenticated
+from review_service.errors import (
+    DomainError,
+    Forbidden,
+    Unauthenticated,
+    from_database_error,
+)
 from review_service.events.service import seal, track_writes
-from review_service.tenancy import TenantScope, resolve_scope
+from review_service.tenancy import TenantScope, load_account, scope_from_seats
 
 track_writes(Session)
 
@@ -34,36 +38,6 @@ _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
 async def get_settings_dep(request: Request) -> Settings:
     # async: reading app state needs no worker thread of its own.
     return request.app.state.settings
-
-
-class LockTimeout(Conflict):
-    """Another request holds the row (or the log) longer than ``lock_timeout``: refused
-    quickly instead of stalling every worker (see db.py)."""
-
-    code = "lock_timeout"
-
-
-class StatementTimeout(DomainError):
-    status_code = 503
-    code = "statement_timeout"
-
-
-# SQLSTATEs of a wait the database gave up: lock_timeout, deadlock, serialization failure.
-_LOCK_STATES = frozenset({"55P03", "40P01", "40001"})
-
-
-def _as_domain_error(exc: DBAPIError) -> DomainError | None:
-    state = getattr(exc.orig, "sqlstate", None)
-    if state in _LOCK_STATES or "database is locked" in str(exc.orig):
-        return LockTimeout(
-            "该记录正被另一请求修改，请稍后重试",
-            "another request is changing this record; retry in a moment",
-        )
-    if state == "57014":
-        return StatementTimeout(
-            "数据库处理超时，请稍后重试", "the database took too long to answer; retry later"
-        )
-    return None
 
 
 def finish(session: Session, error: BaseException | None = None) -> None:
@@ -81,7 +55,7 @@ def finish(session: Session, error: BaseException | None = None) -> None:
         session.commit()
     except DBAPIError as exc:
         session.rollback()
-        mapped = _as_domain_error(exc)
+        mapped = from_database_error(exc)
         if mapped is None:
             raise
         raise mapped from exc
@@ -99,7 +73,7 @@ def get_session(request: Request) -> Iterator[Session]:
             yield session
         except DBAPIError as exc:
             finish(session, exc)
-            mapped = _as_domain_error(exc)
+            mapped = from_database_error(exc)
             if mapped is None:
                 raise
             raise mapped from exc
@@ -134,7 +108,7 @@ def _committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
             result = endpoint(*args, **values)
         except DBAPIError as exc:
             finish(session, exc)
-            mapped = _as_domain_error(exc)
+            mapped = from_database_error(exc)
             if mapped is None:
                 raise
             raise mapped from exc
@@ -163,11 +137,13 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def get_principal(
+def authenticate(
     session: SessionDep,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(_bearer)],
-) -> Principal:
+) -> TenantScope:
+    """The request's principal and what it may see, read in one statement (cached for the
+    request by FastAPI, so every dependency asking for it shares the one read)."""
     if not token:
         raise Unauthenticated("未登录，请先登录", "not authenticated: log in first")
     try:
@@ -176,16 +152,28 @@ def get_principal(
         raise Unauthenticated(
             "登录凭证无效或已过期，请重新登录", "the access token is invalid or expired"
         ) from exc
-    user = session.get(User, claims.user_id)
+    found = load_account(session, claims.user_id)
     # The version, not the issue time: a token issued in the same second as a password
     # change (or before a logout) must not outlive it.
-    if user is None or not user.is_active or claims.version != user.token_version:
+    if found is None or not found[0].is_active or claims.version != found[0].token_version:
         raise Unauthenticated(
             "登录凭证已失效，请重新登录", "the access token is no longer valid; log in again"
         )
-    principal = Principal(user.id or 0, user.username, Role(user.role), user.enterprise_id)
+    account, seats = found
+    principal = Principal(
+        account.user_id, account.username, Role(account.role), account.enterprise_id
+    )
+    scope = scope_from_seats(principal, seats)
     release(session)
-    return principal
+    return scope
+
+
+Authenticated = Annotated[TenantScope, Depends(authenticate)]
+
+
+async def get_principal(scope: Authenticated) -> Principal:
+    # async: no database work left, so no worker thread of its own.
+    return scope.principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
@@ -200,21 +188,21 @@ class Access:
 
 
 class RequireRole:
-    """Access declaration: the route is open to these roles; tenancy is resolved once here."""
+    """Access declaration: the route is open to these roles; tenancy is resolved once, with
+    authentication."""
 
     def __init__(self, *roles: Role) -> None:
         self.roles = frozenset(roles)
 
-    def __call__(self, session: SessionDep, principal: CurrentPrincipal) -> Access:
+    async def __call__(self, scope: Authenticated) -> Access:
+        principal = scope.principal
         if principal.role not in self.roles:
             allowed = "、".join(sorted(r.value for r in self.roles))
             raise Forbidden(
                 f"当前角色无权执行此操作（需要：{allowed}）",
                 f"your role may not do this (allowed: {', '.join(sorted(self.roles))})",
             )
-        access = Access(principal, resolve_scope(session, principal))
-        release(session)
-        return access
+        return Access(principal, scope)
 
 
 async def public() -> None:

@@ -117,10 +117,50 @@ class Invalid(DomainError):
 
 # How long a client should wait before retrying when the database is out of reach.
 RETRY_AFTER_SECONDS = 5
-# PostgreSQL's SQLSTATEs of a transaction that lost a race and may simply be retried.
-_RETRYABLE_RACES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
-# Waits the engine bounds on purpose (make_engine): the server is busy, not broken.
-_TIMED_OUT = {"57014": "statement", "55P03": "lock"}  # query_canceled, lock_not_available
+
+
+class LockTimeout(Conflict):
+    """Another request holds the row longer than ``lock_timeout`` (or the two deadlocked, or
+    lost a serialisation race): the row is contested, not the database down. Refused quickly
+    instead of stalling every worker (see db.py); retrying is safe, nothing was applied."""
+
+    code = "lock_timeout"
+
+
+class StatementTimeout(DomainError):
+    """A statement ran past ``statement_timeout``: the database is overloaded, not refusing
+    this request; retry later."""
+
+    status_code = 503
+    code = "statement_timeout"
+
+
+# SQLSTATEs of a contested row: lock_not_available (lock_timeout), deadlock_detected,
+# serialization_failure.
+_CONTESTED = frozenset({"55P03", "40P01", "40001"})
+_QUERY_CANCELED = "57014"
+
+
+def from_database_error(exc: BaseException) -> DomainError | None:
+    """The one answer to a database error that is not a bug: a contested row is the caller's
+    409 ``lock_timeout``, a statement cut short is 503 ``statement_timeout``. Anything else
+    (refused, dropped or timed-out connections, an exhausted pool) is None: the database is
+    out of reach, answered 503 ``database_unavailable`` with ``Retry-After``. Used by the
+    commit path (dependencies.finish) and by the exception handlers alike."""
+    orig = getattr(exc, "orig", None)
+    state = getattr(orig, "sqlstate", None)
+    if state in _CONTESTED or "database is locked" in str(orig):
+        return LockTimeout(
+            "该记录正被另一请求修改，本次操作未生效，请稍后重试",
+            "another request is changing this record; nothing was applied, retry in a moment",
+        )
+    if state == _QUERY_CANCELED:
+        return StatementTimeout(
+            "数据库处理超时，请稍后重试",
+            "the database took too long to answer; retry later",
+            extra={"retry_after": 1},
+        )
+    return None
 
 
 def database_unavailable(retry_after: int = RETRY_AFTER_SECONDS) -> JSONResponse:
@@ -195,6 +235,8 @@ def _headers(exc: DomainError) -> dict[str, str] | None:
         return {"WWW-Authenticate": "Bearer"}
     if isinstance(exc, TooManyRequests):
         return {"Retry-After": str(exc.retry_after)}
+    if exc.status_code == 503:
+        return {"Retry-After": str(exc.extra.get("retry_after", RETRY_AFTER_SECONDS))}
     return None
 
 
@@ -282,23 +324,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
     @app.exception_handler(PoolTimeout)
-    async def _database_down(_: Request, exc: Exception) -> JSONResponse:
-        # Refused, timed-out or dropped connections, an exhausted pool, a statement or lock
-        # wait cut short: the request did nothing (its transaction rolled back) and may be
-        # retried. A race lost on PostgreSQL's serialisation is the caller's 409 instead.
-        sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
-        if sqlstate in _RETRYABLE_RACES:
-            return JSONResponse(
-                status_code=409,
-                content=error_body(
-                    "concurrent_change",
-                    "该记录正被另一请求修改，本次操作未生效，请重试",
-                    "another request was changing the same records; nothing was applied, retry",
-                ),
-            )
-        if sqlstate in _TIMED_OUT:
-            log.warning("database %s timeout: %s", _TIMED_OUT[sqlstate], exc)
-            return database_unavailable(retry_after=1)
+    async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+        # The request did nothing (its transaction rolled back) and may be retried.
+        mapped = from_database_error(exc)
+        if mapped is not None:
+            log.info("database wait refused: %s", exc)
+            return await _domain(request, mapped)
         log.warning("database unavailable: %s", exc)
         return database_unavailable()
 

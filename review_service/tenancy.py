@@ -301,6 +301,88 @@ class TenantScope:
 
 
 def resolve_scope(session: Session, principal: Principal) -> TenantScope:
+    if principal.role is not Role.expert:
+        return scope_from_seats(principal, [])
+    from review_service.reviews.models import PanelMember
+
+    stmt: Any = select(*_seat_columns())
+    rows = session.exec(
+        _with_seats(stmt.select_from(PanelMember)).where(PanelMember.user_id == principal.user_id)
+    ).all()
+    return scope_from_seats(principal, [tuple(r) for r in rows])
+
+
+@dataclass(frozen=True)
+class Account:
+    """What authentication needs of a user row."""
+
+    user_id: int
+    username: str
+    role: str
+    enterprise_id: int | None
+    is_active: bool
+    token_version: int
+
+
+# (review session id, panel member id, enterprise id, application recused from or None)
+Seat = tuple[int, int, int, int | None]
+
+
+def load_account(session: Session, user_id: int) -> tuple[Account, list[Seat]] | None:
+    """The user (None when missing) and, for an expert, their seats and recusals, in one
+    statement: authentication and tenancy together cost a request one round trip."""
+    from review_service.accounts.models import User
+    from review_service.reviews.models import PanelMember
+
+    stmt: Any = select(  # type: ignore[call-overload]
+        User.id,
+        User.username,
+        User.role,
+        User.enterprise_id,
+        User.is_active,
+        User.token_version,
+        *_seat_columns(),
+    )
+    rows = session.exec(
+        _with_seats(
+            stmt.select_from(User).outerjoin(PanelMember, col(PanelMember.user_id) == User.id)
+        ).where(col(User.id) == user_id)
+    ).all()
+    if not rows:
+        return None
+    account = Account(*rows[0][:6])
+    if account.role != Role.expert:
+        return account, []
+    return account, [tuple(r[6:]) for r in rows if r[7] is not None]
+
+
+def _seat_columns() -> tuple[Any, ...]:
+    from review_service.reviews.models import Conflict, PanelMember
+
+    return (
+        PanelMember.session_id,
+        PanelMember.id,
+        PanelMember.enterprise_id,
+        Conflict.application_id,
+    )
+
+
+def _with_seats(stmt: Any) -> Any:
+    """Join each seat's confirmed conflicts (the applications its expert is recused from)."""
+    from review_service.reviews.models import Conflict, PanelMember
+
+    return stmt.outerjoin(
+        Conflict,
+        and_(
+            col(Conflict.panel_member_id) == PanelMember.id,
+            col(Conflict.status) == "confirmed",
+        ),
+    )
+
+
+def scope_from_seats(principal: Principal, seats: list[Seat]) -> TenantScope:
+    """The principal's scope; an expert (in-house or from the city's pool) sees the panels
+    they sit on (``seats``), minus the applications they are recused from."""
     if principal.role is Role.regulator:
         return TenantScope(principal, None)
     ids: set[int] = set()
@@ -308,31 +390,11 @@ def resolve_scope(session: Session, principal: Principal) -> TenantScope:
         ids.add(principal.enterprise_id)
     if principal.role is not Role.expert:
         return TenantScope(principal, frozenset(ids))
-    # An expert (in-house or from the city's pool) sees the panels they sit on, minus the
-    # applications they are recused from.
-    from review_service.reviews.models import Conflict, PanelMember
-
-    rows = session.exec(
-        select(
-            PanelMember.session_id,
-            PanelMember.id,
-            PanelMember.enterprise_id,
-            Conflict.application_id,
-        )
-        .outerjoin(
-            Conflict,
-            and_(
-                col(Conflict.panel_member_id) == PanelMember.id,
-                col(Conflict.status) == "confirmed",
-            ),
-        )
-        .where(PanelMember.user_id == principal.user_id)
-    ).all()
     return TenantScope(
         principal,
-        frozenset(ids | {enterprise for _, _, enterprise, _ in rows}),
-        seats={session_id: member or 0 for session_id, member, _, _ in rows},
-        recused=frozenset(app for _, _, _, app in rows if app is not None),
+        frozenset(ids | {enterprise for _, _, enterprise, _ in seats}),
+        seats={session_id: member for session_id, member, _, _ in seats},
+        recused=frozenset(app for _, _, _, app in seats if app is not None),
     )
 
 

@@ -185,16 +185,10 @@ def seal(session: Session) -> list[Event]:
     if not pending:
         return []
     keys = keys_for(session)
-    chains = sorted({chain_of(item.enterprise_id) for item in pending})
-    _lock_chains(session, chains)
-    heads: dict[int, tuple[int, str]] = {}
-    for chain in chains:
-        last = session.exec(
-            select(Event).where(Event.chain == chain).order_by(col(Event.seq).desc()).limit(1)
-        ).first()
-        heads[chain] = (last.seq, last.hash) if last else (0, GENESIS_HASH)
     now = utcnow()
-    sealed = []
+    # Everything but the links is built before the chains are locked: the lock is held until
+    # commit, and every write of the enterprise waits for it.
+    rows = []
     for item in pending:
         after = None if item.deleted or item.subject is None else snapshot(item.subject)
         object_id = item.object_id
@@ -204,31 +198,33 @@ def seal(session: Session) -> list[Event]:
         changes = _changes(item.before, after)
         if changes:
             detail["changes"] = changes
-        chain = chain_of(item.enterprise_id)
-        seq, prev = heads[chain]
-        row = Event(
-            chain=chain,
-            seq=seq + 1,
-            occurred_at=now,
-            actor_id=item.actor.user_id if item.actor else None,
-            actor_role=str(item.actor.role) if item.actor else None,
-            enterprise_id=item.enterprise_id,
-            action=item.action,
-            object_type=item.object_type,
-            object_id=object_id,
-            before_digest=digest(item.before) if item.before is not None else None,
-            after_digest=digest(after) if after is not None else None,
-            detail=json.loads(canonical_json(detail)),
-            key_id=keys.key_id,
-            prev_hash=prev,
-            hash="",
+        rows.append(
+            Event(
+                chain=chain_of(item.enterprise_id),
+                seq=0,
+                occurred_at=now,
+                actor_id=item.actor.user_id if item.actor else None,
+                actor_role=str(item.actor.role) if item.actor else None,
+                enterprise_id=item.enterprise_id,
+                action=item.action,
+                object_type=item.object_type,
+                object_id=object_id,
+                before_digest=digest(item.before) if item.before is not None else None,
+                after_digest=digest(after) if after is not None else None,
+                detail=json.loads(canonical_json(detail)),
+                key_id=keys.key_id,
+                prev_hash=GENESIS_HASH,
+                hash="",
+            )
         )
+    heads = {chain: _locked_head(session, chain) for chain in sorted({r.chain for r in rows})}
+    for row in rows:
+        row.seq, row.prev_hash = heads[row.chain][0] + 1, heads[row.chain][1]
         row.hash = chain_hash(row, keys)
-        heads[chain] = (row.seq, row.hash)
+        heads[row.chain] = (row.seq, row.hash)
         session.add(row)
-        sealed.append(row)
     session.flush()
-    return sealed
+    return rows
 
 
 def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
@@ -266,16 +262,28 @@ def chain_hash(row: Event, keys: LogKeys) -> str:
     return hmac.new(keys.mac_key, canonical_json(payload).encode(), hashlib.sha256).hexdigest()
 
 
-def _lock_chains(session: Session, chains: list[int]) -> None:
-    # SQLite transactions already hold the single write lock (BEGIN IMMEDIATE, see db.py).
-    # On PostgreSQL each chain has its own lock, taken in one order so two writers never
-    # deadlock; writes of different enterprises no longer wait for each other.
+def _locked_head(session: Session, chain: int) -> tuple[int, str]:
+    """The chain's head (size and last hash), read under the chain's lock, held until commit.
+
+    SQLite transactions already hold the single write lock (BEGIN IMMEDIATE, see db.py). On
+    PostgreSQL each chain has its own advisory lock, taken in chain order (the caller sorts)
+    so two writers never deadlock, and read with the head in one statement
+    (``event_chain_head``, migration 7d3f9b2e6a15): writes of different enterprises never
+    wait for each other, and those of one enterprise hold its lock one round trip less."""
+    found: Any
     if session.get_bind().dialect.name == "postgresql":
-        for chain in chains:
-            session.execute(
-                text("SELECT pg_advisory_xact_lock(:k, :c)"),
-                {"k": _PG_CHAIN_LOCK, "c": chain % 2_147_483_647},
-            )
+        found = session.execute(
+            text("SELECT seq, hash FROM event_chain_head(:k, :c)"),
+            {"k": _PG_CHAIN_LOCK, "c": chain % 2_147_483_647},
+        ).first()
+    else:
+        found = session.exec(
+            select(Event.seq, Event.hash)
+            .where(Event.chain == chain)
+            .order_by(col(Event.seq).desc())
+            .limit(1)
+        ).first()
+    return (int(found[0]), str(found[1])) if found is not None else (0, GENESIS_HASH)
 
 
 # -- checkpoints ------------------------------------------------------------------------------

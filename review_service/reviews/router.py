@@ -407,8 +407,7 @@ def list_scores(
 def save_scores(
     application_id: ObjectId, data: ScoreSheetIn, access: Expert, session: SessionDep
 ) -> ScoresPublic:
-    scoring.save(session, scope=access.scope, application_id=application_id, data=data)
-    return scoring.view(session, scope=access.scope, application_id=application_id)
+    return scoring.save(session, scope=access.scope, application_id=application_id, data=data)
 
 
 @router.post(
@@ -417,8 +416,7 @@ def save_scores(
     operation_id="reviews-submit_scores",
 )
 def submit_scores(application_id: ObjectId, access: Expert, session: SessionDep) -> ScoresPublic:
-    scoring.submit(session, scope=access.scope, application_id=application_id)
-    return scoring.view(session, scope=access.scope, application_id=application_id)
+    return scoring.submit(session, scope=access.scope, application_id=application_id)
 
 
 @router.post(

@@ -4,13 +4,13 @@ has submitted, not the scores, until scoring closes."""
 
 from __future__ import annotations
 
+from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from review_service.accounts.models import User
 from review_service.db import utcnow
-from review_service.errors import Conflict, FieldProblem, Invalid, InvalidState
+from review_service.errors import Conflict, FieldProblem, Invalid, InvalidState, NotFound
 from review_service.events.service import record, snapshot
-from review_service.reviews import panels
 from review_service.reviews.models import Application, PanelMember, ReviewSession, Score
 from review_service.reviews.models import Conflict as ConflictRow
 from review_service.reviews.schemas import (
@@ -23,13 +23,13 @@ from review_service.reviews.schemas import (
     SessionStatus,
 )
 from review_service.reviews.state import (
-    conflicted_member_ids,
+    APPLICATION,
     load_application,
     require_state,
     session_standard,
 )
 from review_service.tenancy import TenantScope
-from review_service.transitions import lock
+from review_service.transitions import lock_by_key
 from standards.document import Criterion
 from standards.scoring import ScoreError, member_total
 
@@ -103,34 +103,86 @@ def _value_problems(criteria: list[Criterion], data: ScoreSheetIn) -> list[Field
     return out
 
 
-def _own_sheet(session: Session, application_id: int, member_id: int) -> Score | None:
-    # Read afresh: the caller holds the member's lock, so this is the sheet as it stands.
-    return session.exec(
-        select(Score)
-        .where(Score.application_id == application_id, Score.panel_member_id == member_id)
+def _locked_scorer(
+    session: Session, *, scope: TenantScope, application_id: int, action: tuple[str, str]
+) -> tuple[Application, ReviewSession, int, Score | None]:
+    """The application, its session, the caller's seat and their sheet, with the locks a
+    sheet's write takes: the session shared (scoring cannot close underneath the write), then
+    the sheet exclusively (its saves and its submit happen one after the other, so a submitted
+    sheet never changes and its total is computed from the values it keeps). Each member's
+    sheet has its own lock: experts scoring in parallel never wait for one another."""
+    found = session.exec(
+        select(Application, ReviewSession)
+        .join(ReviewSession, col(ReviewSession.id) == Application.session_id)
+        .where(col(Application.id) == application_id)
+        .with_for_update(read=True, of=ReviewSession)
         .execution_options(populate_existing=True)
     ).first()
-
-
-def _scorer(
-    session: Session, *, scope: TenantScope, application_id: int, action: tuple[str, str]
-) -> tuple[Application, ReviewSession, PanelMember]:
-    """The application, its session and the caller's seat, with the locks a sheet's write
-    takes: the session shared (scoring cannot close underneath the write), then the member's
-    seat exclusively (one member's saves and submits happen one after the other, so a
-    submitted sheet never changes and its total is computed from the values it keeps)."""
-    application, rs, member = load_application(session, scope=scope, application_id=application_id)
-    assert member is not None
-    rs = lock(session, rs, shared=True)
+    if found is None or not scope.sees_application(found[0]):
+        raise NotFound(*APPLICATION, application_id)
+    application, rs = found
+    member_id = scope.seat(rs.id)
+    assert member_id is not None
     require_state(rs, (S.reviewing,), action)
-    member = lock(session, member)
     require_under_review(application)
-    require_no_pending_conflict(session, application, member)
-    return application, rs, member
+    sheet, conflict = _lock_sheet(session, application_id, member_id)
+    if conflict == ConflictStatus.confirmed.value:
+        # Recused meanwhile: the application is no longer theirs to see.
+        raise NotFound(*APPLICATION, application_id)
+    if conflict == ConflictStatus.pending.value:
+        raise InvalidState(
+            "您对该申报的回避申报尚待处理，处理前不能评分或投票",
+            "your conflict on this application awaits HR's decision; until then you may "
+            "neither score nor vote",
+            code="conflict_pending",
+        )
+    return application, rs, member_id, sheet
 
 
-def save(session: Session, *, scope: TenantScope, application_id: int, data: ScoreSheetIn) -> Score:
-    application, rs, member = _scorer(
+def _lock_sheet(
+    session: Session, application_id: int, member_id: int
+) -> tuple[Score | None, str | None]:
+    """The member's sheet under its row lock, and the member's open conflict on the
+    application (pending or confirmed), read after the lock."""
+    open_conflict = (
+        select(ConflictRow.status)
+        .where(
+            ConflictRow.application_id == application_id,
+            ConflictRow.panel_member_id == member_id,
+            col(ConflictRow.status).in_(
+                [ConflictStatus.pending.value, ConflictStatus.confirmed.value]
+            ),
+        )
+        .order_by(col(ConflictRow.status))  # confirmed before pending
+        .limit(1)
+    )
+    sheet_stmt = (
+        select(Score, open_conflict.scalar_subquery())
+        .where(Score.application_id == application_id, Score.panel_member_id == member_id)
+        .with_for_update(of=Score)
+        .execution_options(populate_existing=True)
+    )
+    found = session.exec(sheet_stmt).first()
+    if found is not None:
+        # A confirmation that withdraws this sheet deletes it, so it waits for this lock or
+        # (having deleted it first) leaves nothing to find: the conflict read here is current.
+        return found[0], found[1]
+    # No sheet yet: the first one is written under the member's seat, the lock a conflict's
+    # confirmation takes before withdrawing the member's contributions; a sheet another
+    # request wrote meanwhile is found again, and the conflict read after the lock.
+    lock_by_key(session, PanelMember, member_id)
+    found = session.exec(sheet_stmt).first()
+    if found is not None:
+        return found[0], found[1]
+    return None, session.exec(open_conflict).first()
+
+
+def save(
+    session: Session, *, scope: TenantScope, application_id: int, data: ScoreSheetIn
+) -> ScoresPublic:
+    """Save the caller's scores (a partial sheet is fine until they submit); the answer is
+    what ``view`` would show them, built from the rows this write already holds."""
+    application, rs, member_id, sheet = _locked_scorer(
         session, scope=scope, application_id=application_id, action=("评分", "scoring")
     )
     criteria = session_standard(session, rs).criteria
@@ -142,7 +194,6 @@ def save(session: Session, *, scope: TenantScope, application_id: int, data: Sco
             details=problems,
             code="invalid_scores",
         )
-    sheet = _own_sheet(session, application.id or 0, member.id or 0)
     if sheet is not None and sheet.submitted_at is not None:
         raise Conflict(
             "评分已提交，不能再修改",
@@ -156,7 +207,7 @@ def save(session: Session, *, scope: TenantScope, application_id: int, data: Sco
             session_id=rs.id or 0,
             enterprise_id=rs.enterprise_id,
             application_id=application.id or 0,
-            panel_member_id=member.id or 0,
+            panel_member_id=member_id,
         )
     sheet.values = {**sheet.values, **data.values}
     sheet.comments = {**sheet.comments, **{k: v for k, v in data.comments.items()}}
@@ -164,17 +215,16 @@ def save(session: Session, *, scope: TenantScope, application_id: int, data: Sco
     session.add(sheet)
     session.flush()
     record(session, actor=scope.principal, action="score.save", subject=sheet, before=before)
-    return sheet
+    return _answer(session, scope=scope, application=application, rs=rs, mine=sheet)
 
 
-def submit(session: Session, *, scope: TenantScope, application_id: int) -> Score:
-    application, rs, member = _scorer(
+def submit(session: Session, *, scope: TenantScope, application_id: int) -> ScoresPublic:
+    application, rs, _, sheet = _locked_scorer(
         session,
         scope=scope,
         application_id=application_id,
         action=("提交评分", "submitting scores"),
     )
-    sheet = _own_sheet(session, application.id or 0, member.id or 0)
     criteria = session_standard(session, rs).criteria
     if sheet is None:
         raise Invalid(
@@ -218,8 +268,9 @@ def submit(session: Session, *, scope: TenantScope, application_id: int) -> Scor
     sheet.submitted_at = utcnow()
     sheet.updated_at = sheet.submitted_at
     session.add(sheet)
+    session.flush()
     record(session, actor=scope.principal, action="score.submit", subject=sheet, before=before)
-    return sheet
+    return _answer(session, scope=scope, application=application, rs=rs, mine=sheet)
 
 
 def submitted_sheets(session: Session, application_id: int) -> list[Score]:
@@ -234,22 +285,52 @@ def submitted_sheets(session: Session, application_id: int) -> list[Score]:
 
 def view(session: Session, *, scope: TenantScope, application_id: int) -> ScoresPublic:
     application, rs, member = load_application(session, scope=scope, application_id=application_id)
-    seated = panels.members(session, rs.id or 0)
-    names = {
-        u.id: u.display_name
-        for u in session.exec(
-            select(User).where(col(User.id).in_([m.user_id for m in seated]))
-        ).all()
-    }
-    member_names = {m.id: names.get(m.user_id, "") for m in seated}
-    sheets = list(session.exec(select(Score).where(Score.application_id == application.id)).all())
-    by_member = {s.panel_member_id: s for s in sheets}
-    excluded = conflicted_member_ids(session, application.id or 0)
+    mine = None
+    if member is not None:
+        mine = session.exec(
+            select(Score).where(
+                Score.application_id == application_id, Score.panel_member_id == member.id
+            )
+        ).first()
+    return _answer(session, scope=scope, application=application, rs=rs, mine=mine)
+
+
+def _answer(
+    session: Session,
+    *,
+    scope: TenantScope,
+    application: Application,
+    rs: ReviewSession,
+    mine: Score | None,
+) -> ScoresPublic:
+    """The caller's view of the application's scoring: one read for the panel's progress,
+    and one more for the others' sheets only when the caller may see them."""
+    app_id = application.id or 0
+    conflicted = (
+        select(ConflictRow.id)
+        .where(
+            ConflictRow.application_id == app_id,
+            ConflictRow.panel_member_id == PanelMember.id,
+            ConflictRow.status == ConflictStatus.confirmed.value,
+        )
+        .exists()
+    )
+    seated = session.exec(
+        select(PanelMember.id, User.display_name, Score.submitted_at, conflicted)
+        .join(User, col(User.id) == PanelMember.user_id)
+        .outerjoin(
+            Score,
+            and_(col(Score.panel_member_id) == PanelMember.id, col(Score.application_id) == app_id),
+        )
+        .where(PanelMember.session_id == rs.id)
+        .order_by(col(PanelMember.id))
+    ).all()
+    names = {member_id: name for member_id, name, _, _ in seated}
 
     def public(sheet: Score) -> ScoreSheetPublic:
         return ScoreSheetPublic(
             panel_member_id=sheet.panel_member_id,
-            display_name=member_names.get(sheet.panel_member_id, ""),
+            display_name=names.get(sheet.panel_member_id, ""),
             values=sheet.values,
             comments=sheet.comments,
             total=sheet.total,
@@ -257,26 +338,29 @@ def view(session: Session, *, scope: TenantScope, application_id: int) -> Scores
             submitted_at=sheet.submitted_at,
         )
 
-    mine = by_member.get(member.id or 0) if member is not None else None
-    visible = scope.sees_others_sheets(rs.status, mine)
-    others = [
-        public(s)
-        for s in sheets
-        if s.submitted_at is not None and (member is None or s.panel_member_id != member.id)
-    ]
+    others: list[ScoreSheetPublic] = []
+    if scope.sees_others_sheets(rs.status, mine):
+        others = [
+            public(s)
+            for s in session.exec(
+                select(Score)
+                .where(Score.application_id == app_id, col(Score.submitted_at).is_not(None))
+                .order_by(col(Score.panel_member_id))
+            ).all()
+            if mine is None or s.panel_member_id != mine.panel_member_id
+        ]
     return ScoresPublic(
-        application_id=application.id or 0,
+        application_id=app_id,
         session_status=SessionStatus(rs.status),
         mine=public(mine) if mine is not None else None,
-        sheets=others if visible else [],
+        sheets=others,
         progress=[
             ScoringProgress(
-                panel_member_id=m.id or 0,
-                display_name=member_names.get(m.id or 0, ""),
-                conflicted=m.id in excluded,
-                submitted=(s := by_member.get(m.id or 0)) is not None
-                and s.submitted_at is not None,
+                panel_member_id=member_id or 0,
+                display_name=name,
+                conflicted=bool(is_conflicted),
+                submitted=submitted_at is not None,
             )
-            for m in seated
+            for member_id, name, submitted_at, is_conflicted in seated
         ],
     )

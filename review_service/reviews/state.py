@@ -115,10 +115,26 @@ def load_application(
     return application, rs, member
 
 
+# Frozen standards already validated, by the session that froze them (see session_standard).
+_FROZEN: dict[tuple[str, int, object], Standard] = {}
+_FROZEN_MAX = 512
+
+
 def session_standard(session: Session, rs: ReviewSession) -> Standard:
-    """The standard the session runs under: its frozen copy once opened, else the version."""
+    """The standard the session runs under: its frozen copy once opened, else the version.
+
+    The frozen copy is a published version's document, which never changes: it is validated
+    once per process and shared (callers read it, never change it), not on every score."""
     if rs.standard is not None:
-        return Standard.model_validate(rs.standard)
+        key = (rs.standard_label or "", rs.id or 0, rs.created_at)
+        found = _FROZEN.get(key) if rs.standard_label else None
+        if found is None:
+            found = Standard.model_validate(rs.standard)
+            if rs.standard_label:
+                if len(_FROZEN) >= _FROZEN_MAX:
+                    _FROZEN.clear()
+                _FROZEN[key] = found
+        return found
     row = session.get(StandardVersion, rs.standard_version_id)
     assert row is not None
     return Standard.model_validate(row.document)

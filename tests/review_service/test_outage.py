@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
 
 from review_service.auth import tokens
 from review_service.config import Settings
@@ -21,6 +22,9 @@ from review_service.main import create_app
 
 API = "/api/v1"
 BOUND_SECONDS = 6.0  # connect timeout 2 s, plus the pool's and the test client's overhead
+# A frozen server behind a connection already open: 2 s before the watch suspects it, 2 s for
+# its probe, then (for a request) 2 s for the pool's fresh connection, plus overhead.
+FROZEN_BOUND_SECONDS = 12.0
 
 
 def _settings(url: str) -> Settings:
@@ -122,11 +126,14 @@ def test_readiness_is_ok_with_the_database(client) -> None:  # type: ignore[no-u
 
 class _Switch:
     """A TCP relay to the real database that can be cut (every connection dropped, new ones
-    refused at once) and restored, as a network outage would."""
+    refused at once) and restored, as a network outage would; or frozen (connections stay
+    open, what is sent is taken and never answered, new ones are accepted and never answered),
+    as a stopped or hung server would."""
 
     def __init__(self, target: tuple[str, int]) -> None:
         self.target = target
         self.up = True
+        self.frozen = False
         self.server = socket.socket()
         self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.server.bind(("127.0.0.1", 0))
@@ -146,16 +153,19 @@ class _Switch:
             if not self.up:
                 client.close()
                 continue
+            if self.frozen:
+                self.live.append(client)
+                continue
             upstream = socket.create_connection(self.target)
             self.live += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
-                sink.sendall(data)
+                if not self.frozen:
+                    sink.sendall(data)
         except OSError:
             pass
         finally:
@@ -173,6 +183,9 @@ class _Switch:
     def restore(self) -> None:
         self.up = True
 
+    def freeze(self) -> None:
+        self.frozen = True
+
     def close(self) -> None:
         self.stopped.set()
         self.cut()
@@ -184,8 +197,6 @@ class _Switch:
     reason="needs PostgreSQL",
 )
 def test_the_service_recovers_without_restart(database_url: str, db) -> None:  # type: ignore[no-untyped-def]
-    from sqlalchemy.engine import make_url
-
     real = make_url(database_url)
     switch = _Switch((real.host or "127.0.0.1", real.port or 5432))
     proxied = real.set(host="127.0.0.1", port=switch.port).render_as_string(hide_password=False)
@@ -205,6 +216,46 @@ def test_the_service_recovers_without_restart(database_url: str, db) -> None:  #
             # A real request through the same pool: the unknown user is refused (401).
             again = client.post(f"{API}/auth/login", data={"username": "x", "password": "y"})
             assert again.status_code == 401, again.text
+    finally:
+        app.state.engine.dispose()
+        switch.close()
+
+
+@pytest.mark.skipif(
+    os.environ.get("REVIEW_TEST_BACKEND", "sqlite") != "postgres",
+    reason="needs PostgreSQL",
+)
+def test_connections_already_open_when_the_server_freezes_give_up(database_url: str, db) -> None:  # type: ignore[no-untyped-def]
+    """The server freezes under open connections: one checked out in the middle of its work,
+    and one idle in the pool that the next request takes. Neither waits for ever: the work
+    fails with a disconnect, the request answers 503 with ``Retry-After``, within a bound."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    real = make_url(database_url)
+    switch = _Switch((real.host or "127.0.0.1", real.port or 5432))
+    proxied = real.set(host="127.0.0.1", port=switch.port).render_as_string(hide_password=False)
+    app = create_app(_settings(proxied))
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            assert client.get(f"{API}/health/ready").status_code == 200  # one pooled
+            in_use = app.state.engine.connect()
+            in_use.execute(text("SELECT 1"))
+            switch.freeze()
+
+            started = time.perf_counter()
+            with pytest.raises(DBAPIError) as raised:
+                in_use.execute(text("SELECT 1"))
+            assert raised.value.connection_invalidated
+            assert time.perf_counter() - started < FROZEN_BOUND_SECONDS
+            in_use.close()
+
+            started = time.perf_counter()
+            r = client.get(f"{API}/health/ready")
+            assert r.status_code == 503, r.text
+            assert time.perf_counter() - started < FROZEN_BOUND_SECONDS
+            assert int(r.headers["retry-after"]) > 0
+            assert r.json()["error"]["code"] == "database_unavailable"
     finally:
         app.state.engine.dispose()
         switch.close()

@@ -314,22 +314,30 @@ def test_twenty_identical_filings_store_one(flow: Flow, app) -> None:  # type: i
 # --- item 9: a held lock does not stall the service --------------------------------------
 
 
-def test_a_held_row_lock_is_answered_not_waited_out(flow: Flow) -> None:
-    """Another connection holds the sheet's seat far longer than the lock timeout (3 s)
-    while 50 saves arrive: each is answered 409 ``lock_timeout`` within a bound (no
-    QueuePool timeout, no 500), a read meanwhile is answered too, and the same save goes
-    through once the lock is gone."""
+@pytest.mark.parametrize("held", ["seat", "sheet"])
+def test_a_held_row_lock_is_answered_not_waited_out(flow: Flow, held: str) -> None:
+    """Another connection holds the lock a save takes (the member's seat for a first sheet,
+    the sheet itself once it exists) far longer than the lock timeout (3 s) while 50 saves
+    arrive: each is answered 409 ``lock_timeout`` within a bound (no QueuePool timeout, no
+    500), a read meanwhile is answered too, and the same save goes through once the lock is
+    gone."""
     rnd = round_in(flow, "reviewing")
     app_id, expert = rnd.applications[0], rnd.panel[1]
     member_id = flow.member_ids(rnd.session_id)[expert]
+    if held == "seat":
+        lock_sql, key = "SELECT id FROM panel_member WHERE id = :id FOR UPDATE", member_id
+    else:
+        assert flow.score(app_id, expert, SCORES_LOW, submit=False).status_code == 200
+        lock_sql, key = (
+            "SELECT id FROM score WHERE id = :id FOR UPDATE",
+            _sheet(flow, app_id, member_id).id,
+        )
     holding = threading.Event()
     done = threading.Event()
 
     def hold() -> None:
         with flow.engine.connect() as conn, conn.begin():
-            conn.execute(
-                text("SELECT id FROM panel_member WHERE id = :id FOR UPDATE"), {"id": member_id}
-            )
+            conn.execute(text(lock_sql), {"id": key})
             holding.set()
             done.wait(timeout=60)
 
