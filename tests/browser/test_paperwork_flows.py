@@ -257,7 +257,7 @@ def test_hr_imports_a_roster_and_downloads_the_session_papers(
         page.click("[data-test=roster-template]")
     assert template.value.suggested_filename.endswith(".xlsx")
     _upload(page, "[data-test=roster-import]", bad)
-    problems = page.wait_for_selector("[data-test=roster-problems]", timeout=10_000)
+    problems = page.wait_for_selector("[data-test=import-problems]", timeout=10_000)
     text = problems.inner_text()
     assert "共 3 处问题" in text
     for row, column in (("11", "身份证号"), ("101", "现等级"), ("151", "取得时间")):

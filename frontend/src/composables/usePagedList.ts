@@ -47,10 +47,21 @@ export function usePagedList<T, F extends object>(
     return load()
   }
 
+  /** Open the page holding the newest row: lists run oldest first, so it is the last page. */
+  async function showNewest(): Promise<void> {
+    page.value = 1
+    await load()
+    const last = Math.max(1, Math.ceil(total.value / size.value))
+    if (last !== page.value) {
+      page.value = last
+      await load()
+    }
+  }
+
   function reset(): Promise<void> {
     Object.assign(filters as object, initialFilters)
     return search()
   }
 
-  return { filters, rows, total, page, size, loading, failed, load, search, reset }
+  return { filters, rows, total, page, size, loading, failed, load, search, showNewest, reset }
 }

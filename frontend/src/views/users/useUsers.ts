@@ -9,6 +9,7 @@ import { i18n } from '@/i18n'
 export function useUsers() {
   const list = usePagedList((q) => accountsApi.list(q), { role: undefined as Role | undefined })
   const dialog = ref(false)
+  const justCreated = ref<number | null>(null)
   const blank = () => ({
     username: '', display_name: '', role: 'applicant' as 'expert' | 'applicant', password: '', department: '', resident_id: '',
     expert: { track: 'title', level: 'deputy_senior', specialty: '', home_organisation: '' },
@@ -28,10 +29,13 @@ export function useUsers() {
       expert: draft.role === 'expert' ? { ...draft.expert } : null,
     }
     try {
-      await accountsApi.create(body)
+      const created = await accountsApi.create(body)
       dialog.value = false
       ElMessage.success(i18n.global.t('common.done'))
-      await list.search()
+      // Show the new account: a filter on another role would hide it, and it is the newest row.
+      if (list.filters.role && list.filters.role !== created.role) list.filters.role = undefined
+      justCreated.value = created.id
+      await list.showNewest()
     } catch (err) {
       form.capture(err)
     }
@@ -44,5 +48,5 @@ export function useUsers() {
       notifyError(err)
     }
   }
-  return { ...list, dialog, draft, errors: form.errors, openCreate, create, toggle }
+  return { ...list, justCreated, dialog, draft, errors: form.errors, openCreate, create, toggle }
 }
