@@ -3,7 +3,7 @@
  * (row, column, rule) problems for `ImportProblems` (the roster and the registry extracts).
  */
 import { ref, shallowRef } from 'vue'
-import { asApiError, notifyError } from './useApiError'
+import { asApiError, errorText, notifyError, showError } from './useApiError'
 
 export interface ImportProblem {
   row: number
@@ -50,7 +50,9 @@ export function useSpreadsheetImport<T>(send: (file: File) => Promise<T>, import
       const found = problemsOf(err)
       problems.value = found.problems
       problemCount.value = found.count
-      notifyError(err)
+      // The table lists every problem by row and column; the toast only says the file was refused.
+      if (found.problems.length) showError(errorText(err), [])
+      else notifyError(err)
       return false
     } finally {
       importing.value = false

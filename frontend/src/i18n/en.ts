@@ -320,6 +320,7 @@ export default {
       direction: 'Direction', directions: { skill_to_title: 'Skill → title', title_to_skill: 'Title → skill' },
       upTo: 'Up to (optional)', series: 'Title series (none: any)', trades: 'Skill trades (none: any)', any: 'Any',
       appraisals: 'Appraisal years', ceHours: 'CE hours per year', ceYears: 'CE years', noteEn: 'Note (English)', add: 'Add a rule',
+      duplicateCode: 'Another rule has this code', fixDuplicates: 'Some rules share a code: change it before saving',
     },
     req: {
       add: 'Add a requirement', optional: ' (optional)', wordsHint: 'Type and press Enter', addByEducation: 'Add by education',

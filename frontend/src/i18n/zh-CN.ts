@@ -319,6 +319,7 @@ export default {
       direction: '方向', directions: { skill_to_title: '技能 → 职称', title_to_skill: '职称 → 技能' },
       upTo: '至（可选）', series: '职称系列（不选为任意）', trades: '技能工种（不选为任意）', any: '任意',
       appraisals: '考核年数', ceHours: '每年继续教育学时', ceYears: '继续教育年数', noteEn: '英文备注', add: '添加对应规则',
+      duplicateCode: '代码与其他规则重复', fixDuplicates: '有规则代码重复，请修改后再保存',
     },
     req: {
       add: '添加申报条件', optional: '（可选）', wordsHint: '输入后回车添加', addByEducation: '按学历添加',

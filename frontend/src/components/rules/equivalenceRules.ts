@@ -110,3 +110,11 @@ export function upToChoices(rule: EquivalenceRuleRow): readonly string[] {
   const at = ladder.indexOf(rule.from_level)
   return at < 0 ? ladder : ladder.slice(at)
 }
+
+/** Codes used by more than one rule (the table refuses them; the editor says so beside the field). */
+export function duplicateCodes(rules: readonly { code: string }[]): Set<string> {
+  const seen = new Set<string>()
+  const twice = new Set<string>()
+  for (const r of rules) (seen.has(r.code) ? twice : seen).add(r.code)
+  return twice
+}

@@ -1,5 +1,5 @@
 import { ref, shallowRef, toRaw } from 'vue'
-import { cleanedRule, type EquivalenceRuleRow } from '@/components/rules/equivalenceRules'
+import { cleanedRule, duplicateCodes, type EquivalenceRuleRow } from '@/components/rules/equivalenceRules'
 import { ElMessage } from 'element-plus'
 import { baselinesApi, equivalenceApi } from '@/api/standards'
 import type { EquivalenceVersion, StandardVersion } from '@/api/types'
@@ -95,6 +95,10 @@ export function useBaselines() {
   }
   async function saveTable(): Promise<void> {
     if (!table.value) return
+    if (duplicateCodes(tableRules.value).size) {
+      ElMessage.error(t('forms.eq.fixDuplicates'))
+      return
+    }
     try {
       const document = { ...copyOf(table.value.document), rules: tableRules.value.map(cleanedRule) }
       pickTable(await equivalenceApi.update(table.value.id, document))
