@@ -137,3 +137,10 @@ describe('conflicts recorded by hand', () => {
     expect(alreadyRecorded(draft, [...existing, { panel_member_id: 3, application_id: 7, kind: 'relative' }])).toBe(true)
   })
 })
+
+describe('row errors beside their fields', () => {
+  it('leaves out the errors already shown beside a field', () => {
+    const errors = { 'document.requirements[4].accepted': '至少需要1项', 'document.requirements[4]': '代码重复' }
+    expect(rowErrors(errors, 'requirements', 4, ['accepted'])).toEqual(['代码重复'])
+  })
+})

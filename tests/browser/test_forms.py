@@ -27,8 +27,21 @@ def _page(browser, lang: str = "zh-CN", expected: tuple[int, ...] = ()):  # type
 
 def _pick(page, select: str, option: str) -> None:  # type: ignore[no-untyped-def]
     """Open an Element Plus select and click the visible option holding ``option``."""
+    page.wait_for_timeout(300)  # the previous drop-down has faded out
     page.locator(select).first.click()
-    page.locator(f".el-select-dropdown__item:visible:has-text('{option}')").first.click()
+    page.locator(
+        f".el-select__popper:visible .el-select-dropdown__item:has-text('{option}')"
+    ).first.click()
+
+
+def _pick_first(page, select: str) -> str:  # type: ignore[no-untyped-def]
+    """Pick the first option of a select; answers its text."""
+    page.wait_for_timeout(300)  # the previous drop-down has faded out
+    page.locator(select).first.click()
+    option = page.locator(".el-select__popper:visible .el-select-dropdown__item").first
+    text = option.inner_text()
+    option.click()
+    return text
 
 
 def _committee(server: str, name: str) -> None:
@@ -191,11 +204,8 @@ def test_hr_records_a_conflict_by_hand(browser, server: str) -> None:  # type: i
     assert form.locator("[data-code=same_department]").count() == 0
     assert "同在一个部门不构成回避" in form.inner_text()
     _check_screen(page, "admin001_conflict_form_refused", "zh-CN")
-    _pick(page, "[data-test=conflict-member]", "·")
-    member = form.locator(
-        "[data-test=conflict-member] .el-select__selected-item"
-    ).first.inner_text()
-    _pick(page, "[data-test=conflict-applicant]", "")
+    member = _pick_first(page, "[data-test=conflict-member]")
+    _pick_first(page, "[data-test=conflict-applicant]")
     form.locator("[data-test=conflict-relation] [data-code=supervisor]").click()
     form.locator("[data-test=conflict-reason]").fill("申报人是该评委所在班组的直接下属")
     _check_screen(page, "admin001_conflict_form_filled", "zh-CN")
@@ -234,15 +244,18 @@ def test_requirement_rules_are_edited_by_form(browser, server: str) -> None:  # 
     page.locator("[data-test=std-save]").click()
     card = editor.locator(f"[data-test=req-{before}]")
     card.locator(".el-form-item__error, .errs").first.wait_for(timeout=10_000)
+    card.scroll_into_view_if_needed()
     _check_screen(page, "admin001_requirements_refused", "zh-CN")
     card.locator(f"[data-test=req-{before}-accepted] input").fill("南通市五一劳动奖章")
     page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
     # Kind changed to appraisals: its one field replaces the award's.
     _pick(page, f"[data-test=req-kind-{before}]", "年度考核")
     assert card.locator(f"[data-test=req-{before}-last_years]").count() == 1
     page.locator("[data-test=std-save]").click()
     page.wait_for_selector(".el-message--success", timeout=10_000)
     _settle(page)
+    card.scroll_into_view_if_needed()
     _check_screen(page, "admin001_requirements_saved", "zh-CN")
     assert watch.problems == [], watch.problems
     page.close()
@@ -259,7 +272,7 @@ def test_small_items_standard_picker_new_user_and_declared_conflict(browser, ser
     picker.wait_for()
     assert "请选择已发布的评价标准" in picker.inner_text()
     assert re.search(r"(^|\s)0(\s|$)", picker.inner_text()) is None
-    page.locator(".el-dialog:visible button:has-text('创建')").click()
+    page.locator(".el-dialog:visible .el-dialog__footer .el-button--primary").click()
     assert "请选择评价标准" in page.locator(".el-dialog:visible").inner_text()
     _check_screen(page, "admin001_session_create_empty", "zh-CN")
     page.keyboard.press("Escape")
@@ -269,9 +282,9 @@ def test_small_items_standard_picker_new_user_and_declared_conflict(browser, ser
     page.locator("button:has-text('新建')").first.click()
     dialog = page.locator(".el-dialog:visible")
     dialog.locator(".el-form-item:has-text('用户名') input").fill("newclerk01")
-    dialog.locator(".el-form-item:has-text('姓名') input").first.fill("新员工甲")
+    dialog.locator(".el-form-item:has-text('名称') input").first.fill("新员工甲")
     dialog.locator("input[type=password]").fill("Passw0rd-2026!")
-    dialog.locator(".el-button--primary").last.click()
+    dialog.locator(".el-dialog__footer .el-button--primary").click()
     page.locator(".just-created:has-text('newclerk01')").wait_for(timeout=10_000)
     _check_screen(page, "admin001_user_created", "zh-CN")
     assert watch.problems == [], watch.problems
