@@ -484,6 +484,7 @@ def _row_problem(p: RegistryProblem) -> dict[str, Any]:
 
 def registry_template(kind: str) -> bytes:
     """An extract's template: the Chinese headers the parser reads, one example row."""
+    columns: tuple[Column, ...]
     if kind == "employment":
         columns = (
             Column(

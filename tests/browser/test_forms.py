@@ -273,7 +273,7 @@ def test_small_items_standard_picker_new_user_and_declared_conflict(browser, ser
     assert "请选择已发布的评价标准" in picker.inner_text()
     assert re.search(r"(^|\s)0(\s|$)", picker.inner_text()) is None
     page.locator(".el-dialog:visible .el-dialog__footer .el-button--primary").click()
-    assert "请选择评价标准" in page.locator(".el-dialog:visible").inner_text()
+    page.locator(".el-dialog:visible .el-form-item__error:has-text('请选择评价标准')").wait_for()
     _check_screen(page, "admin001_session_create_empty", "zh-CN")
     page.keyboard.press("Escape")
     # A new account shows on the page the list opens at, highlighted.
@@ -294,7 +294,7 @@ def test_small_items_standard_picker_new_user_and_declared_conflict(browser, ser
     _login(expert, server, "expert001_01")
     expert.goto(f"{server}/panels")
     _settle(expert)
-    expert.locator(".el-table__row a").first.click()
+    expert.locator(".el-table__row:has-text('评审中') a").first.click()  # before the decision
     expert.wait_for_url(re.compile(r"/panels/\d+$"))
     _settle(expert)
     button = expert.locator("[data-test^=declare-]").first
@@ -322,7 +322,7 @@ def test_the_forms_in_english(browser, server: str) -> None:  # type: ignore[no-
     _settle(page)
     page.locator(".el-tabs__item:has-text('quivalence')").click()
     _settle(page)
-    tables = page.locator(".el-select").first
+    tables = page.locator(".el-tab-pane:visible .toolbar .el-select").first
     tables.click()
     draft = page.locator(".el-select-dropdown__item:visible:has-text('Draft')")
     if draft.count():
