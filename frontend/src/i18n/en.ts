@@ -52,7 +52,7 @@ export default {
     valid_from: 'valid from', valid_to: 'valid to', levels: 'levels', cluster: 'cluster', body_kind: 'body kind',
     applicant_id: 'applicant', expert_id: 'expert', kind_detail: 'detail', source: 'source', scope: 'scope',
     // field names of the rule forms (issue 11 item 3)
-    previous_track: 'previous track', previous_level: 'previous level', by_education: 'years by education', series_any_of: 'series/trades', or_years_in_occupation: 'or years in occupation', specialty_any_of: 'specialties', min_education: 'minimum education', count: 'certificates', accepted: 'accepted', last_years: 'last years', hours_per_year: 'hours per year', min_count: 'at least', trades_any_of: 'skill trades', up_to_level: 'up to level', panel_member_id: 'panel member', application_id: 'applicant', label: 'purpose',
+    previous_track: 'previous track', previous_level: 'previous level', by_education: 'years by education', series_any_of: 'series/trades', or_years_in_occupation: 'or years in occupation', specialty_any_of: 'specialties', min_education: 'minimum education', count: 'certificates', accepted: 'accepted', last_years: 'last years', hours_per_year: 'hours per year', min_count: 'at least', trades_any_of: 'skill trades', up_to_level: 'up to level', panel_member_id: 'panel member', application_id: 'applicant', label: 'purpose', notice: 'notice',
   },
   reqParams: {
     minimum: 'minimum', previous_track: 'previous track', previous_level: 'previous level', series_any_of: 'series/trades', years: 'years',

@@ -52,7 +52,7 @@ export default {
     valid_from: '生效日期', valid_to: '截止日期', levels: '等级', cluster: '产业集群', body_kind: '主体类型',
     applicant_id: '申报人', expert_id: '专家', kind_detail: '说明', source: '来源', scope: '适用范围',
     // field names of the rule forms (issue 11 item 3)
-    previous_track: '前一资格类别', previous_level: '前一等级', by_education: '按学历的年限', series_any_of: '限系列/工种', or_years_in_occupation: '或从业年限', specialty_any_of: '限专业', min_education: '最低学历', count: '证书数', accepted: '认可的名目', last_years: '近几年', hours_per_year: '每年学时', min_count: '至少几项', trades_any_of: '技能工种', up_to_level: '至等级', panel_member_id: '评委', application_id: '申报人', label: '密钥用途',
+    previous_track: '前一资格类别', previous_level: '前一等级', by_education: '按学历的年限', series_any_of: '限系列/工种', or_years_in_occupation: '或从业年限', specialty_any_of: '限专业', min_education: '最低学历', count: '证书数', accepted: '认可的名目', last_years: '近几年', hours_per_year: '每年学时', min_count: '至少几项', trades_any_of: '技能工种', up_to_level: '至等级', panel_member_id: '评委', application_id: '申报人', label: '密钥用途', notice: '公示',
   },
   reqParams: {
     minimum: '最低', previous_track: '前一资格类别', previous_level: '前一等级', series_any_of: '系列/工种', years: '年限',
