@@ -299,6 +299,7 @@ EVENT_VERBS: Names = {
 }
 EVENT_OBJECT_TYPES: Names = {
     "application": ("申报", "application"),
+    "demo": ("演示数据", "demo data"),
     "audit_flag": ("疑点", "flag"),
     "audit_run": ("评后审查", "audit run"),
     "authorization": ("评审权限", "authorisation"),

@@ -30,6 +30,7 @@ from review_service.filings.schemas import (
 )
 from review_service.request_guard import parsed_json, refuse_nul
 from review_service.spreadsheets import xlsx
+from review_service.spreadsheets.router import XLSX, xlsx_response
 
 router = APIRouter(tags=["filings"])
 
@@ -201,6 +202,17 @@ def import_registry(
         settings=settings,
     )
     return RegistryImportPublic(**row.model_dump())
+
+
+@router.get(
+    "/registries/{kind}/template.xlsx",
+    response_class=Response,
+    responses=XLSX,
+    operation_id="filings-registry_template",
+)
+def registry_template(kind: str, access: Regulator) -> Response:
+    names = {"employment": "社保参保记录", "education": "学历学籍登记"}
+    return xlsx_response(service.registry_template(kind), f"{names.get(kind, kind)}-导入模板.xlsx")
 
 
 @router.get(

@@ -24,6 +24,7 @@ from audit.intake import check_filing, collection_paused
 from audit.registry import (
     EducationRecord,
     EmploymentRecord,
+    RegistryProblem,
     parse_education_csv,
     parse_employment_csv,
 )
@@ -41,8 +42,10 @@ from review_service.filings.models import (
     RegistryImport,
     ReviewBodyCredential,
 )
+from review_service.spreadsheets.imports import Column, RowProblem, template
 from review_service.tenancy import TenantScope
 from review_service.transitions import check_transition
+from standards.levels import EDUCATION_NAMES
 
 FILING = ("备案", "filing")
 CREDENTIAL = ("备案密钥", "filing credential")
@@ -456,6 +459,11 @@ def import_registry(
                 for p in problems
             ],
             code="invalid_registry",
+            # The same (row, column, rule) table as a spreadsheet import, for the import form.
+            extra={
+                "problems": [_row_problem(p) for p in problems[:500]],
+                "problem_count": len(problems),
+            },
         )
     if not employment and not education:
         raise Invalid("登记数据文件没有记录", "the extract has no rows", code="invalid_registry")
@@ -495,6 +503,94 @@ def import_registry(
     session.flush()
     record(session, actor=actor, action="registry.import", subject=batch)
     return batch
+
+
+# The extracts' columns by their canonical name: the template's headers and the error table's.
+REGISTRY_COLUMNS: dict[str, tuple[str, str]] = {
+    "resident_id": ("身份证号", "Resident ID"),
+    "person_key": ("人员密钥", "Person key"),
+    "employer_credit_code": ("单位统一社会信用代码", "Employer credit code"),
+    "start": ("参保开始日期", "Insured from"),
+    "end": ("参保结束日期", "Insured until"),
+    "months": ("连续缴费月数", "Months contributed"),
+    "education": ("学历", "Education"),
+    "institution": ("毕业院校", "Institution"),
+    "year": ("毕业年份", "Year of graduation"),
+}
+
+
+def _row_problem(p: RegistryProblem) -> dict[str, Any]:
+    zh, en = REGISTRY_COLUMNS.get(p.column or "", (p.column or "", p.column or ""))
+    return RowProblem(p.line, zh, en, p.code, p.message, p.message_en).as_dict()
+
+
+def registry_template(kind: str) -> bytes:
+    """An extract's template: the Chinese headers the parser reads, one example row."""
+    columns: tuple[Column, ...]
+    if kind == "employment":
+        columns = (
+            Column(
+                "resident_id",
+                *REGISTRY_COLUMNS["resident_id"],
+                str,
+                example="11010519491231002X",
+                width=22,
+            ),
+            Column(
+                "employer_credit_code",
+                *REGISTRY_COLUMNS["employer_credit_code"],
+                str,
+                example="91320600MA1XXXXXXX",
+                width=24,
+            ),
+            Column(
+                "start",
+                *REGISTRY_COLUMNS["start"],
+                str,
+                required=False,
+                example=date(2020, 1, 1),
+                width=14,
+            ),
+            Column("end", *REGISTRY_COLUMNS["end"], str, required=False, example=None, width=14),
+            Column(
+                "months", *REGISTRY_COLUMNS["months"], str, required=False, example=None, width=14
+            ),
+        )
+        title, note = (
+            "社保参保记录",
+            "社保参保记录导入模板：填参保开始日期，或填连续缴费月数（截至结束日期或数据日期）",
+        )
+    elif kind == "education":
+        columns = (
+            Column(
+                "resident_id",
+                *REGISTRY_COLUMNS["resident_id"],
+                str,
+                example="11010519491231002X",
+                width=22,
+            ),
+            Column(
+                "education",
+                *REGISTRY_COLUMNS["education"],
+                str,
+                choices={names[0]: e.value for e, names in EDUCATION_NAMES.items()},
+                example="本科",
+                width=14,
+            ),
+            Column(
+                "institution",
+                *REGISTRY_COLUMNS["institution"],
+                str,
+                required=False,
+                example="南通大学",
+                width=20,
+            ),
+            Column("year", *REGISTRY_COLUMNS["year"], str, required=False, example=2012, width=12),
+        )
+        title, note = "学历学籍登记", "学历学籍登记导入模板：毕业院校和毕业年份可不填"
+    else:
+        raise NotFound("登记数据类型", "registry kind", kind)
+    return template(columns, title, note)
 
 
 def list_registry_imports(session: Session) -> list[RegistryImport]:

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from review_service.accounts.models import User
 from review_service.auth.principal import Role
+from review_service.catalogue import labels as L
 from review_service.db import utcnow
 from review_service.errors import Conflict as ConflictError
 from review_service.errors import FieldProblem, Invalid, NotFound
@@ -241,9 +242,10 @@ def declare(
     ).first()
     if existing is not None:
         raise ConflictError(
-            f"该评委对该申报已有同类回避记录（编号{existing.id}，状态{existing.status}）",
-            f"this member already has a '{data.kind.value}' conflict on this application "
-            f"(id {existing.id}, {existing.status})",
+            f"该评委对该申报已有同类回避记录（编号{existing.id}，"
+            f"{L.CONFLICT_STATUSES[existing.status][0]}）",
+            f"this member already has a '{L.CONFLICT_KINDS[data.kind.value][1]}' conflict on "
+            f"this application (id {existing.id}, {L.CONFLICT_STATUSES[existing.status][1]})",
             details=[FieldProblem("kind", "回避记录已存在", "already recorded")],
             code="conflict_exists",
         )

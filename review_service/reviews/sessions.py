@@ -38,6 +38,8 @@ from review_service.reviews.schemas import (
 from review_service.reviews.state import (
     MOVES,
     SESSION,
+    STATE_NAMES,
+    STATE_NAMES_EN,
     conflicted_member_ids,
     load_session,
     require_state,
@@ -237,8 +239,9 @@ def _not_ready(
     else:
         tail_zh = tail_en = ""
     return InvalidState(
-        f"评审批次还不能进入“{target}”：{len(found)}项条件未满足{tail_zh}",
-        f"the session cannot move to '{target}' yet: {len(found)} conditions not met{tail_en}",
+        f"评审批次还不能进入“{STATE_NAMES[S(target)]}”：{len(found)}项条件未满足{tail_zh}",
+        f"the session cannot move to '{STATE_NAMES_EN[S(target)]}' yet: {len(found)} "
+        f"conditions not met{tail_en}",
         details=[FieldProblem(b.field, b.problem, b.problem_en) for b in found],
         # One refusal with a code of its own keeps it (no authorisation, standard unusable).
         code=found[0].code if len(found) == 1 and found[0].code else "not_ready",

@@ -8,6 +8,7 @@ from collections.abc import Collection
 
 from sqlmodel import Session, select
 
+from review_service.catalogue.labels import SESSION_STATUSES
 from review_service.errors import InvalidState, NotFound
 from review_service.reviews.models import Application, Conflict, PanelMember, ReviewSession
 from review_service.reviews.schemas import ConflictStatus, SessionStatus
@@ -35,17 +36,9 @@ MOVES: dict[str, frozenset[str]] = {
     S.filed: frozenset(),
 }
 
-STATE_NAMES = {
-    S.draft: "草稿",
-    S.open: "受理申报",
-    S.validating: "资格审核",
-    S.reviewing: "评审打分",
-    S.voting: "投票表决",
-    S.decided: "已出结果",
-    S.public_notice: "公示中",
-    S.finalized: "已定稿",
-    S.filed: "已备案",
-}
+# The catalogue's names, so a refusal names a state as the screens do, in both languages.
+STATE_NAMES = {S(code): zh for code, (zh, _) in SESSION_STATUSES.items()}
+STATE_NAMES_EN = {S(code): en for code, (_, en) in SESSION_STATUSES.items()}
 
 # States in which the panel and conflicts may still change.
 BEFORE_DECISION = (S.draft, S.open, S.validating, S.reviewing, S.voting)
@@ -64,11 +57,11 @@ def require_state(
             extra={"current_state": rs.status},
         )
     if rs.status not in allowed:
-        names = "、".join(f"{STATE_NAMES[S(s)]}（{s}）" for s in allowed)
+        names = "、".join(STATE_NAMES[S(s)] for s in allowed)
         raise InvalidState(
             f"评审批次当前为“{STATE_NAMES[S(rs.status)]}”，不能{action[0]}；仅在以下阶段可以：{names}",
-            f"the review session is '{rs.status}'; {action[1]} is possible only when it is: "
-            + ", ".join(str(s) for s in allowed),
+            f"the review session is '{STATE_NAMES_EN[S(rs.status)]}'; {action[1]} is possible "
+            "only when it is: " + ", ".join(STATE_NAMES_EN[S(s)] for s in allowed),
             code="wrong_state",
             extra={"current_state": rs.status, "allowed_states": [str(s) for s in allowed]},
         )

@@ -106,6 +106,50 @@ LANGS = ("zh-CN", "en")
 # in_force, auth.login, mean_duration_log).
 RAW_CODE = re.compile(r"(?<![\w/@.-])[a-z][a-z0-9]*(?:[._][a-z0-9]+)+(?![\w/@-])")
 BROKEN = ("undefined", "[object Object]", "NaN", "Invalid Date")
+_CODES: dict[str, list[str]] = {}
+
+
+def _catalogue_codes(page, lang: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every lower-case code the catalogue names (single words too: ``finalized``, ``open``),
+    less those whose English name is the code itself (a series ``engineering``)."""
+    if not _CODES:
+        groups = page.evaluate("fetch('/api/v1/catalogue').then((r) => r.json())")["groups"]
+
+        def codes(skip: set[str]) -> list[str]:
+            found = {
+                label["code"]
+                for group, labels in groups.items()
+                if group not in skip
+                for label in labels
+                if re.fullmatch(r"[a-z][a-z0-9_.]+", label["code"]) and label["en"] != label["code"]
+            }
+            return sorted(found, key=len, reverse=True)
+
+        # Criteria are codes an enterprise writes (shown as written, .ident); in English, levels,
+        # series and the like are words of the names themselves ("… engineer (intermediate)").
+        _CODES["zh-CN"] = codes({"criteria"})
+        _CODES["en"] = codes(
+            {
+                "criteria",
+                "title_levels",
+                "skill_levels",
+                "title_series",
+                "skill_trades",
+                "education",
+            }
+        )
+    return _CODES[lang]
+
+
+def raw_catalogue_codes(text: str, codes: list[str], lang: str) -> list[str]:
+    """Catalogue codes left in ``text``. A Chinese screen has no business showing any of them;
+    an English one may use the word (open, member) but never quotes or brackets a code."""
+    words = "|".join(re.escape(c) for c in codes)
+    if lang == "en":
+        pattern = rf"['\"“‘(（]({words})['\"”’)）]"
+    else:
+        pattern = rf"(?<![\w./@-])({words})(?![\w/@-])"
+    return sorted(set(re.findall(pattern, text)))
 
 
 class Watch:
@@ -167,6 +211,8 @@ def _check_screen(page, name: str, lang: str) -> str:  # type: ignore[no-untyped
         assert broken not in text, f"{name} ({lang}) shows {broken!r}"
     raw = sorted(set(RAW_CODE.findall(text)))
     assert raw == [], f"{name} ({lang}) shows raw codes: {raw}"
+    raw = raw_catalogue_codes(text, _catalogue_codes(page, lang), lang)
+    assert raw == [], f"{name} ({lang}) shows catalogue codes: {raw}"
     if lang == "en":
         # Chrome of the app (menu, headings, buttons) is English; data may be Chinese.
         chrome = page.inner_text(".el-menu") if page.locator(".el-menu").count() else ""

@@ -47,11 +47,22 @@ export function usePagedList<T, F extends object>(
     return load()
   }
 
+  /** Open the page holding the newest row: lists run oldest first, so it is the last page. */
+  async function showNewest(): Promise<void> {
+    page.value = 1
+    await load()
+    const last = Math.max(1, Math.ceil(total.value / size.value))
+    if (last !== page.value) {
+      page.value = last
+      await load()
+    }
+  }
+
   function reset(): Promise<void> {
     Object.assign(filters as object, initialFilters)
     return search()
   }
 
   /** The filters as the list sends them, for an export that must match what is shown. */
-  return { filters, rows, total, page, size, loading, failed, load, search, reset, sent: cleaned }
+  return { filters, rows, total, page, size, loading, failed, load, search, showNewest, reset, sent: cleaned }
 }

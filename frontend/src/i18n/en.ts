@@ -52,6 +52,8 @@ export default {
     display_name: 'name', role: 'role', period: 'period', enterprise_id: 'enterprise', note: 'note', note_en: 'English note',
     valid_from: 'valid from', valid_to: 'valid to', levels: 'levels', cluster: 'cluster', body_kind: 'body kind',
     applicant_id: 'applicant', expert_id: 'expert', kind_detail: 'detail', source: 'source', scope: 'scope',
+    // field names of the rule forms (issue 11 item 3)
+    previous_track: 'previous track', previous_level: 'previous level', by_education: 'years by education', series_any_of: 'series/trades', or_years_in_occupation: 'or years in occupation', specialty_any_of: 'specialties', min_education: 'minimum education', count: 'certificates', accepted: 'accepted', last_years: 'last years', hours_per_year: 'hours per year', min_count: 'at least', trades_any_of: 'skill trades', up_to_level: 'up to level', panel_member_id: 'panel member', application_id: 'applicant', label: 'purpose', notice: 'notice',
   },
   reqParams: {
     minimum: 'minimum', previous_track: 'previous track', previous_level: 'previous level', series_any_of: 'series/trades', years: 'years',
@@ -93,7 +95,6 @@ export default {
     formView: 'Form', name: 'Name', nameEn: 'English name', passScore: 'Pass score', noticeDays: 'Notice working days', description: 'Description',
     requirements: 'Hard requirements', criteria: 'Criteria', code: 'Code', kind: 'Kind', params: 'Parameters', weight: 'Weight', maximum: 'Maximum', guide: 'Guide',
     weightSum: 'weights sum to {w}', panel: 'Panel rules', exceptional: 'Exceptional track', maxShare: 'max share',
-    requirementsHint: "Edit the requirements' parameters in the JSON view; the server validates on save.",
     panelRules: {
       min_size: 'Minimum size', odd_size: 'Odd size', member_level_offset: 'Member level offset', min_external_share: 'Minimum external share',
       chair_required: 'Chair required', quorum_share: 'Quorum share', vote_threshold: 'Vote threshold',
@@ -328,4 +329,60 @@ export default {
     imported: '{created} experts imported; set their passwords before their first login', hint: 'Import experts from Excel: a file with any problem is not imported, and every problem is listed.',
   },
   exports: { excel: 'Export Excel', flagsName: 'flags.xlsx', gradesName: 'quality-grades.xlsx', filingsName: 'filings.xlsx' },
+  // -- forms for every function a role has (issue 11 item 3) --------------------------------
+  forms: {
+    registries: {
+      title: 'Registry extracts',
+      intro: 'Import social-insurance and education-registry extracts the audit cross-checks against. Download the template, fill it in and upload xlsx or CSV; a file with any problem is not imported, and every problem is listed by row.',
+      asOfRequired: 'Pick the date of the extract', fileRequired: 'Choose a file to import',
+      templateName: { employment: 'social-insurance-template.xlsx', education: 'education-registry-template.xlsx' },
+      imported: 'Imported {n} records', kind: 'Extract',
+      kinds: { employment: 'Social insurance', education: 'Education registry' },
+      columns: {
+        employment: 'Columns: resident ID, employer credit code, insured from (or months contributed), insured until',
+        education: 'Columns: resident ID, education; institution and year may be left empty',
+      },
+      asOf: 'Date of the extract', file: 'File', choose: 'Choose file', noFile: 'No file chosen (xlsx or CSV)', import: 'Import',
+      history: 'Imported extracts', empty: 'No extract imported yet', rows: 'Records', importedAt: 'Imported at',
+    },
+    keys: {
+      open: 'Filing keys', title: 'Filing keys · {name}',
+      intro: 'Industry committees and third-party review bodies file their results with a filing key (header X-Filing-Key). A key is shown once, when issued; only its hash is kept. Revoke a key that leaked or is no longer used.',
+      label: 'Purpose', labelHint: 'e.g. 2026 filing interface', labelRequired: 'Say what the key is for', labelLength: 'The purpose takes 2 to 200 characters',
+      issue: 'Issue key', issuedOnce: 'Issued "{label}": copy it now and hand it to the body; it cannot be shown again',
+      copy: 'Copy', copied: 'Copied', copyByHand: 'The clipboard is not available: select the key and copy it',
+      empty: 'No filing key issued yet', issuedAt: 'Issued at', revoked: 'Revoked', revoke: 'Revoke', revokeTitle: 'Revoke key "{label}"',
+    },
+    conflict: {
+      new: 'Record a conflict', title: 'Record a conflict of interest', relation: 'Relation', recorded: 'Conflict recorded, to be confirmed',
+      memberRequired: 'Pick the panel member', applicantRequired: 'Pick the applicant', relationRequired: 'Pick the relation', reasonRequired: 'Give the grounds',
+      duplicate: 'This member already has a conflict of this kind with this applicant',
+      reasonHint: 'e.g. the applicant reports directly to this member',
+      sameDepartment: 'Working in the same department is not a conflict by itself; pick the actual relation.',
+      relationHint: {
+        supervisor: 'The member is (or was) the applicant\'s direct superior or subordinate.',
+        relative: 'Spouse, lineal relative, collateral relative within three generations or close in-law.',
+        collaborator: 'Joint projects or co-authored work in the last three years.',
+        other: 'Another interest that could bias the review (say which in the grounds).',
+      },
+      mine: { pending: 'Conflict declared · pending', confirmed: 'Withdrawn', dismissed: 'Conflict not confirmed' },
+    },
+    eq: {
+      direction: 'Direction', directions: { skill_to_title: 'Skill → title', title_to_skill: 'Title → skill' },
+      upTo: 'Up to (optional)', series: 'Title series (none: any)', trades: 'Skill trades (none: any)', any: 'Any',
+      appraisals: 'Appraisal years', ceHours: 'CE hours per year', ceYears: 'CE years', noteEn: 'Note (English)', add: 'Add a rule',
+      duplicateCode: 'Another rule has this code', fixDuplicates: 'Some rules share a code: change it before saving',
+    },
+    req: {
+      add: 'Add a requirement', optional: ' (optional)', wordsHint: 'Type and press Enter', addByEducation: 'Add by education',
+      noFields: 'This kind has no parameters.',
+      fields: {
+        minimum: 'Minimum education', previous_track: 'Previous track', previous_level: 'Previous level', years: 'Years',
+        by_education: 'Years by education', series_any_of: 'Only series/trades', or_years_in_occupation: 'Or years in occupation',
+        track: 'Track', level: 'Level', specialty_any_of: 'Only specialties', min_education: 'Minimum education', count: 'Certificates',
+        accepted: 'Accepted', last_years: 'Last years', hours_per_year: 'Hours per year', min_count: 'At least',
+      },
+    },
+    small: { pickStandard: 'Pick a published standard', standardRequired: 'Pick the standard' },
+  },
 }

@@ -52,6 +52,8 @@ export default {
     display_name: '姓名', role: '角色', period: '周期', enterprise_id: '企业', note: '备注', note_en: '英文备注',
     valid_from: '生效日期', valid_to: '截止日期', levels: '等级', cluster: '产业集群', body_kind: '主体类型',
     applicant_id: '申报人', expert_id: '专家', kind_detail: '说明', source: '来源', scope: '适用范围',
+    // field names of the rule forms (issue 11 item 3)
+    previous_track: '前一资格类别', previous_level: '前一等级', by_education: '按学历的年限', series_any_of: '限系列/工种', or_years_in_occupation: '或从业年限', specialty_any_of: '限专业', min_education: '最低学历', count: '证书数', accepted: '认可的名目', last_years: '近几年', hours_per_year: '每年学时', min_count: '至少几项', trades_any_of: '技能工种', up_to_level: '至等级', panel_member_id: '评委', application_id: '申报人', label: '密钥用途', notice: '公示',
   },
   reqParams: {
     minimum: '最低', previous_track: '前一资格类别', previous_level: '前一等级', series_any_of: '系列/工种', years: '年限',
@@ -92,7 +94,6 @@ export default {
     formView: '表单视图', name: '名称', nameEn: '英文名称', passScore: '合格分', noticeDays: '公示工作日', description: '说明',
     requirements: '申报条件', criteria: '评价指标', code: '代码', kind: '类型', params: '参数', weight: '权重', maximum: '满分', guide: '评分要点',
     weightSum: '权重合计 {w}', panel: '评委会规则', exceptional: '破格条件', maxShare: '占比上限',
-    requirementsHint: '申报条件的参数可在 JSON 视图中修改；保存后由服务端校验。',
     panelRules: {
       min_size: '最少人数', odd_size: '须为奇数', member_level_offset: '评委等级差', min_external_share: '外单位最低比例',
       chair_required: '须设主任委员', quorum_share: '到会比例', vote_threshold: '表决通过比例',
@@ -327,4 +328,60 @@ export default {
     imported: '已导入 {created} 名专家；首次登录前请为其设置密码', hint: '从Excel批量导入评审专家：任何一行有问题都不会导入，并逐行列出问题。',
   },
   exports: { excel: '导出Excel', flagsName: '疑点清单.xlsx', gradesName: '评审质量等级.xlsx', filingsName: '备案清单.xlsx' },
+  // -- forms for every function a role has (issue 11 item 3) --------------------------------
+  forms: {
+    registries: {
+      title: '登记数据导入',
+      intro: '导入社保参保记录和学历学籍登记数据，评后审查据此交叉核验；下载模板、填写后上传 xlsx 或 CSV，任何一行有问题都不会导入，并逐行列出问题。',
+      asOfRequired: '请选择数据日期', fileRequired: '请选择要导入的文件',
+      templateName: { employment: '社保参保记录-导入模板.xlsx', education: '学历学籍登记-导入模板.xlsx' },
+      imported: '已导入 {n} 条记录', kind: '数据类型',
+      kinds: { employment: '社保参保记录', education: '学历学籍登记' },
+      columns: {
+        employment: '列：身份证号、单位统一社会信用代码、参保开始日期（或连续缴费月数）、参保结束日期',
+        education: '列：身份证号、学历；毕业院校、毕业年份可不填',
+      },
+      asOf: '数据日期', file: '文件', choose: '选择文件', noFile: '未选择文件（xlsx 或 CSV）', import: '导入',
+      history: '已导入的数据', empty: '尚未导入登记数据', rows: '记录数', importedAt: '导入时间',
+    },
+    keys: {
+      open: '备案密钥', title: '备案密钥 · {name}',
+      intro: '行业评审委员会和第三方评审机构凭备案密钥报送评审结果（请求头 X-Filing-Key）。密钥只在签发时显示一次，平台只保存其摘要；泄露或停用时请收回。',
+      label: '密钥用途', labelHint: '如：2026年度备案接口', labelRequired: '请填写密钥用途', labelLength: '密钥用途应为 2–200 个字',
+      issue: '签发密钥', issuedOnce: '已签发“{label}”：请立即复制并交给该机构，关闭后将无法再次查看',
+      copy: '复制', copied: '已复制', copyByHand: '无法访问剪贴板，请手动选中复制',
+      empty: '尚未签发备案密钥', issuedAt: '签发时间', revoked: '收回', revoke: '收回', revokeTitle: '收回密钥“{label}”',
+    },
+    conflict: {
+      new: '登记回避', title: '登记评委回避', relation: '关系', recorded: '已登记回避，待确认',
+      memberRequired: '请选择评委', applicantRequired: '请选择申报人', relationRequired: '请选择关系', reasonRequired: '请填写依据',
+      duplicate: '该评委与该申报人已有同类回避记录',
+      reasonHint: '如：申报人是该评委所在班组的直接下属',
+      sameDepartment: '仅同在一个部门不构成回避；请选择具体关系。',
+      relationHint: {
+        supervisor: '评委是申报人的直接上级或下属（含曾任上下级）。',
+        relative: '配偶、直系血亲、三代以内旁系血亲或近姻亲。',
+        collaborator: '近三年共同承担项目、共同署名成果等合作关系。',
+        other: '其他可能影响公正评审的利益关系（请在依据中写明）。',
+      },
+      mine: { pending: '已申请回避 · 待确认', confirmed: '已回避', dismissed: '回避未获确认' },
+    },
+    eq: {
+      direction: '方向', directions: { skill_to_title: '技能 → 职称', title_to_skill: '职称 → 技能' },
+      upTo: '至（可选）', series: '职称系列（不选为任意）', trades: '技能工种（不选为任意）', any: '任意',
+      appraisals: '考核年数', ceHours: '每年继续教育学时', ceYears: '继续教育年数', noteEn: '英文备注', add: '添加对应规则',
+      duplicateCode: '代码与其他规则重复', fixDuplicates: '有规则代码重复，请修改后再保存',
+    },
+    req: {
+      add: '添加申报条件', optional: '（可选）', wordsHint: '输入后回车添加', addByEducation: '按学历添加',
+      noFields: '此类条件没有参数。',
+      fields: {
+        minimum: '最低学历', previous_track: '前一资格类别', previous_level: '前一等级', years: '年限',
+        by_education: '按学历的年限', series_any_of: '限系列/工种', or_years_in_occupation: '或从业年限',
+        track: '类别', level: '等级', specialty_any_of: '限专业', min_education: '最低学历', count: '证书数',
+        accepted: '认可的名目', last_years: '近几年', hours_per_year: '每年学时', min_count: '至少几项',
+      },
+    },
+    small: { pickStandard: '请选择已发布的评价标准', standardRequired: '请选择评价标准' },
+  },
 }

@@ -32,6 +32,7 @@ export const appRoutes: RouteRecordRaw[] = [
   { path: 'enterprises/:id', name: 'enterprise', component: () => import('@/views/enterprises/detail.vue'), meta: { roles: R.regulator, title: 'nav.enterprise' } },
   { path: 'baselines', name: 'baselines', component: () => import('@/views/baselines/index.vue'), meta: { roles: R.regulator, title: 'nav.baselines', menu: true, icon: 'Tickets' } },
   { path: 'filings', name: 'filings', component: () => import('@/views/filings/index.vue'), meta: { roles: R.regulator, title: 'nav.filings', menu: true, icon: 'FolderChecked' } },
+  { path: 'registries', name: 'registries', component: () => import('@/views/registries/index.vue'), meta: { roles: R.regulator, title: 'forms.registries.title', menu: true, icon: 'DocumentAdd' } },
   { path: 'filings/:filingId', name: 'filing', component: () => import('@/views/filings/detail.vue'), meta: { roles: R.regulator, title: 'nav.filing' } },
   { path: 'audit-runs', name: 'audit-runs', component: () => import('@/views/audit/index.vue'), meta: { roles: R.regulator, title: 'nav.auditRuns', menu: true, icon: 'DataAnalysis' } },
   { path: 'audit-runs/:id', name: 'audit-run', component: () => import('@/views/audit/detail.vue'), meta: { roles: R.regulator, title: 'nav.auditRun' } },

@@ -56,6 +56,8 @@ def test_correction_after_intake_closes_is_refused(flow: Flow) -> None:
     assert r.status_code == 409
     error = r.json()["error"]
     assert error["code"] == "wrong_state" and error["allowed_states"] == ["open"]
+    assert "受理申报" in error["message"] and "Open" in error["message_en"]
+    assert "validating" not in error["message"] + error["message_en"]
 
 
 def test_application_outside_the_sessions_track_or_level(flow: Flow) -> None:

@@ -84,6 +84,9 @@ def test_finalize_waits_for_the_end_of_the_notice(flow: Flow) -> None:
     error = r.json()["error"]
     assert error["code"] == "not_ready"
     assert [d["field"] for d in error["details"]] == ["notice.ends_on"]
+    # The target state is named as the screens name it, never by its code.
+    assert "“已定案”" in error["message"] and "'Finalized'" in error["message_en"]
+    assert "finalized" not in error["message"] + error["message_en"]
 
 
 def test_filing_needs_a_finalized_session(flow: Flow) -> None:

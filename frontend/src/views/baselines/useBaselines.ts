@@ -1,4 +1,5 @@
 import { ref, shallowRef, toRaw } from 'vue'
+import { cleanedRule, duplicateCodes, type EquivalenceRuleRow } from '@/components/rules/equivalenceRules'
 import { ElMessage } from 'element-plus'
 import { baselinesApi, equivalenceApi } from '@/api/standards'
 import type { EquivalenceVersion, StandardVersion } from '@/api/types'
@@ -65,7 +66,8 @@ export function useBaselines() {
   // the equivalence table's versions
   const tables = shallowRef<EquivalenceVersion[]>([])
   const table = shallowRef<EquivalenceVersion | null>(null)
-  const tableText = ref('')
+  /** The open table's rules as the editor changes them (a copy: the stored version stays as served). */
+  const tableRules = ref<EquivalenceRuleRow[]>([])
   const tableForm = useFormErrors()
   async function loadTables(): Promise<void> {
     try {
@@ -78,7 +80,8 @@ export function useBaselines() {
   }
   function pickTable(v: EquivalenceVersion): void {
     table.value = v
-    tableText.value = JSON.stringify(v.document, null, 2)
+    tableRules.value = (copyOf(v.document).rules as EquivalenceRuleRow[] | undefined) ?? []
+    tableForm.clear()
   }
   async function draftTable(): Promise<void> {
     if (!table.value) return
@@ -92,13 +95,17 @@ export function useBaselines() {
   }
   async function saveTable(): Promise<void> {
     if (!table.value) return
+    if (duplicateCodes(tableRules.value).size) {
+      ElMessage.error(t('forms.eq.fixDuplicates'))
+      return
+    }
     try {
-      pickTable(await equivalenceApi.update(table.value.id, JSON.parse(tableText.value) as Record<string, unknown>))
+      const document = { ...copyOf(table.value.document), rules: tableRules.value.map(cleanedRule) }
+      pickTable(await equivalenceApi.update(table.value.id, document))
       ElMessage.success(t('common.saved'))
       await loadTables()
     } catch (err) {
-      if (err instanceof SyntaxError) ElMessage.error(String(err))
-      else tableForm.capture(err)
+      tableForm.capture(err)
     }
   }
   async function publishTable(): Promise<void> {
@@ -113,6 +120,6 @@ export function useBaselines() {
 
   return {
     ...list, open, document, errors: form.errors, show, save, publish, newVersion,
-    tables, table, tableText, loadTables, pickTable, draftTable, saveTable, publishTable,
+    tables, table, tableRules, tableErrors: tableForm.errors, loadTables, pickTable, draftTable, saveTable, publishTable,
   }
 }

@@ -2,7 +2,7 @@ import { computed, reactive, ref, shallowRef } from 'vue'
 import { ElMessage } from 'element-plus'
 import { applicationsApi, sessionsApi } from '@/api/reviews'
 import { standardsApi } from '@/api/standards'
-import type { Application, ConflictKind, PanelMember, ReviewSession, Scores, StandardVersion, VoteChoice } from '@/api/types'
+import type { Application, Conflict, ConflictKind, PanelMember, ReviewSession, Scores, StandardVersion, VoteChoice } from '@/api/types'
 import { notifyError, useFormErrors } from '@/composables/useApiError'
 import { confirmAction } from '@/composables/useReason'
 import { i18n } from '@/i18n'
@@ -28,6 +28,7 @@ export function usePanelWork(id: number) {
       applications.value = a.data
       const me = useAuthStore().user?.id
       seat.value = (await sessionsApi.panel(id)).members.find((m) => m.user_id === me) ?? null
+      await loadConflicts()
     } catch (err) {
       notifyError(err)
     } finally {
@@ -127,7 +128,17 @@ export function usePanelWork(id: number) {
     }
   }
 
-  // -- declaring a conflict of interest
+  // -- declaring a conflict of interest; what was declared shows on the row (pending, withdrawn…)
+  const myConflicts = shallowRef<Conflict[]>([])
+  async function loadConflicts(): Promise<void> {
+    myConflicts.value = (await sessionsApi.conflicts(id).catch(() => ({ data: [] as Conflict[] }))).data
+  }
+  /** The latest conflict recorded for my seat on an application, if any. */
+  const conflictOn = computed(() => {
+    const out: Record<number, Conflict> = {}
+    for (const c of myConflicts.value) if (!seat.value || c.panel_member_id === seat.value.id) out[c.application_id] = c
+    return out
+  })
   const conflictDialog = ref(false)
   const conflict = reactive({ application_id: 0, kind: 'relative' as ConflictKind, reason: '' })
   const conflictForm = useFormErrors()
@@ -141,7 +152,7 @@ export function usePanelWork(id: number) {
       await sessionsApi.declareConflict(id, { ...conflict })
       conflictDialog.value = false
       ElMessage.success(t('conflicts.declared'))
-      await load()
+      await loadConflicts()
     } catch (err) {
       conflictForm.capture(err)
     }
@@ -150,6 +161,6 @@ export function usePanelWork(id: number) {
   return {
     session, standard, applications, loading, load, criteria, seat, answering, answerSeat,
     current, scores, values, comments, sheetErrors: sheetForm.errors, open, submitted, save, submit,
-    voted, vote, conflictDialog, conflict, conflictErrors: conflictForm.errors, declare, submitConflict,
+    voted, vote, conflictOn, conflictDialog, conflict, conflictErrors: conflictForm.errors, declare, submitConflict,
   }
 }

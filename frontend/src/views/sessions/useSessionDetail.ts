@@ -199,6 +199,13 @@ export function useSessionDetail(id: number) {
       notifyError(err)
     }
   }
+  async function reloadConflicts(): Promise<void> {
+    try {
+      conflicts.value = (await sessionsApi.conflicts(id)).data
+    } catch (err) {
+      notifyError(err)
+    }
+  }
   async function detectConflicts(): Promise<void> {
     try {
       const found = await sessionsApi.detectConflicts(id)
@@ -234,7 +241,7 @@ export function useSessionDetail(id: number) {
 
   return {
     refusal, steps, gate,
-    session, panel, conflicts, applications, notice, objections, loading, moving, load, advance, detectConflicts,
+    session, panel, conflicts, applications, notice, objections, loading, moving, load, advance, detectConflicts, reloadConflicts,
     draw, drawForm, drawing, verification, loadDraw, commitDraw, runDraw, verifyDraw,
     candidates, pick, loadCandidates, addMember, removeMember, onPanel, memberName, applicantName,
     resolveConflict, resolveObjection, current, scores, decision, openApplication,

@@ -3,6 +3,7 @@ import { useRouter } from 'vue-router'
 import { sessionsApi } from '@/api/reviews'
 import { standardsApi } from '@/api/standards'
 import type { ReviewSessionCreate, SessionStatus, StandardVersion } from '@/api/types'
+import { i18n } from '@/i18n'
 import { usePagedList } from '@/composables/usePagedList'
 import { notifyError, useFormErrors } from '@/composables/useApiError'
 
@@ -12,7 +13,8 @@ export function useSessions() {
 
   const dialog = ref(false)
   const standards = shallowRef<StandardVersion[]>([])
-  const draft = reactive<ReviewSessionCreate>({ name: '', standard_version_id: 0, period: String(new Date().getFullYear()), held_on: null })
+  // No standard until one is picked (0 would show as the picker's text).
+  const draft = reactive<Omit<ReviewSessionCreate, 'standard_version_id'> & { standard_version_id: number | undefined }>({ name: '', standard_version_id: undefined, period: String(new Date().getFullYear()), held_on: null })
   const form = useFormErrors()
 
   async function openCreate(): Promise<void> {
@@ -25,8 +27,13 @@ export function useSessions() {
     }
   }
   async function create(): Promise<void> {
+    form.clear()
+    if (draft.standard_version_id === undefined) {
+      form.errors.standard_version_id = i18n.global.t('forms.small.standardRequired')
+      return
+    }
     try {
-      const created = await sessionsApi.create({ ...draft, held_on: draft.held_on || null })
+      const created = await sessionsApi.create({ ...draft, standard_version_id: draft.standard_version_id, held_on: draft.held_on || null })
       dialog.value = false
       await router.push(`/sessions/${created.id}`)
     } catch (err) {

@@ -2,7 +2,7 @@ import { reactive, ref } from 'vue'
 import { ElMessage } from 'element-plus'
 import { accountsApi } from '@/api/accounts'
 import { saveBlob, spreadsheetsApi } from '@/api/spreadsheets'
-import { useSheetImport } from '@/composables/useSheetImport'
+import { useSpreadsheetImport } from '@/composables/useSpreadsheetImport'
 import { useAuthStore } from '@/stores/auth'
 import type { Role, UserCreate } from '@/api/types'
 import { usePagedList } from '@/composables/usePagedList'
@@ -12,6 +12,7 @@ import { i18n } from '@/i18n'
 export function useUsers() {
   const list = usePagedList((q) => accountsApi.list(q), { role: undefined as Role | undefined })
   const dialog = ref(false)
+  const justCreated = ref<number | null>(null)
   const blank = () => ({
     username: '', display_name: '', role: 'applicant' as 'expert' | 'applicant', password: '', department: '', resident_id: '',
     expert: { track: 'title', level: 'deputy_senior', specialty: '', home_organisation: '' },
@@ -31,10 +32,13 @@ export function useUsers() {
       expert: draft.role === 'expert' ? { ...draft.expert } : null,
     }
     try {
-      await accountsApi.create(body)
+      const created = await accountsApi.create(body)
       dialog.value = false
       ElMessage.success(i18n.global.t('common.done'))
-      await list.search()
+      // Show the new account: a filter on another role would hide it, and it is the newest row.
+      if (list.filters.role && list.filters.role !== created.role) list.filters.role = undefined
+      justCreated.value = created.id
+      await list.showNewest()
     } catch (err) {
       form.capture(err)
     }
@@ -49,7 +53,7 @@ export function useUsers() {
   }
   // HR imports its own internal experts; the regulator, the city's pool.
   const pool = useAuthStore().role === 'regulator'
-  const experts = useSheetImport(spreadsheetsApi.importExperts, async (receipt) => {
+  const experts = useSpreadsheetImport(spreadsheetsApi.importExperts, async (receipt) => {
     ElMessage.success(i18n.global.t('expertImport.imported', receipt))
     await list.search()
   })
@@ -60,5 +64,5 @@ export function useUsers() {
       notifyError(err)
     }
   }
-  return { ...list, dialog, draft, errors: form.errors, openCreate, create, toggle, pool, experts, expertTemplate }
+  return { ...list, justCreated, dialog, draft, errors: form.errors, openCreate, create, toggle, pool, experts, expertTemplate }
 }
