@@ -48,6 +48,7 @@ def pool_row(i: int) -> list[object]:
         date(2028, 12, 31),
         None,
         "0513-8000000",
+        "船舶海工",
     ]
 
 

@@ -18,6 +18,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from standards.problems import bilingual
+
 log = logging.getLogger(__name__)
 
 
@@ -261,11 +263,12 @@ def install_error_handlers(app: FastAPI) -> None:
         for err in exc.errors():
             zh = _PYDANTIC_ZH.get(err.get("type", ""), "取值无效")
             msg = str(err.get("msg", ""))
+            said = bilingual(err)
             details.append(
                 {
                     "field": _loc_to_field(tuple(err.get("loc", ()))),
-                    "problem": f"{zh}：{msg}" if zh not in msg else msg,
-                    "problem_en": msg,
+                    "problem": said[0] if said else f"{zh}：{msg}" if zh not in msg else msg,
+                    "problem_en": said[1] if said else msg,
                 }
             )
         malformed = any(e.get("type") == "json_invalid" for e in exc.errors())

@@ -21,7 +21,13 @@ from pydantic import ValidationInfo as _ValidationInfo
 from standards.catalogue import Catalogue, load_catalogue
 from standards.levels import TRACK_NAMES, Track, is_level, levels
 from standards.materials import MaterialKind
-from standards.problems import Problem, StandardInvalid, format_path, join_path
+from standards.problems import (
+    Problem,
+    StandardInvalid,
+    bilingual,
+    format_path,
+    join_path,
+)
 from standards.requirements import REQUIREMENT_KINDS, HardRequirement
 
 WEIGHT_TOLERANCE = 1e-6
@@ -274,6 +280,9 @@ _ZH_BY_TYPE: dict[str, str] = {
 
 
 def _zh_message(error: Any) -> str:
+    said = bilingual(error)
+    if said is not None:
+        return said[0]
     template = _ZH_BY_TYPE.get(error["type"])
     if template is None:
         return f"格式错误：{error['msg']}"
@@ -299,7 +308,9 @@ def problems_from_validation(error: ValidationError, prefix: str = "") -> list[P
     out = []
     for e in error.errors():
         path = join_path(prefix, format_path(_clean_loc(e["loc"])))
-        out.append(Problem(path or "$", f"schema.{e['type']}", _zh_message(e), e["msg"]))
+        said = bilingual(e)
+        en = said[1] if said is not None else e["msg"]
+        out.append(Problem(path or "$", f"schema.{e['type']}", _zh_message(e), en))
     return out
 
 

@@ -12,7 +12,7 @@ from standards.document import problems_from_validation
 from standards.facts import ApplicantFacts, Qualification
 from standards.identifiers import credit_code_problem
 from standards.levels import Track, is_level, level_name, level_rank
-from standards.problems import StandardInvalid
+from standards.problems import InvalidValue, StandardInvalid
 from standards.requirements import (
     Appraisals,
     ContinuingEducation,
@@ -80,9 +80,11 @@ class EquivalenceRule(BaseModel):
     def _consistent(self) -> EquivalenceRule:
         expected = _DIRECTION_TRACKS[self.direction]
         if (self.from_track, self.to_track) != expected:
-            raise ValueError(
+            raise InvalidValue(
+                f"方向{self.direction}应从{expected[0].value}到{expected[1].value}，"
+                f"实际为{self.from_track.value}到{self.to_track.value}",
                 f"direction {self.direction} goes from {expected[0].value} to "
-                f"{expected[1].value}, got {self.from_track.value} to {self.to_track.value}"
+                f"{expected[1].value}, got {self.from_track.value} to {self.to_track.value}",
             )
         for field, track, level in (
             ("from_level", self.from_track, self.from_level),
@@ -90,21 +92,33 @@ class EquivalenceRule(BaseModel):
             ("to_level", self.to_track, self.to_level),
         ):
             if level is not None and not is_level(track, level):
-                raise ValueError(f"{field}: '{level}' is not a level of track {track.value}")
+                raise InvalidValue(
+                    f"{field}：“{level}”不是{track.value}类别的等级",
+                    f"{field}: '{level}' is not a level of track {track.value}",
+                )
         if self.up_to_level is not None and level_rank(self.from_track, self.up_to_level) < (
             level_rank(self.from_track, self.from_level)
         ):
-            raise ValueError("up_to_level: must not be below from_level")
+            raise InvalidValue(
+                "up_to_level：不得低于 from_level", "up_to_level: must not be below from_level"
+            )
         if (self.scope == "cluster") != (self.cluster is not None):
-            raise ValueError("cluster is required for scope 'cluster' and only for it")
+            raise InvalidValue(
+                "仅当适用范围为行业集群（cluster）时须填写 cluster",
+                "cluster is required for scope 'cluster' and only for it",
+            )
         if (self.scope == "enterprise") != (self.enterprise_credit_code is not None):
-            raise ValueError(
-                "enterprise_credit_code is required for scope 'enterprise' and only for it"
+            raise InvalidValue(
+                "仅当适用范围为企业（enterprise）时须填写 enterprise_credit_code",
+                "enterprise_credit_code is required for scope 'enterprise' and only for it",
             )
         if self.enterprise_credit_code is not None:
             problem = credit_code_problem(self.enterprise_credit_code)
             if problem is not None:
-                raise ValueError(f"enterprise_credit_code: {problem.message_en}")
+                raise InvalidValue(
+                    f"enterprise_credit_code：{problem.message}",
+                    f"enterprise_credit_code: {problem.message_en}",
+                )
         return self
 
     def key(self) -> tuple[str, str, Track]:
@@ -139,7 +153,10 @@ class EquivalenceTable(BaseModel):
         codes = [r.code for r in self.rules]
         dupes = sorted({c for c in codes if codes.count(c) > 1})
         if dupes:
-            raise ValueError(f"rule codes must be unique: {', '.join(dupes)}")
+            raise InvalidValue(
+                f"规则编码重复：{'、'.join(dupes)}",
+                f"rule codes must be unique: {', '.join(dupes)}",
+            )
         return self
 
 

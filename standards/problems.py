@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,22 @@ class Problem:
     code: str
     message: str
     message_en: str
+
+
+class InvalidValue(ValueError):
+    """A validator's refusal said in both languages; pydantic keeps it as the error's
+    ``ctx["error"]``, so whoever reports the validation error can show either."""
+
+    def __init__(self, message: str, message_en: str) -> None:
+        self.message = message
+        self.message_en = message_en
+        super().__init__(message_en)
+
+
+def bilingual(error: Any) -> tuple[str, str] | None:
+    """(Chinese, English) of a pydantic error raised as ``InvalidValue``, else None."""
+    found = (error.get("ctx") or {}).get("error")
+    return (found.message, found.message_en) if isinstance(found, InvalidValue) else None
 
 
 class StandardInvalid(ValueError):

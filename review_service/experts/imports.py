@@ -24,6 +24,7 @@ from review_service.auth.passwords import hash_password
 from review_service.auth.principal import Role
 from review_service.config import Settings
 from review_service.enterprises.models import Enterprise
+from review_service.enterprises.schemas import INDUSTRY_CLUSTERS
 from review_service.events.service import record
 from review_service.spreadsheets.imports import (
     CellError,
@@ -186,6 +187,17 @@ def _columns(internal: bool) -> tuple[Column, ...]:
             width=14,
         ),
         Column("contact", "联系方式", "Contact", text(200), required=False, example="0513-8000000"),
+        # The pool view filters by cluster; the catalogue's clusters as a drop-down.
+        Column(
+            "cluster",
+            "行业集群",
+            "Industry cluster",
+            text(64),
+            required=False,
+            choices={zh: code for code, (zh, _en) in INDUSTRY_CLUSTERS.items()},
+            example="船舶海工",
+            width=14,
+        ),
     )
 
 
@@ -413,6 +425,7 @@ def import_experts(
             term_end=r.get("term_end"),
             birth_date=r.get("birth_date"),
             contact=r.get("contact"),
+            cluster=r.get("cluster"),
         )
         for user, r in zip(users, records, strict=True)
     )

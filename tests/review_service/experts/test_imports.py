@@ -36,8 +36,8 @@ def _internal_row(i: int) -> list[object]:
 
 def test_templates_have_dropdowns_an_example_and_import_cleanly(flow: Flow) -> None:
     for who, first_sheet, lists in (
-        ("regulator", "专家库专家", {"D", "E", "F"}),
-        ("a_admin", "企业内部专家", {"E", "F", "G"}),
+        ("regulator", "专家库专家", {"D", "E", "F", "O"}),
+        ("a_admin", "企业内部专家", {"E", "F", "G", "P"}),
     ):
         r = flow.client.get(f"{API}/experts/import/template.xlsx", headers=flow.auth(who))
         assert r.status_code == 200
@@ -125,6 +125,7 @@ def test_hr_imports_its_own_internal_experts_who_can_then_get_a_password(flow: F
         profile = s.get(ExpertProfile, ids[0])
         assert profile is not None and not profile.external
         assert profile.home_organisation == flow.world.a.enterprise.name
+        assert profile.cluster == "shipbuilding_offshore"
     # The other enterprise does not see them; no one can log in until a password is set.
     assert flow.client.get(f"{API}/users/{ids[0]}", headers=flow.auth("b_admin")).status_code == 404
     login = {"username": "pool.100", "password": "secret-pass-123"}

@@ -199,6 +199,18 @@ def test_regulator_versions_the_equivalence_table(client, world: World) -> None:
     assert bad.json()["error"]["details"]
 
 
+def test_an_equivalence_refusal_is_said_in_both_languages(client, world: World) -> None:
+    doc = equivalence_document()
+    doc["rules"] = [r for r in doc["rules"] if r["scope"] == "national"]
+    doc["rules"].append(dict(doc["rules"][0]))  # the same rule code twice
+    r = client.post(f"{API}/equivalence", json={"document": doc}, headers=world.auth("regulator"))
+    assert r.status_code == 422
+    [problem] = r.json()["error"]["details"]
+    code = doc["rules"][0]["code"]
+    assert problem["problem"] == f"规则编码重复：{code}"
+    assert problem["problem_en"] == f"rule codes must be unique: {code}"
+
+
 def test_baseline_lifecycle_for_the_regulator(client, world: World) -> None:
     baselines = client.get(f"{API}/baselines", headers=world.auth("a_admin")).json()
     assert baselines["count"] >= 9
