@@ -6,27 +6,21 @@ back to. Screens in both languages."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from sqlmodel import Session, select
 
 from review_service.accounts.models import User
-from review_service.cli import alembic_config
-from review_service.config import Settings
 from review_service.demo import load_demo
 from review_service.demo.reviews import review_rounds
 from review_service.enterprises.models import Enterprise
 from review_service.events.service import seal
-from review_service.main import create_app
 from review_service.reviews.filing import member_pseudonym
 from review_service.reviews.models import Application, PanelMember, ReviewSession
 from review_service.supervision.models import AuditRun, Case, Flag
-from tests.browser.test_web_app import LANGS, Watch, _check_screen, _login, _missing, _settle
+from tests.browser.live import fresh_app, require_browser, serving
+from tests.browser.test_web_app import LANGS, Watch, _check_screen, _login, _settle
 from tests.browser.test_web_app import browser as browser
 
 pytestmark = pytest.mark.browser
@@ -36,22 +30,8 @@ pytestmark = pytest.mark.browser
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, int]]]:
     """The demo's base and review rounds, and one confirmed case whose flag points at an
     application and a drawn member of the open round (as a run over its filing would)."""
-    reason = _missing()
-    if reason:
-        pytest.skip(reason)
-    from alembic import command
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('pool') / 'app.db'}"
-    cfg = alembic_config(url)
-    cfg.attributes["skip_logging"] = True
-    command.upgrade(cfg, "head")
-    settings = Settings(
-        environment="test",
-        database_url=url,
-        secret_key="browser-test-secret-0123456789abcdef",
-        id_hash_key="browser-test-id-hash-key-0123456789abcdef",
-    )
-    app = create_app(settings)
+    require_browser()
+    app, settings = fresh_app(tmp_path_factory, "pool")
     with Session(app.state.engine) as s:
         load_demo(s, settings, steps=[review_rounds])
         rs = s.exec(select(ReviewSession).where(ReviewSession.status == "open")).one()
@@ -104,20 +84,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
         seal(s)
         s.commit()
         ids = {"case": case.id or 0, "expert": member.user_id, "application": application.id or 0}
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if uv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", ids
-    uv.should_exit = True
-    thread.join(timeout=10)
-    app.state.engine.dispose()
+    with serving(app) as base:
+        yield base, ids
 
 
 @pytest.fixture(scope="module")

@@ -5,27 +5,21 @@ regulator and shown as revoked."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from sqlmodel import Session, select
 
 from review_service.accounts.models import User
 from review_service.certificates.models import Certificate
-from review_service.cli import alembic_config
-from review_service.config import Settings
 from review_service.demo import DEMO_PASSWORD, load_demo
 from review_service.events.service import seal
-from review_service.main import create_app
 from review_service.reviews.models import Application, PanelMember, ReviewSession
-from tests.browser.test_web_app import _login, _missing
+from tests.browser.live import fresh_app, require_browser, serving
+from tests.browser.test_web_app import _login
 from tests.browser.test_web_app import browser as browser
 
 pytestmark = pytest.mark.browser
@@ -38,40 +32,14 @@ PNG = bytes.fromhex(
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
-    reason = _missing()
-    if reason:
-        pytest.skip(reason)
-    from alembic import command
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('paperwork') / 'app.db'}"
-    cfg = alembic_config(url)
-    cfg.attributes["skip_logging"] = True
-    command.upgrade(cfg, "head")
-    settings = Settings(
-        environment="test",
-        database_url=url,
-        secret_key="browser-test-secret-0123456789abcdef",
-        id_hash_key="browser-test-id-hash-key-0123456789abcdef",
-    )
-    app = create_app(settings)
+    require_browser()
+    app, settings = fresh_app(tmp_path_factory, "paperwork")
     with Session(app.state.engine) as session:
         load_demo(session, settings)
         seal(session)
         session.commit()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if uv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    uv.should_exit = True
-    thread.join(timeout=10)
-    app.state.engine.dispose()
+    with serving(app) as base:
+        yield base, app
 
 
 @pytest.fixture(scope="module")

@@ -5,79 +5,32 @@ where that is a failure. Runs once, on the SQLite pass of the suite."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlmodel import Session
 
-from review_service.cli import alembic_config
-from review_service.config import PROJECT_ROOT, Settings
+from review_service.config import PROJECT_ROOT
 from review_service.demo import DEMO_PASSWORD, load_demo
 from review_service.events.service import seal
-from review_service.main import STATIC_DIR, create_app
+from tests.browser.live import CHROMIUM, fresh_app, require_browser, serving
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
-
-
-def _missing() -> str | None:
-    if os.environ.get("REVIEW_TEST_BACKEND", "sqlite") != "sqlite":
-        return "browser tests run on the SQLite pass only"
-    if not Path(CHROMIUM).exists():
-        return f"{CHROMIUM} is not installed (apt-get install chromium fonts-wqy-microhei)"
-    if not (STATIC_DIR / "index.html").exists():
-        return "the web app is not built (make frontend)"
-    return None
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    reason = _missing()
-    if reason:
-        if os.environ.get("REVIEW_REQUIRE_BROWSER") == "1" and "SQLite pass" not in reason:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from alembic import command
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'app.db'}"
-    cfg = alembic_config(url)
-    cfg.attributes["skip_logging"] = True
-    command.upgrade(cfg, "head")
-    settings = Settings(
-        environment="test",
-        database_url=url,
-        secret_key="browser-test-secret-0123456789abcdef",
-        id_hash_key="browser-test-id-hash-key-0123456789abcdef",
-    )
-    app = create_app(settings)
+    require_browser()
+    app, settings = fresh_app(tmp_path_factory, "browser")
     with Session(app.state.engine) as session:
         # Every step: the review rounds the screens walk through, and filings with an audit
         # run so that flags, grades and cases have rows to show.
         load_demo(session, settings)
         seal(session)
         session.commit()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if uv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-    app.state.engine.dispose()
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
