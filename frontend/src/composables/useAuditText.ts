@@ -56,6 +56,7 @@ export function useAuditText() {
     if (typeof value === 'string') {
       if (key === 'claimed') return [label('education', value)]
       if (key === 'kind') return [te(`evidence.kinds.${value}`) ? t(`evidence.kinds.${value}`) : value]
+      if (key === 'scope') return [label('flagScopes', value)]
       return [value]
     }
     if (Array.isArray(value)) {
