@@ -413,7 +413,7 @@ class Phase:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     completed_in_window: int = 0
-    statuses: dict[int, int] = field(default_factory=dict)
+    statuses: dict[int | str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
     def row(self) -> dict[str, Any]:
@@ -449,11 +449,13 @@ async def drive(
             while time.monotonic() < stop:
                 method, path, body, headers = next_request(rng)
                 started = time.monotonic()
+                status: int | str
                 try:
                     r = await client.request(method, path, json=body, headers=headers)
                     status = r.status_code
-                except httpx.HTTPError:
-                    status = 0
+                except httpx.HTTPError as exc:
+                    # No answer: named by what went wrong (a timeout, a dropped connection).
+                    status = type(exc).__name__
                 finished = time.monotonic()
                 # Answers within the warm-up are not counted; a request still open at the
                 # stop is waited for and counted (its latency is what a client saw).
@@ -463,7 +465,7 @@ async def drive(
                     phase.completed_in_window += 1
                 phase.latencies.append(finished - started)
                 phase.statuses[status] = phase.statuses.get(status, 0) + 1
-                if not 200 <= status < 300:
+                if not (isinstance(status, int) and 200 <= status < 300):
                     phase.errors += 1
 
         await asyncio.gather(*(loop(i) for i in range(phase.clients)))

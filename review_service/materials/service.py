@@ -174,6 +174,7 @@ def _may_change(scope: TenantScope, application: Application, rs: ReviewSession)
             "申报已撤回，不能提交材料",
             "the application was withdrawn",
             code="application_withdrawn",
+            extra={"current_state": application.status},
         )
 
 
@@ -328,6 +329,7 @@ def review(
             "该材料已被更换，请审核新文件",
             "this material was replaced; review the new file",
             code="material_replaced",
+            extra={"current_state": material.status},
         )
     before = snapshot(material)
     accepted = data.decision is ReviewDecision.accept

@@ -62,6 +62,7 @@ def require_no_pending_conflict(
             f"your conflict {pending} on this application awaits HR's decision; until then you "
             "may neither score nor vote",
             code="conflict_pending",
+            extra={"current_state": ConflictStatus.pending.value},
         )
 
 
@@ -135,6 +136,7 @@ def _locked_scorer(
             "your conflict on this application awaits HR's decision; until then you may "
             "neither score nor vote",
             code="conflict_pending",
+            extra={"current_state": ConflictStatus.pending.value},
         )
     return application, rs, member_id, sheet
 

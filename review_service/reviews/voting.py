@@ -55,6 +55,7 @@ def cast(session: Session, *, scope: TenantScope, application_id: int, data: Vot
             "您已对该申报投票，不能重复投票或改票",
             "you have already voted on this application; a ballot cannot be cast twice or changed",
             code="already_voted",
+            extra={"current_state": "voted"},
         )
     vote = Vote(
         session_id=rs.id or 0,

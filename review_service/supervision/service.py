@@ -250,6 +250,7 @@ def store_results(
         raise InvalidState(
             "该审查批次已不在运行中，结果未保存",
             f"audit run {run.id} is {run.status}, no longer running: its results were not stored",
+            extra={"current_state": run.status},
         )
     codes = {f.enterprise_credit_code for f in flags} | {g.credit_code for g in grades}
     enterprise_by_code = _enterprise_ids(session, codes)

@@ -259,3 +259,36 @@ def test_connections_already_open_when_the_server_freezes_give_up(database_url: 
     finally:
         app.state.engine.dispose()
         switch.close()
+
+
+@pytest.mark.skipif(
+    os.environ.get("REVIEW_TEST_BACKEND", "sqlite") != "postgres",
+    reason="needs PostgreSQL",
+)
+def test_pooled_connections_the_server_dropped_are_replaced_after_an_idle_spell(
+    database_url: str,
+    db,  # type: ignore[no-untyped-def]
+) -> None:
+    """The server restarts (here: every backend of the service terminated) while the pool
+    sits idle: the next request is answered normally, because a connection idle longer than
+    a second is pinged on checkout and replaced when dead."""
+    from sqlalchemy import create_engine, text
+
+    from review_service.db import IDLE_BEFORE_PING_SECONDS
+
+    app = create_app(_settings(database_url))
+    admin = create_engine(make_url(database_url).set(drivername="postgresql+psycopg"))
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            assert client.get(f"{API}/health/ready").status_code == 200
+            with app.state.engine.connect() as conn:
+                pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            with admin.begin() as conn:
+                ended = conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+                assert ended.scalar_one() is True
+            time.sleep(IDLE_BEFORE_PING_SECONDS + 0.2)
+            r = client.post(f"{API}/auth/login", data={"username": "x", "password": "y"})
+            assert r.status_code == 401, r.text
+    finally:
+        admin.dispose()
+        app.state.engine.dispose()

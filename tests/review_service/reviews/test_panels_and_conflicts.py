@@ -207,6 +207,7 @@ def test_pending_conflict_blocks_scoring_by_that_member(flow: Flow) -> None:
     )
     r = flow.score(app_id, expert, SCORES_HIGH)
     assert r.status_code == 409 and r.json()["error"]["code"] == "conflict_pending"
+    assert r.json()["error"]["current_state"] == "pending"
 
 
 def test_same_department_alone_is_no_detected_conflict(flow: Flow) -> None:

@@ -90,6 +90,9 @@ def test_a_ballot_is_cast_once(flow: Flow) -> None:
     assert flow.vote(app_id, member, "reject").status_code == 201
     r = flow.vote(app_id, member, "approve")
     assert r.status_code == 409 and r.json()["error"]["code"] == "already_voted"
+    # The loser is told where things stand, not what the first ballot said.
+    assert r.json()["error"]["current_state"] == "voted"
+    assert "reject" not in r.text
 
 
 def test_ballots_are_secret(flow: Flow) -> None:
