@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, SQLModel
 
 from review_service import tables  # noqa: F401
@@ -78,15 +78,36 @@ def _empty_tables(engine: Engine) -> None:
     names = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            # The event log refuses TRUNCATE to the service; the test harness, a superuser,
-            # empties it with the triggers set aside for this transaction.
-            conn.execute(text("SET LOCAL session_replication_role = replica"))
-            conn.execute(
-                text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
-            )
+            _empty_postgres(conn, names)
         else:
             for n in names:
                 conn.execute(text(f'DELETE FROM "{n}"'))
+
+
+def _empty_postgres(conn: Connection, names: list[str]) -> None:
+    """Delete the rows of only the tables a test filled and restart only the sequences it
+    drew from, found in one round trip. TRUNCATE gives every table new files, synced at
+    commit: truncating all fifty after each test took 0.3 s, most of the PostgreSQL pass,
+    where deleting a test's few rows takes milliseconds."""
+    filled = " UNION ALL ".join(f"SELECT '{n}' WHERE EXISTS (SELECT 1 FROM \"{n}\")" for n in names)
+    filled_tables = list(conn.execute(text(filled)).scalars())
+    # A sequence read since its last restart has a last_value (rolled-back inserts too).
+    sequences = list(
+        conn.execute(
+            text(
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) "
+                "FROM pg_sequences WHERE last_value IS NOT NULL"
+            )
+        ).scalars()
+    )
+    # The event log refuses DELETE to the service; the test harness, a superuser, empties it
+    # with the triggers (foreign keys' too, so the order does not matter) set aside for this
+    # transaction.
+    conn.execute(text("SET LOCAL session_replication_role = replica"))
+    for name in filled_tables:
+        conn.execute(text(f'DELETE FROM "{name}"'))
+    for sequence in sequences:
+        conn.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
 
 
 @pytest.fixture
