@@ -13,10 +13,13 @@ The roll-up, for one review body and one period (a *unit*):
      statistic). ``p_count = P(X ≥ k)`` for ``X`` negative binomial with mean ``λ n`` and
      variance ``φ λ n`` (Poisson when ``φ = 1``). A big honest body with many flags is not
      surprising; a small one with the same count is.
-   - **Strongest flag**: when flags carry their own p-value, the smallest, Šidák-corrected for
-     the ``n`` tests of that exposure: ``p_min = 1 - (1 - p)^n``.
-   - The group's p is ``min(1, 2 min(p_count, p_min))`` (Bonferroni over the two), and its
-     *evidence* is ``-log10 p`` in bans (1 ban: p = 0.1), capped at ``SIGNAL_CAP`` (12).
+   - **Strongest flag** (statistics and the detector, whose flags carry their own p-value):
+     the smallest, Šidák-corrected for the ``n`` tests of that exposure:
+     ``p_min = 1 - (1 - p)^n`` (1 when no flag carries one).
+   - The group's p is ``min(1, 2 min(p_count, p_min))`` (Bonferroni over the two) for
+     statistics and the detector, ``p_count`` for rules (fixed by the signal's kind, so that
+     no flag can lower it), and its *evidence* is ``-log10 p`` in bans (1 ban: p = 0.1),
+     capped at ``SIGNAL_CAP`` (12).
 
 2. Certain findings: a ``certain`` flag of ``high`` severity (a rule such as an approval of an
    ineligible applicant) is a proven breach, not a surprise: its group's evidence is at least
@@ -241,13 +244,17 @@ def inflation_of(p_values: Sequence[float], prior_flags: int = INFLATION_PRIOR) 
     inflation (at least 1), shrunk towards 1 with ``prior_flags`` pseudo-flags so that a
     signal with few flags (mostly the planted ones) is taken at its word. The median keeps
     a minority of real findings from setting the scale (as in genomic control, Devlin and
-    Roeder 1999)."""
+    Roeder 1999). The shrinkage is on the log scale, ``raw ** (n / (n + prior_flags))``, as
+    befits a scale factor: where real findings are the majority of a signal's few flags the
+    median is theirs, and shrinking the ratio itself (``1 + (raw - 1) n / (n + prior)``)
+    would still divide their surprise by several (five flags, three at p = 1e-12: 7.9,
+    against 2.0 on the log scale)."""
     p = np.asarray([x for x in p_values if x is not None and x < ALPHA], dtype=float)
     if p.size == 0:
         return 1.0
     surprise = -np.log10(np.maximum(p, 1e-300) / ALPHA)
     raw = max(1.0, float(np.median(surprise)) / math.log10(2.0))
-    return 1.0 + (raw - 1.0) * p.size / (p.size + prior_flags)
+    return float(raw ** (p.size / (p.size + prior_flags)))
 
 
 def _bans(p: float) -> float:
@@ -268,13 +275,18 @@ def _test(
     expected = base.rate * n
     if p_count is None:
         p_count = tail_p(k, expected, base.dispersion)
-    own = [f.p_value for f in flags if f.p_value is not None]
+    # Which tests a group gets is fixed by its signal's kind, not by the flags at hand: were
+    # the strongest-flag test (and the factor 2) added once some flag carries a p-value, the
+    # first such flag could lower the group's evidence. Rules are judged by their count;
+    # statistics and the detector by count and strongest flag (p = 1 when none has one).
     p_min = None
     p_value = p_count
-    if own:
-        p = deflate(min(1.0, max(0.0, min(own))), base.inflation)
-        p_min = float(-math.expm1(n * math.log1p(-p))) if p < 1 else 1.0
-        p_value = min(1.0, 2.0 * min(p_count, p_min))
+    if _kind(signal) != "rule":
+        own = [f.p_value for f in flags if f.p_value is not None]
+        if own:
+            p = deflate(min(1.0, max(0.0, min(own))), base.inflation)
+            p_min = float(-math.expm1(n * math.log1p(-p))) if p < 1 else 1.0
+        p_value = min(1.0, 2.0 * min(p_count, 1.0 if p_min is None else p_min))
     certain = flags[0].kind == "rule" and any(
         f.band == "certain" and f.severity == "high" for f in flags
     )

@@ -69,7 +69,7 @@ def test_evidence_is_the_count_surprise_for_the_units_size() -> None:
     flags = [flag("stat.member_calibration", "low", "alert", n) for n in range(3)]
     small = grade_unit(CODE, "2026", flags, exposure=Exposure(member=5), base_rates=rate)
     big = grade_unit(CODE, "2026", flags, exposure=Exposure(member=60), base_rates=rate)
-    p_small = tail_p(3, 0.25)
+    p_small = 2 * tail_p(3, 0.25)  # Bonferroni over count and strongest flag (here p = 1)
     assert math.isclose(small.evidence["stat.member_calibration"]["p_value"], p_small)
     assert math.isclose(small.risk_score, round(0.5 * -math.log10(p_small), 4), abs_tol=1e-4)
     # Three flags among 60 seats are what an honest body shows: no evidence to speak of.
@@ -147,6 +147,25 @@ def test_inflated_p_values_are_deflated_by_their_signals_median() -> None:
     assert 6 < s < 9
     assert math.isclose(deflate(0.05 * 1e-8, 8.0), 0.05 * 10**-1, rel_tol=1e-9)
     assert deflate(0.2, 8.0) == 0.2
+
+
+def test_a_few_real_findings_are_not_deflated_by_their_own_surprise() -> None:
+    # A well-calibrated signal on a quiet city: two ordinary flags and three real findings.
+    # The findings are the median; they must keep most of their surprise.
+    p_values = [0.02, 0.02, 1e-12, 1e-12, 1e-12]
+    s = inflation_of(p_values)
+    assert 1.5 < s < 2.5
+    assert deflate(1e-12, s) < 1e-6
+    # Graded: the body with a finding stays far above one with an ordinary flag.
+    units = [(f"91320600000000{i:04d}", "2026") for i in range(40)]
+    codes = [u[0] for u in units]
+    flags = [
+        flag("stat.near_identical_scores", "medium", "alarm", i, code=codes[i], p=p)
+        for i, p in enumerate(p_values)
+    ]
+    grades = grade_enterprises(flags, units, exposures=[Exposure(member=5)] * 40)
+    by = {g.credit_code: g for g in grades}
+    assert by[codes[2]].risk_score >= by[codes[0]].risk_score + 2
 
 
 def test_a_big_honest_body_is_not_graded_worse_for_its_size() -> None:
@@ -238,6 +257,40 @@ def test_more_flags_of_any_kind_never_improve_the_grade(
     after = grade_unit(CODE, "2026", _flags(specs + more), signal_weights, **kwargs)
     assert after.risk_score >= before.risk_score - 1e-9
     assert _rank(after) >= _rank(before)
+
+
+def test_the_first_flag_with_its_own_p_does_not_lower_the_evidence() -> None:
+    # Found by the property above: one detector flag without a p-value, then a second with
+    # p = 0.03 on a unit of 126 applications (its Šidák-corrected p is about 1).
+    exposure = Exposure(application=126)
+    one = grade_unit(
+        CODE, "2026", _flags([("detector.isolation", "low", "certain", None)]), exposure=exposure
+    )
+    two = grade_unit(
+        CODE,
+        "2026",
+        _flags(
+            [
+                ("detector.isolation", "low", "certain", None),
+                ("detector.isolation", "low", "certain", 0.03125),
+            ]
+        ),
+        exposure=exposure,
+    )
+    assert two.risk_score >= one.risk_score
+    e = one.evidence["detector.isolation:application"]
+    assert math.isclose(float(e["p_value"]), min(1.0, 2 * float(e["p_count"])))
+
+
+def test_a_rule_is_judged_by_its_count_whatever_its_flags_carry() -> None:
+    rate = {"rule.exceptional_overuse": BaseRate(0.01)}
+    certain = flag("rule.exceptional_overuse", "medium", "certain", 0)
+    tested = flag("rule.exceptional_overuse", "low", "alert", 1, p=0.04)
+    one = grade_unit(CODE, "2026", [certain], exposure=Exposure(), base_rates=rate)
+    two = grade_unit(CODE, "2026", [certain, tested], exposure=Exposure(), base_rates=rate)
+    assert math.isclose(one.evidence["rule.exceptional_overuse"]["p_value"], tail_p(1, 0.01))
+    assert math.isclose(two.evidence["rule.exceptional_overuse"]["p_value"], tail_p(2, 0.01))
+    assert two.risk_score > one.risk_score
 
 
 def test_weights_learned_from_worked_cases_move_the_grade() -> None:
