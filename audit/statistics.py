@@ -550,6 +550,7 @@ def near_identical_pairs(
     min_apps: int = 5,
     min_expected_share: float = 0.01,
     min_stratum_pairs: int = 200,
+    min_panels: int = 10,
     flagged_only: bool = False,
 ) -> list[PairResult]:
     """Pairs of members of one panel whose criterion scores are (nearly) copies.
@@ -562,9 +563,16 @@ def near_identical_pairs(
     last point depends on the standard: three criteria scored 0..5 in whole points coincide
     far more often than eight scored 0..100, so with ``strata`` (per row, e.g. the
     standard) the expected share is that of the other pairs of the same stratum, when it
-    has at least ``min_stratum_pairs`` other pair-applications. The p-values are
-    Holm-adjusted within each group (Holm 1979, "A simple sequentially rejective multiple test
-    procedure", Scand. J. Statist.), so a panel's many pairs do not raise false alarms.
+    has at least ``min_stratum_pairs`` other pair-applications. Honest panels also differ
+    among themselves beyond chance (every review body may have a standard of its own; members
+    who lean alike agree more): the share is the prior mean of a beta distribution whose
+    strength is fitted over the panels (beta-binomial over each group's pair-applications,
+    when there are ``min_panels``), updated with the group's *other* pairs, and the pair's
+    count is tested against that beta-binomial predictive; the expected share stays at least
+    ``min_expected_share``, so one coincidence on a panel that never agrees is no copy. The
+    p-values are Holm-adjusted within each group (Holm 1979, "A simple sequentially rejective
+    multiple test procedure", Scand. J. Statist.), so a panel's many pairs do not raise false
+    alarms.
     """
     mem = np.asarray(member_ids).reshape(-1)
     vec = np.asarray(vectors, dtype=float)
@@ -623,8 +631,33 @@ def near_identical_pairs(
     p0 = np.where(s_n >= min_stratum_pairs, s_k / np.maximum(s_n, 1), p0)
     p0 = np.clip(p0, min_expected_share, 1.0 - 1e-9)
     tested = n >= min_apps
-    p_raw = np.where(tested, stats.binom.sf(k_ident - 1, n, p0), np.nan)
     pair_group = pair_keys // (n_mem * n_mem)
+    # How often honest members of one panel agree varies from panel to panel beyond chance
+    # (the standard's lattice, how alike the members' leans are, how clear-cut the
+    # applicants are): the panel's own rate, from its other pairs, shrunk towards the
+    # stratum's with a beta prior whose strength is the panels' fitted over-dispersion.
+    g_n = np.bincount(pair_group, weights=n, minlength=grp_uniq.size)
+    g_k = np.bincount(pair_group, weights=k_ident, minlength=grp_uniq.size)
+    other_n = g_n[pair_group] - n
+    other_k = g_k[pair_group] - k_ident
+    fitted = g_n >= min_apps
+    strength = np.inf
+    if fitted.sum() >= min_panels:
+        _, rho = _beta_binomial_fit(
+            g_k[fitted].round().astype(np.int64), g_n[fitted].round().astype(np.int64)
+        )
+        strength = (1.0 - rho) / rho
+    if np.isfinite(strength):
+        a = p0 * strength + other_k
+        b = (1.0 - p0) * strength + other_n - other_k
+        # A panel whose other pairs never agreed still gets at least the floor: one
+        # coincidence is not a copy.
+        size = a + b
+        p0 = np.clip(a / size, min_expected_share, 1.0 - 1e-9)
+        a, b = p0 * size, (1.0 - p0) * size
+        p_raw = np.where(tested, stats.betabinom.sf(k_ident - 1, n, a, b), np.nan)
+    else:
+        p_raw = np.where(tested, stats.binom.sf(k_ident - 1, n, p0), np.nan)
     a_code = (pair_keys // n_mem) % n_mem
     b_code = pair_keys % n_mem
     idx = np.flatnonzero(tested)

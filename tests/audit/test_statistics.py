@@ -480,13 +480,13 @@ def test_near_identical_pairs_expect_more_agreement_on_coarse_standards() -> Non
     by_standard = near_identical_pairs(member, app, vectors, session, standard)
     coarse = {r.group for r in by_standard if r.group % 2 == 0}
     assert coarse
-    # Pooled over both standards, honest coarse panels look like copying.
-    assert sum(r.band == "alarm" for r in pooled) > 0
+    # Pooled over both standards, each panel's own agreement still sets its expectation.
+    assert not [r for r in pooled if r.band == "alarm"]
     assert not [r for r in by_standard if r.band == "alarm"]
     assert sum(r.band is not None for r in by_standard) <= 0.05 * len(by_standard)
-    coarse_p0 = {r.expected_share for r in by_standard if r.group % 2 == 0}
-    fine_p0 = {r.expected_share for r in by_standard if r.group % 2 == 1}
-    assert min(coarse_p0) > 5 * max(fine_p0)
+    coarse_p0 = [r.expected_share for r in by_standard if r.group % 2 == 0]
+    fine_p0 = [r.expected_share for r in by_standard if r.group % 2 == 1]
+    assert np.median(coarse_p0) > 5 * np.median(fine_p0)
 
 
 def test_near_identical_pairs_copying_on_a_coarse_standard_still_alarms() -> None:
@@ -496,6 +496,45 @@ def test_near_identical_pairs_copying_on_a_coarse_standard_still_alarms() -> Non
     results = near_identical_pairs(member, app, vectors, session, standard)
     flagged = [(r.member_a, r.member_b) for r in results if r.band == "alarm"]
     assert flagged == [(a, b)]
+
+
+def test_near_identical_pairs_judge_a_pair_by_its_own_panels_agreement() -> None:
+    # Every panel has a standard of its own (as review bodies do): no stratum holds enough
+    # pairs, so the stratum share falls back to the population's, which mixes coarse and
+    # fine lattices. The panel's other pairs say how often its members agree by chance.
+    member, app, vectors, session, _ = _mixed_standards(33)
+    results = near_identical_pairs(member, app, vectors, session, session)
+    assert not [r for r in results if r.band == "alarm"]
+    assert sum(r.band is not None for r in results) <= 0.05 * len(results)
+    coarse = [r.expected_share for r in results if r.group % 2 == 0]
+    fine = [r.expected_share for r in results if r.group % 2 == 1]
+    assert np.median(coarse) > 5 * np.median(fine)
+
+
+def test_near_identical_pairs_copying_stands_out_against_its_own_panel() -> None:
+    member, app, vectors, session, _ = _mixed_standards(36)
+    a, b = 400, 401  # panel 4: coarse
+    vectors[member == b] = vectors[member == a]
+    results = near_identical_pairs(member, app, vectors, session, session)
+    flagged = [(r.member_a, r.member_b) for r in results if r.band == "alarm"]
+    assert flagged == [(a, b)]
+
+
+def test_near_identical_pairs_one_coincidence_on_a_discriminating_panel_is_no_copy() -> None:
+    # A fine-lattice panel whose members never agree elsewhere: a single identical sheet
+    # is held against the floor share, not against a rate of nearly zero.
+    member, app, vectors, session, standard = _mixed_standards(35)
+    a, b = 101, 102  # panel 1: fine
+    first = np.flatnonzero(member == a)[0]
+    vectors[np.flatnonzero((member == b) & (app == app[first]))[0]] = vectors[first]
+    pair = next(
+        r
+        for r in near_identical_pairs(member, app, vectors, session, standard)
+        if (r.member_a, r.member_b) == (a, b)
+    )
+    assert pair.n_identical == 1
+    assert pair.expected_share >= 0.01
+    assert pair.band is None
 
 
 # ---------------------------------------------------------------------------
