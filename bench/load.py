@@ -3,13 +3,15 @@ measured in the same run (issue 9: score save >= 0.8x the bare insert's throughp
 50 clients, p99 <= 1.5x its p99, 0 errors at 200 clients).
 
     python -m bench.load --postgres postgresql://postgres@127.0.0.1:5432/postgres \\
-        [--clients 10 50 200] [--seconds 10] [--workers 2]
+        [--clients 10 50 200] [--seconds 10] [--workers 2] [--rounds 3] [--baseline DIR]
 
 A throw-away PostgreSQL database is created, migrated and seeded (an enterprise, a panel of
 seven, ten eligible applications, the session in ``reviewing``) and dropped at the end. Each
 server runs under uvicorn with ``--workers`` worker processes on a loopback port; the client
 is one asyncio process with httpx, ``clients`` concurrent request loops for ``--seconds``
-after a one-second warm-up. Phases, per client count:
+after a one-second warm-up. With ``--rounds`` the phases of a client count are repeated,
+interleaved, and each ratio is taken against the bare insert of its own round. Phases, per
+client count:
 
 - ``bare``: ``POST /rows`` of a bare FastAPI + SQLModel app: decode the python-jose token,
   load the user, insert a row, commit (the same database server, its own table);
@@ -27,10 +29,12 @@ import argparse
 import asyncio
 import itertools
 import json
+import math
 import os
 import random
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -544,12 +548,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 {"Authorization": data.tokens[expert]},
             )
 
-        for clients in args.clients:
+        for clients, round_no in itertools.product(args.clients, range(1, args.rounds + 1)):
             with tempfile.TemporaryFile("w+") as log:
                 with server("bench.load:bare_app", env, args.workers, "/docs", log) as base:
                     phase = Phase("bare insert", clients)
                     asyncio.run(drive(base, phase, bare, args.seconds))
-                results.append({**phase.row(), "server_tracebacks": _tracebacks(log)})
+                results.append(
+                    {**phase.row(), "round": round_no, "server_tracebacks": _tracebacks(log)}
+                )
                 _print(results[-1])
             phases: list[tuple[str, Any, str | None]] = [
                 ("score save", save, None),
@@ -569,12 +575,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     ) as base:
                         phase = Phase(name, clients)
                         asyncio.run(drive(base, phase, make, args.seconds))
-                    results.append({**phase.row(), "server_tracebacks": _tracebacks(log)})
+                    results.append(
+                        {**phase.row(), "round": round_no, "server_tracebacks": _tracebacks(log)}
+                    )
                     _print(results[-1])
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "workers": args.workers,
         "seconds": args.seconds,
+        "rounds": args.rounds,
         "results": results,
         "comparison": compare(results),
     }
@@ -587,24 +596,41 @@ def _tracebacks(log: Any) -> int:
 
 
 def compare(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per client count, each save phase's throughput and p99 over the bare insert's of the
+    same round, and the median over the rounds: on a shared machine two phases a minute apart
+    differ by up to 2x, so only a phase and the bare insert beside it compare."""
     out = []
     for clients in sorted({r["clients"] for r in results}):
-        bare = next(r for r in results if r["clients"] == clients and r["phase"] == "bare insert")
         row: dict[str, Any] = {"clients": clients}
+        bares = [r for r in results if r["clients"] == clients and r["phase"] == "bare insert"]
         for phase, prefix in (("score save", ""), ("baseline save", "baseline_")):
-            save = next(
-                (r for r in results if r["clients"] == clients and r["phase"] == phase), None
-            )
-            if save is None:
+            throughput, p99, errors = [], [], 0
+            for bare in bares:
+                save = next(
+                    (
+                        r
+                        for r in results
+                        if r["clients"] == clients
+                        and r["phase"] == phase
+                        and r.get("round") == bare.get("round")
+                    ),
+                    None,
+                )
+                if save is None:
+                    continue
+                throughput.append(
+                    save["throughput"] / bare["throughput"] if bare["throughput"] else math.nan
+                )
+                p99.append(save["p99_ms"] / bare["p99_ms"] if bare["p99_ms"] else math.nan)
+                errors += save["errors"]
+            if not throughput:
                 continue
             row |= {
-                f"{prefix}throughput_ratio": save["throughput"] / bare["throughput"]
-                if bare["throughput"]
-                else float("nan"),
-                f"{prefix}p99_ratio": save["p99_ms"] / bare["p99_ms"]
-                if bare["p99_ms"]
-                else float("nan"),
-                f"{prefix}save_errors": save["errors"],
+                f"{prefix}throughput_ratio": statistics.median(throughput),
+                f"{prefix}throughput_ratios": throughput,
+                f"{prefix}p99_ratio": statistics.median(p99),
+                f"{prefix}p99_ratios": p99,
+                f"{prefix}save_errors": errors,
             }
         out.append(row)
     return out
@@ -612,7 +638,8 @@ def compare(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _print(row: dict[str, Any]) -> None:
     print(
-        f"{row['clients']:>4} clients  {row['phase']:<16} {row['requests']:>6} req  "
+        f"{row['clients']:>4} clients  r{row.get('round', 1)}  {row['phase']:<16} "
+        f"{row['requests']:>6} req  "
         f"{row['throughput']:8.1f} req/s  p50 {row['p50_ms']:7.1f} ms  "
         f"p99 {row['p99_ms']:7.1f} ms  errors {row['errors']}  {row['statuses']}  "
         f"server tracebacks {row.get('server_tracebacks', 0)}",
@@ -626,6 +653,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[10, 50, 200])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="repeat every client count's phases this many times, interleaved, and report "
+        "the median of the per-round ratios",
+    )
     parser.add_argument("--json", help="write the figures to this file too")
     parser.add_argument(
         "--baseline",
@@ -637,10 +671,17 @@ def main() -> None:
     for c in report["comparison"]:
         for prefix, name in (("", "score save"), ("baseline_", "baseline save")):
             if f"{prefix}throughput_ratio" in c:
+                rounds = ", ".join(
+                    f"{t:.2f}x/{q:.2f}x"
+                    for t, q in zip(
+                        c[prefix + "throughput_ratios"], c[prefix + "p99_ratios"], strict=True
+                    )
+                )
                 print(
-                    f"{c['clients']:>4} clients: {name} / bare insert throughput "
-                    f"{c[prefix + 'throughput_ratio']:.2f}x, p99 {c[prefix + 'p99_ratio']:.2f}x, "
-                    f"errors {c[prefix + 'save_errors']}"
+                    f"{c['clients']:>4} clients: {name} / bare insert, median of rounds: "
+                    f"throughput {c[prefix + 'throughput_ratio']:.2f}x, "
+                    f"p99 {c[prefix + 'p99_ratio']:.2f}x, errors {c[prefix + 'save_errors']} "
+                    f"(each round, throughput/p99: {rounds})"
                 )
     if args.json:
         with open(args.json, "w") as fh:
