@@ -19,12 +19,13 @@ INFO = SignalInfo(
 )
 REASON = (
     "评委{a}与{b}共同评分的{n}件申报中，{k}件（{observed:.0%}）各指标评分几乎相同（差值≤"
-    "{tol:.0%}满分），随机预期{expected:.0%}（Holm校正 p={p}）"
+    "{tol:.0%}满分）；同组其他评委之间按同一标准的一致比例为{expected:.0%}（Holm校正 p={p}）"
 )
 REASON_EN = (
     "members {a} and {b} scored {n} applications together; on {k} ({observed:.0%}) their "
-    "criterion scores were near-identical (within {tol:.0%} of the maximum), against "
-    "{expected:.0%} expected (Holm-adjusted p={p})"
+    "criterion scores were near-identical (within {tol:.0%} of the maximum), where the "
+    "other members of the panel agree so on {expected:.0%} under the same standard "
+    "(Holm-adjusted p={p})"
 )
 
 
