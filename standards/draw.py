@@ -40,6 +40,8 @@ class DrawCandidate(BaseModel):
     status: str = "active"
     term_end: date | None = None
     birth_date: date | None = None
+    # Periods (first day, last day) in which the expert can sit; none declared: any day.
+    available: tuple[tuple[date, date], ...] = ()
 
 
 class DrawRequest(BaseModel):
@@ -60,6 +62,8 @@ class DrawRequest(BaseModel):
     # Experts who sat with this enterprise in each of its last N sessions.
     recent_expert_ids: frozenset[str] = frozenset()
     on: date
+    # The day the panel sits (the session's review day), when it is set; else ``on``.
+    sitting_on: date | None = None
     max_age: int | None = Field(default=None, ge=18, le=100)
 
 
@@ -93,9 +97,20 @@ def rank_key(seed: str, expert_id: str) -> str:
     return hmac.new(seed.encode(), expert_id.encode(), hashlib.sha256).hexdigest()
 
 
+# Candidate fields added after draws were first recorded: they enter the digest only when
+# set, so that a draw recorded before them still verifies.
+_LATER_FIELDS = ("available",)
+
+
 def candidate_digest(candidates: Iterable[DrawCandidate]) -> str:
     """A digest of the candidate list independent of its order, recorded with the draw."""
-    rows = sorted(json.dumps(c.model_dump(mode="json"), sort_keys=True) for c in candidates)
+    rows = sorted(
+        json.dumps(
+            c.model_dump(mode="json", exclude={f for f in _LATER_FIELDS if not getattr(c, f)}),
+            sort_keys=True,
+        )
+        for c in candidates
+    )
     return hashlib.sha256("\n".join(rows).encode()).hexdigest()
 
 
@@ -117,6 +132,15 @@ def exclusion(candidate: DrawCandidate, request: DrawRequest) -> Exclusion | Non
             "draw.term_ended",
             f"专家聘期已于{c.term_end.isoformat()}届满",
             f"term ended on {c.term_end.isoformat()}",
+        )
+    day = request.sitting_on or request.on
+    if c.available and not any(first <= day <= last for first, last in c.available):
+        windows = "、".join(f"{a.isoformat()}至{b.isoformat()}" for a, b in c.available)
+        windows_en = ", ".join(f"{a.isoformat()} to {b.isoformat()}" for a, b in c.available)
+        return out(
+            "draw.unavailable",
+            f"专家申明可参加评审的时段（{windows}）不含评审日{day.isoformat()}",
+            f"not available on the review day {day.isoformat()} (declared: {windows_en})",
         )
     if request.max_age is not None and c.birth_date is not None:
         age = _age(c.birth_date, request.on)

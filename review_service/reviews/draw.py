@@ -110,6 +110,10 @@ def _candidates(session: Session, rs: ReviewSession) -> list[DrawCandidate]:
             status=profile.status,
             term_end=profile.term_end,
             birth_date=profile.birth_date,
+            available=tuple(
+                (date.fromisoformat(w["starts_on"]), date.fromisoformat(w["ends_on"]))
+                for w in profile.availability
+            ),
         )
         for user, profile in rows
         if user.id not in seated
@@ -200,6 +204,7 @@ def draw(
         excluded_persons=_related_persons(session, rs),
         recent_expert_ids=_recent_experts(session, rs, data.recent_sessions),
         on=today,
+        sitting_on=rs.held_on,
         max_age=data.max_age,
     )
     candidates = _candidates(session, rs)

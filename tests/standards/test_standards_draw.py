@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 
 from standards.document import PanelRules
@@ -153,3 +155,33 @@ def test_eleven_from_five_thousand_with_every_exclusion():
     assert all(int(m) % 4 for m in result.members)  # every member a welding specialist
     excluded = {e.code for e in result.excluded}
     assert {"draw.specialty", "draw.related", "draw.recent"} <= excluded
+
+
+def test_an_expert_is_drawn_only_on_a_day_they_declared_available():
+    sitting = date(2026, 12, 15)
+    away = expert(900, external=True, available=((date(2027, 1, 5), date(2027, 1, 31)),))
+    there = expert(901, external=True, available=((date(2026, 12, 10), date(2026, 12, 20)),))
+    result = draw_panel("seed-1", [*POOL, away, there], request(size=60, sitting_on=sitting))
+    why = {e.expert_id: e for e in result.excluded}
+    assert why["900"].code == "draw.unavailable"
+    assert "2026-12-15" in why["900"].message_zh and "2027-01-05" in why["900"].message_en
+    # Declared windows that hold the sitting day, or none at all: free to be drawn.
+    assert "901" not in why and not {str(i) for i in range(60)} & set(why)
+    # Without a sitting day the draw's own day counts.
+    assert draw_panel("seed-1", [away], request(size=1, reserves=0)).excluded[0].code == (
+        "draw.unavailable"
+    )
+
+
+def test_a_draw_recorded_before_availability_existed_still_verifies():
+    # The digest of candidates without windows is the one recorded before the field existed.
+    old_rows = sorted(
+        json.dumps(
+            {k: v for k, v in c.model_dump(mode="json").items() if k != "available"},
+            sort_keys=True,
+        )
+        for c in POOL
+    )
+    assert candidate_digest(POOL) == hashlib.sha256("\n".join(old_rows).encode()).hexdigest()
+    windowed = [*POOL[:-1], expert(59, available=((ON, ON),))]
+    assert candidate_digest(windowed) != candidate_digest(POOL)

@@ -209,3 +209,43 @@ def test_a_hand_picked_member_needs_a_reason_and_shows_it(flow: Flow) -> None:
         f"{API}/review-sessions/{sid}/panel", headers=flow.auth("a_admin")
     ).json()["members"][0]
     assert member["selection"] == "hand_picked" and member["selection_reason"] == "专业对口"
+
+
+def test_experts_are_drawn_only_for_a_review_day_they_declared_available(flow: Flow) -> None:
+    names = _pool(flow, internal=8, external=4)
+    away, there = flow.user_id(names[0]), flow.user_id(names[1])
+    for user_id, window in (
+        (away, {"starts_on": "2026-07-01", "ends_on": "2026-07-31", "note": "出差"}),
+        (there, {"starts_on": "2026-06-15", "ends_on": "2026-06-25"}),
+    ):
+        r = flow.client.patch(
+            f"{API}/experts/{user_id}",
+            json={"availability": [window]},
+            headers=flow.auth("a_admin"),
+        )
+        assert r.status_code == 200, r.text
+    r = flow.client.post(
+        f"{API}/review-sessions",
+        json={
+            "name": "2026年度工程师自主评审",
+            "standard_version_id": flow.publish_standard("a_admin"),
+            "period": "2026",
+            "held_on": "2026-06-20",
+        },
+        headers=flow.auth("a_admin"),
+    )
+    assert r.status_code == 201, r.text
+    sid = r.json()["id"]
+    _commit(flow, sid)
+    drawn = _draw(flow, sid, size=7, reserves=4).json()
+    left_out = {e["expert_id"]: e for e in drawn["excluded"]}
+    assert left_out[str(away)]["code"] == "draw.unavailable"
+    assert "2026-06-20" in left_out[str(away)]["message_zh"]
+    assert str(there) not in left_out
+    assert str(away) not in set(drawn["members"]) | set(drawn["reserves"])
+    # The regulator's re-run, from the recorded candidates, agrees.
+    check = flow.client.get(
+        f"{API}/review-sessions/{sid}/panel/draw/verification", headers=flow.auth("regulator")
+    )
+    assert check.status_code == 200, check.text
+    assert check.json()["same_panel"] and check.json()["candidates_unchanged"]
