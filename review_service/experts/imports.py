@@ -27,6 +27,9 @@ from review_service.enterprises.models import Enterprise
 from review_service.enterprises.schemas import INDUSTRY_CLUSTERS
 from review_service.events.service import record
 from review_service.spreadsheets.imports import (
+    LEVEL_CHOICES,
+    RESIDENT_ID_COLUMN,
+    TRACK_COLUMN,
     CellError,
     Column,
     RowProblem,
@@ -40,7 +43,7 @@ from review_service.spreadsheets.imports import (
 from review_service.tenancy import TenantScope
 from standards import identifiers
 from standards.catalogue import load_catalogue
-from standards.levels import TRACK_NAMES, Track, level_name, levels
+from standards.levels import TRACK_NAMES, Track, levels
 
 _USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
 # SQLite's bound-parameter limit is far above this; PostgreSQL has none that matters here.
@@ -58,14 +61,6 @@ def _username(value: Any) -> str:
     return s
 
 
-def _resident_id(value: Any) -> str:
-    number = identifiers.normalize_resident_id(str(value))
-    bad = identifiers.resident_id_problem(number)
-    if bad is not None:
-        raise CellError(bad.code, bad.message, bad.message_en)
-    return number
-
-
 def _credit_code(value: Any) -> str:
     code = str(value).strip().upper()
     bad = identifiers.credit_code_problem(code)
@@ -79,9 +74,6 @@ def _series_choices() -> dict[str, str]:
     return {e.name: e.code for t in (Track.title, Track.skill) for e in catalogue.entries(t)}
 
 
-LEVEL_CHOICES = {
-    level_name(t, code): code for t in (Track.title, Track.skill) for code in levels(t)
-}
 SERIES_CHOICES = _series_choices()
 _SERIES_TRACK = {e.code: t for t in (Track.title, Track.skill) for e in load_catalogue().entries(t)}
 
@@ -95,24 +87,9 @@ def _columns(internal: bool) -> tuple[Column, ...]:
     return (
         Column("username", "用户名", "User name", _username, example="zhang.hua", width=14),
         Column("display_name", "姓名", "Name", text(100), example="张华", width=12),
-        Column(
-            "resident_id",
-            "身份证号",
-            "Resident ID",
-            _resident_id,
-            example="11010519491231002X",
-            width=22,
-        ),
+        RESIDENT_ID_COLUMN,
         *department,
-        Column(
-            "track",
-            "类别",
-            "Track",
-            text(16),
-            choices={TRACK_NAMES[t][0]: t.value for t in Track},
-            example="职称",
-            width=14,
-        ),
+        TRACK_COLUMN,
         Column(
             "series",
             "系列/工种",

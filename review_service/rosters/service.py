@@ -13,7 +13,9 @@ from review_service.db import utcnow
 from review_service.events.service import record
 from review_service.rosters.models import RosterEntry
 from review_service.spreadsheets.imports import (
-    CellError,
+    LEVEL_CHOICES,
+    RESIDENT_ID_COLUMN,
+    TRACK_COLUMN,
     Column,
     RowProblem,
     a_date,
@@ -25,41 +27,14 @@ from review_service.spreadsheets.imports import (
 )
 from review_service.tenancy import TenantScope
 from standards import identifiers
-from standards.levels import TRACK_NAMES, Education, Track, education_name, level_name, levels
+from standards.levels import TRACK_NAMES, Education, Track, education_name, levels
 
-
-def _resident_id(value: Any) -> str:
-    number = identifiers.normalize_resident_id(str(value))
-    bad = identifiers.resident_id_problem(number)
-    if bad is not None:
-        raise CellError(bad.code, bad.message, bad.message_en)
-    return number
-
-
-LEVEL_CHOICES = {
-    level_name(t, code): code for t in (Track.title, Track.skill) for code in levels(t)
-}
 COLUMNS: tuple[Column, ...] = (
     Column("name", "姓名", "Name", text(100), example="王小明", width=12),
-    Column(
-        "resident_id",
-        "身份证号",
-        "Resident ID",
-        _resident_id,
-        example="11010519491231002X",
-        width=22,
-    ),
+    RESIDENT_ID_COLUMN,
     Column("department", "部门", "Department", text(100), example="船体车间"),
     Column("post", "岗位", "Post", text(100), required=False, example="焊接工艺员"),
-    Column(
-        "track",
-        "类别",
-        "Track",
-        text(16),
-        choices={TRACK_NAMES[t][0]: t.value for t in Track},
-        example="职称",
-        width=14,
-    ),
+    TRACK_COLUMN,
     Column(
         "level",
         "现等级",

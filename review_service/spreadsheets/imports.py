@@ -17,6 +17,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from review_service.errors import FieldProblem, Invalid
 from review_service.spreadsheets import xlsx
+from standards import identifiers
+from standards.levels import TRACK_NAMES, Track, level_name, levels
 
 MAX_ROWS = 20_000
 
@@ -65,6 +67,33 @@ def text(max_length: int) -> Callable[[Any], str]:
         return s
 
     return parse
+
+
+def resident_id(value: Any) -> str:
+    """A resident ID cell (GB 11643), normalised; refused with the identifier rule's words."""
+    number = identifiers.normalize_resident_id(str(value))
+    bad = identifiers.resident_id_problem(number)
+    if bad is not None:
+        raise CellError(bad.code, bad.message, bad.message_en)
+    return number
+
+
+# Drop-down labels of the people sheets (staff roster, expert pool): level and track names.
+LEVEL_CHOICES = {
+    level_name(t, code): code for t in (Track.title, Track.skill) for code in levels(t)
+}
+RESIDENT_ID_COLUMN = Column(
+    "resident_id", "身份证号", "Resident ID", resident_id, example="11010519491231002X", width=22
+)
+TRACK_COLUMN = Column(
+    "track",
+    "类别",
+    "Track",
+    text(16),
+    choices={TRACK_NAMES[t][0]: t.value for t in Track},
+    example="职称",
+    width=14,
+)
 
 
 def a_date(value: Any) -> date:
