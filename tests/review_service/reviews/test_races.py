@@ -24,6 +24,7 @@ from review_service.reviews.state import session_standard
 from standards.scoring import member_total
 from tests.review_service.factories import PASSWORD
 from tests.review_service.reviews.flow import API, SCORES_HIGH, SCORES_LOW, Flow, round_in
+from tests.review_service.reviews.test_panel_draw import _commit, _draw, _pool
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -272,6 +273,27 @@ def test_conflict_resolved_once(flow: Flow) -> None:
     )
     assert statuses(answers) == {200: 1, 409: 29}
     assert events(flow, "conflict.confirmed") + events(flow, "conflict.dismissed") == 1
+
+
+def test_a_member_casts_one_ballot(flow: Flow) -> None:
+    rnd = round_in(flow, "voting")
+    app_id, member = rnd.applications[0], rnd.panel[1]
+    answers = race(20, lambda i: flow.vote(app_id, member, "approve" if i % 2 else "reject"))
+    assert statuses(answers) == {201: 1, 409: 19}
+    refused = [r.json()["error"] for r in answers if r.status_code == 409]
+    assert {(e["code"], e["current_state"]) for e in refused} == {("already_voted", "voted")}
+    assert events(flow, "vote.cast") == 1
+
+
+def test_a_panel_is_drawn_once(flow: Flow) -> None:
+    _pool(flow, internal=8, external=4)
+    sid = flow.create_session()["id"]
+    _commit(flow, sid)
+    answers = race(20, lambda i: _draw(flow, sid, size=7, reserves=2))
+    assert statuses(answers) == {200: 1, 409: 19}
+    refused = [r.json()["error"] for r in answers if r.status_code == 409]
+    assert {(e["code"], e["current_state"]) for e in refused} == {("already_drawn", "drawn")}
+    assert events(flow, "panel.draw") == 1
 
 
 def test_session_moves_once(flow: Flow) -> None:
