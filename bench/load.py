@@ -1,6 +1,6 @@
 """Load benchmark of score saving under concurrency, beside a bare authenticated insert
 measured in the same run (issue 9: score save >= 0.8x the bare insert's throughput at 10 and
-50 clients, p99 <= 1.5x its p99, 0 errors at 200 clients).
+50 clients, p99 <= 1.5x its p99, 0 errors at 200 clients), and the guarded floor beside both.
 
     python -m bench.load --postgres postgresql://postgres@127.0.0.1:5432/postgres \\
         [--clients 10 50 200] [--seconds 10] [--workers 2] [--rounds 3] [--baseline DIR]
@@ -15,6 +15,11 @@ client count:
 
 - ``bare``: ``POST /rows`` of a bare FastAPI + SQLModel app: decode the python-jose token,
   load the user, insert a row, commit (the same database server, its own table);
+- ``guarded floor``: ``PUT /sheets/{id}`` of the same bare app: what any save keeping the
+  guarantees must send, in hand-written SQL and nothing else (the session ``FOR SHARE``, the
+  sheet ``FOR UPDATE``, the update, the enterprise's chain head under its lock, the keyed
+  event, the commit: eight round trips against the insert's four). It tells the cost of the
+  guarantees apart from the cost of the service's own code;
 - ``save``: ``PUT /api/v1/applications/{id}/scores/mine``, the seven experts' sheets on ten
   applications in rotation;
 - ``mixed``: half saves, a quarter each of ``GET …/scores`` (an expert's view) and
@@ -27,6 +32,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import hmac
 import itertools
 import json
 import math
@@ -66,6 +73,7 @@ def bare_app() -> Any:
     """FastAPI + SQLModel + python-jose: an authenticated insert, nothing else."""
     from fastapi import FastAPI, HTTPException
     from jose import JWTError, jwt
+    from sqlalchemy import text
     from sqlmodel import Field, SQLModel, create_engine
 
     from review_service.accounts.models import User
@@ -85,6 +93,7 @@ def bare_app() -> Any:
     )
     BareRow.__table__.create(engine, checkfirst=True)  # type: ignore[attr-defined]
     secret = os.environ["BENCH_SECRET"]
+    mac_key = os.environ["REVIEW_EVENT_LOG_KEY"].encode()
     app = FastAPI()
 
     def get_session() -> Iterator[Session]:
@@ -112,6 +121,100 @@ def bare_app() -> Any:
         session.add(row)
         session.commit()
         return {"id": row.id or 0}
+
+    @app.put("/sheets/{application_id}")
+    def guarded_save(
+        application_id: int,
+        data: RowIn,
+        session: Session = Depends(get_session),
+        authorization: str = Header(),
+    ) -> dict[str, int]:
+        """The floor of a guarded save: what any score save that keeps the issue's guarantees
+        must send, hand-written in SQL with nothing else (no tenancy, no validation, no answer
+        beyond the sheet's id). Under the session's share lock and the sheet's row lock the
+        sheet changes, and its event is appended to the enterprise's keyed chain in the same
+        transaction."""
+        try:
+            claims = jwt.decode(authorization.removeprefix("Bearer "), secret, ["HS256"])
+        except JWTError as exc:
+            raise HTTPException(401) from exc
+        user = session.get(User, int(claims["sub"]))
+        if user is None or not user.is_active:
+            raise HTTPException(401)
+        rs = session.execute(
+            text(
+                "SELECT rs.id, rs.enterprise_id, rs.status FROM application a "
+                "JOIN review_session rs ON rs.id = a.session_id WHERE a.id = :a "
+                "FOR SHARE OF rs"
+            ),
+            {"a": application_id},
+        ).first()
+        if rs is None or rs.status != "reviewing":
+            raise HTTPException(409)
+        sheet_of = (
+            "SELECT s.id, s.values, s.submitted_at FROM score s WHERE s.application_id = :a "
+            "AND s.panel_member_id = (SELECT id FROM panel_member "
+            "WHERE session_id = :s AND user_id = :u) FOR UPDATE"
+        )
+        keys = {"a": application_id, "s": rs.id, "u": user.id}
+        sheet = session.execute(text(sheet_of), keys).first()
+        now = datetime.now(UTC)
+        if sheet is None:
+            session.execute(
+                text(
+                    "INSERT INTO score (session_id, enterprise_id, application_id, "
+                    "panel_member_id, values, comments, started_at, updated_at) "
+                    "SELECT :s, :e, :a, id, '{}', '{}', :t, :t FROM panel_member "
+                    "WHERE session_id = :s AND user_id = :u ON CONFLICT DO NOTHING"
+                ),
+                {**keys, "e": rs.enterprise_id, "t": now},
+            )
+            sheet = session.execute(text(sheet_of), keys).first()
+        if sheet is None or sheet.submitted_at is not None:
+            raise HTTPException(409)
+        values = {**sheet.values, **data.values}
+        session.execute(
+            text("UPDATE score SET values = :v, updated_at = :t WHERE id = :i"),
+            {"v": json.dumps(values), "t": now, "i": sheet.id},
+        )
+        head = session.execute(
+            text("SELECT seq, hash FROM event_chain_head(:k, :c)"),
+            {"k": 7_262_341, "c": rs.enterprise_id},
+        ).first()
+        seq, prev = (head.seq + 1, head.hash) if head else (1, "0" * 64)
+        event = {
+            "chain": rs.enterprise_id,
+            "seq": seq,
+            "occurred_at": now.isoformat(),
+            "actor_id": user.id,
+            "action": "score.save",
+            "object_id": str(sheet.id),
+            "detail": {"changes": {"values": values}},
+            "prev_hash": prev,
+        }
+        link = hmac.new(
+            mac_key, json.dumps(event, sort_keys=True).encode(), hashlib.sha256
+        ).hexdigest()
+        session.execute(
+            text(
+                "INSERT INTO event (chain, seq, occurred_at, actor_id, actor_role, "
+                "enterprise_id, action, object_type, object_id, detail, key_id, prev_hash, "
+                "hash) VALUES (:chain, :seq, :t, :actor, 'expert', :chain, 'score.save', "
+                "'score', :object_id, :detail, 'bench', :prev, :hash)"
+            ),
+            {
+                "chain": rs.enterprise_id,
+                "seq": seq,
+                "t": now,
+                "actor": user.id,
+                "object_id": str(sheet.id),
+                "detail": json.dumps(event["detail"]),
+                "prev": prev,
+                "hash": link,
+            },
+        )
+        session.commit()
+        return {"id": sheet.id}
 
     return app
 
@@ -548,31 +651,30 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 {"Authorization": data.tokens[expert]},
             )
 
+        def guarded(rng: random.Random) -> Request:
+            app_id, expert = rng.choice(sheets)
+            values = {k: round(rng.uniform(0, top), 1) for k, top in SCORES.items()}
+            return (
+                "PUT",
+                f"/sheets/{app_id}",
+                {"application_id": app_id, "values": values},
+                {"Authorization": data.tokens[expert]},
+            )
+
+        service = ("review_service.main:create_app", f"{API}/health")
+        bare_server = ("bench.load:bare_app", "/docs")
         for clients, round_no in itertools.product(args.clients, range(1, args.rounds + 1)):
-            with tempfile.TemporaryFile("w+") as log:
-                with server("bench.load:bare_app", env, args.workers, "/docs", log) as base:
-                    phase = Phase("bare insert", clients)
-                    asyncio.run(drive(base, phase, bare, args.seconds))
-                results.append(
-                    {**phase.row(), "round": round_no, "server_tracebacks": _tracebacks(log)}
-                )
-                _print(results[-1])
-            phases: list[tuple[str, Any, str | None]] = [
-                ("score save", save, None),
-                ("mixed 50% save", mixed, None),
+            phases: list[tuple[str, Any, tuple[str, str], str | None]] = [
+                ("bare insert", bare, bare_server, None),
+                ("guarded floor", guarded, bare_server, None),
+                ("score save", save, service, None),
+                ("mixed 50% save", mixed, service, None),
             ]
             if args.baseline:
-                phases[1:1] = [("baseline save", save, args.baseline)]
-            for name, make, source in phases:
+                phases[3:3] = [("baseline save", save, service, args.baseline)]
+            for name, make, (target, ready), source in phases:
                 with tempfile.TemporaryFile("w+") as log:
-                    with server(
-                        "review_service.main:create_app",
-                        env,
-                        args.workers,
-                        f"{API}/health",
-                        log,
-                        source,
-                    ) as base:
+                    with server(target, env, args.workers, ready, log, source) as base:
                         phase = Phase(name, clients)
                         asyncio.run(drive(base, phase, make, args.seconds))
                     results.append(
@@ -603,7 +705,11 @@ def compare(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for clients in sorted({r["clients"] for r in results}):
         row: dict[str, Any] = {"clients": clients}
         bares = [r for r in results if r["clients"] == clients and r["phase"] == "bare insert"]
-        for phase, prefix in (("score save", ""), ("baseline save", "baseline_")):
+        for phase, prefix in (
+            ("score save", ""),
+            ("guarded floor", "floor_"),
+            ("baseline save", "baseline_"),
+        ):
             throughput, p99, errors = [], [], 0
             for bare in bares:
                 save = next(
@@ -669,7 +775,11 @@ def main() -> None:
     args = parser.parse_args()
     report = run(args)
     for c in report["comparison"]:
-        for prefix, name in (("", "score save"), ("baseline_", "baseline save")):
+        for prefix, name in (
+            ("", "score save"),
+            ("floor_", "guarded floor"),
+            ("baseline_", "baseline save"),
+        ):
             if f"{prefix}throughput_ratio" in c:
                 rounds = ", ".join(
                     f"{t:.2f}x/{q:.2f}x"
