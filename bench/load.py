@@ -57,6 +57,8 @@ from fastapi import Depends, Header
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from review_service.cli import KEEP_ALIVE_SECONDS
+
 API = "/api/v1"
 SCORES = {"ethics": 10, "ability": 30, "performance": 40, "contribution": 20}  # the maxima
 
@@ -276,6 +278,10 @@ def server(
             "--log-level",
             "warning",
             "--no-access-log",
+            # As `review-service serve` runs: with uvicorn's 5 s, a pooled connection the
+            # server closed just as the client reused it lost a request now and then.
+            "--timeout-keep-alive",
+            str(KEEP_ALIVE_SECONDS),
         ],
         env={**os.environ, **env},
         cwd=source,

@@ -127,3 +127,18 @@ def test_init_env_writes_random_keys_once(monkeypatch: pytest.MonkeyPatch, tmp_p
         monkeypatch.delenv(name, raising=False)
     settings = Settings(_env_file=tmp_path / "prod.env")  # type: ignore[call-arg]
     assert settings.environment == "production"
+
+
+def test_serve_keeps_idle_connections_longer_than_a_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server that closes an idle connection before the proxy in front does loses the
+    request the proxy sends on it in that instant (nginx and most load balancers: 60 s)."""
+    import uvicorn
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: seen.update(k))
+    result = CliRunner().invoke(cli, ["serve", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert seen["port"] == 8123
+    assert isinstance(seen["timeout_keep_alive"], int) and seen["timeout_keep_alive"] > 60
