@@ -102,12 +102,7 @@ def bare_app() -> Any:
         with Session(engine) as session:
             yield session
 
-    @app.post("/rows", status_code=201)
-    def insert(
-        data: RowIn,
-        session: Session = Depends(get_session),
-        authorization: str = Header(),
-    ) -> dict[str, int]:
+    def authenticated(session: Session, authorization: str) -> User:
         try:
             claims = jwt.decode(authorization.removeprefix("Bearer "), secret, ["HS256"])
         except JWTError as exc:
@@ -115,6 +110,15 @@ def bare_app() -> Any:
         user = session.get(User, int(claims["sub"]))
         if user is None or not user.is_active:
             raise HTTPException(401)
+        return user
+
+    @app.post("/rows", status_code=201)
+    def insert(
+        data: RowIn,
+        session: Session = Depends(get_session),
+        authorization: str = Header(),
+    ) -> dict[str, int]:
+        user = authenticated(session, authorization)
         row = BareRow(
             user_id=user.id or 0,
             application_id=data.application_id,
@@ -136,13 +140,7 @@ def bare_app() -> Any:
         beyond the sheet's id). Under the session's share lock and the sheet's row lock the
         sheet changes, and its event is appended to the enterprise's keyed chain in the same
         transaction."""
-        try:
-            claims = jwt.decode(authorization.removeprefix("Bearer "), secret, ["HS256"])
-        except JWTError as exc:
-            raise HTTPException(401) from exc
-        user = session.get(User, int(claims["sub"]))
-        if user is None or not user.is_active:
-            raise HTTPException(401)
+        user = authenticated(session, authorization)
         rs = session.execute(
             text(
                 "SELECT rs.id, rs.enterprise_id, rs.status FROM application a "
@@ -618,15 +616,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             data = seed(url, settings, base)
         sheets = list(itertools.product(data.applications, data.experts))
 
-        def save(rng: random.Random) -> Request:
-            app_id, expert = rng.choice(sheets)
-            values = {k: round(rng.uniform(0, top), 1) for k, top in SCORES.items()}
-            return (
-                "PUT",
-                f"{API}/applications/{app_id}/scores/mine",
-                {"values": values},
-                {"Authorization": data.tokens[expert]},
-            )
+        def sheet_write(
+            method: str, path: str, *, bare: bool = False
+        ) -> Callable[[random.Random], Request]:
+            """Random scores for a random expert's sheet (the bare app's body also names the
+            application)."""
+
+            def make(rng: random.Random) -> Request:
+                app_id, expert = rng.choice(sheets)
+                values = {k: round(rng.uniform(0, top), 1) for k, top in SCORES.items()}
+                body = {"application_id": app_id, "values": values} if bare else {"values": values}
+                return (
+                    method,
+                    path.format(app_id=app_id),
+                    body,
+                    {"Authorization": data.tokens[expert]},
+                )
+
+            return make
+
+        save = sheet_write("PUT", API + "/applications/{app_id}/scores/mine")
+        bare = sheet_write("POST", "/rows", bare=True)
+        guarded = sheet_write("PUT", "/sheets/{app_id}", bare=True)
 
         def mixed(rng: random.Random) -> Request:
             roll = rng.random()
@@ -645,26 +656,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 f"{API}/review-sessions/{data.session_id}",
                 None,
                 {"Authorization": data.tokens["bench_admin"]},
-            )
-
-        def bare(rng: random.Random) -> Request:
-            app_id, expert = rng.choice(sheets)
-            values = {k: round(rng.uniform(0, top), 1) for k, top in SCORES.items()}
-            return (
-                "POST",
-                "/rows",
-                {"application_id": app_id, "values": values},
-                {"Authorization": data.tokens[expert]},
-            )
-
-        def guarded(rng: random.Random) -> Request:
-            app_id, expert = rng.choice(sheets)
-            values = {k: round(rng.uniform(0, top), 1) for k, top in SCORES.items()}
-            return (
-                "PUT",
-                f"/sheets/{app_id}",
-                {"application_id": app_id, "values": values},
-                {"Authorization": data.tokens[expert]},
             )
 
         service = ("review_service.main:create_app", f"{API}/health")
