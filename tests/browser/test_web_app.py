@@ -485,9 +485,11 @@ def test_hr_draws_a_panel_and_a_drawn_expert_confirms(browser, server: str) -> N
 
     page.reload()
     _settle(page)
-    row = page.locator(f".el-table__row:has-text('专家库专家{name.group(1)}')")
+    # The whole name: the pool holds 180, so 专家库专家11 is also the start of 专家库专家112.
+    row = page.locator(".el-table__row", has_text=re.compile(rf"专家库专家{name.group(1)}(?!\d)"))
     assert "已确认" in row.first.inner_text()
-    assert page.locator(f".el-table__row:has-text('专家库专家{other.group(1)}')").count() == 0
+    declined = re.compile(rf"专家库专家{other.group(1)}(?!\d)")
+    assert page.locator(".el-table__row", has_text=declined).count() == 0
     assert page.locator("[data-test=member-selection]:has-text('递补')").count() == 1
     assert "已拒绝" in page.locator("[data-test=draw-result]").inner_text()
     assert watch.problems == [], watch.problems
