@@ -60,6 +60,8 @@ from sqlmodel import Session
 from review_service.cli import KEEP_ALIVE_SECONDS
 
 API = "/api/v1"
+# The phases set against the bare insert of their round, and the prefix of their figures.
+COMPARED = (("score save", ""), ("guarded floor", "floor_"), ("baseline save", "baseline_"))
 SCORES = {"ethics": 10, "ability": 30, "performance": 40, "contribution": 20}  # the maxima
 
 
@@ -80,6 +82,7 @@ def bare_app() -> Any:
 
     from review_service.accounts.models import User
     from review_service.db import normalize_database_url
+    from review_service.events.service import GENESIS_HASH, PG_CHAIN_LOCK
 
     class BareRow(SQLModel, table=True):
         __tablename__ = "bench_bare_row"
@@ -179,9 +182,9 @@ def bare_app() -> Any:
         )
         head = session.execute(
             text("SELECT seq, hash FROM event_chain_head(:k, :c)"),
-            {"k": 7_262_341, "c": rs.enterprise_id},
+            {"k": PG_CHAIN_LOCK, "c": rs.enterprise_id},
         ).first()
-        seq, prev = (head.seq + 1, head.hash) if head else (1, "0" * 64)
+        seq, prev = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
         event = {
             "chain": rs.enterprise_id,
             "seq": seq,
@@ -702,11 +705,7 @@ def compare(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for clients in sorted({r["clients"] for r in results}):
         row: dict[str, Any] = {"clients": clients}
         bares = [r for r in results if r["clients"] == clients and r["phase"] == "bare insert"]
-        for phase, prefix in (
-            ("score save", ""),
-            ("guarded floor", "floor_"),
-            ("baseline save", "baseline_"),
-        ):
+        for phase, prefix in COMPARED:
             throughput, p99, errors = [], [], 0
             for bare in bares:
                 save = next(
@@ -772,11 +771,7 @@ def main() -> None:
     args = parser.parse_args()
     report = run(args)
     for c in report["comparison"]:
-        for prefix, name in (
-            ("", "score save"),
-            ("floor_", "guarded floor"),
-            ("baseline_", "baseline save"),
-        ):
+        for name, prefix in COMPARED:
             if f"{prefix}throughput_ratio" in c:
                 rounds = ", ".join(
                     f"{t:.2f}x/{q:.2f}x"

@@ -41,7 +41,7 @@ from review_service.events.models import CITY_CHAIN, Event
 GENESIS_HASH = "0" * 64
 # Fields whose values never enter an event's readable detail (digests still cover them).
 REDACTED_FIELDS = frozenset({"password_hash", "token_digest", "person_key", "secret_digest"})
-_PG_CHAIN_LOCK = 7_262_341  # advisory lock class reserved for appending to a chain
+PG_CHAIN_LOCK = 7_262_341  # advisory lock class reserved for appending to a chain
 CHECKPOINT_FORMAT = "review-service/event-log-checkpoint/1"
 
 
@@ -274,7 +274,7 @@ def _locked_head(session: Session, chain: int) -> tuple[int, str]:
     if session.get_bind().dialect.name == "postgresql":
         found = session.execute(
             text("SELECT seq, hash FROM event_chain_head(:k, :c)"),
-            {"k": _PG_CHAIN_LOCK, "c": chain % 2_147_483_647},
+            {"k": PG_CHAIN_LOCK, "c": chain % 2_147_483_647},
         ).first()
     else:
         found = session.exec(
